@@ -1,0 +1,61 @@
+/**
+ * Runs the same hand-fed greedy loop as the Node tests, on onnxruntime-web's webgpu or wasm
+ * execution provider, so Playwright can compare its logits with onnxruntime-node's.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import { handLoop } from '../../test/helpers/hand-loop.ts';
+
+ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+
+export interface AdapterInfoLite {
+  vendor: string;
+  architecture: string;
+  description: string;
+  features: string[];
+}
+
+export interface ParityRun {
+  ep: string;
+  tokens: number[];
+  /** Every `stride`-th logit of each step. */
+  sampled: number[][];
+}
+
+async function adapterInfo(): Promise<AdapterInfoLite | null> {
+  const adapter = await navigator.gpu?.requestAdapter();
+  if (!adapter) return null;
+  const i = adapter.info;
+  return { vendor: i.vendor, architecture: i.architecture, description: i.description, features: [...adapter.features] };
+}
+
+async function runParity(
+  ep: 'webgpu' | 'wasm',
+  files: { decoder: string; embed?: string },
+  prompt: number[],
+  steps: number,
+  stride: number,
+): Promise<ParityRun> {
+  const opts: ort.InferenceSession.SessionOptions = { executionProviders: [ep] };
+  const decoder = await ort.InferenceSession.create(files.decoder, opts);
+  const embed = files.embed ? await ort.InferenceSession.create(files.embed, opts) : undefined;
+  try {
+    const r = await handLoop({ ort, decoder, embed, prompt, steps, positions: 'consumed' });
+    return {
+      ep,
+      tokens: r.tokens,
+      sampled: r.logits.map((row) => Array.from(row.filter((_, i) => i % stride === 0))),
+    };
+  } finally {
+    await decoder.release();
+    await embed?.release();
+  }
+}
+
+declare global {
+  interface Window {
+    parity: { adapterInfo: typeof adapterInfo; runParity: typeof runParity; crossOriginIsolated: boolean };
+  }
+}
+
+window.parity = { adapterInfo, runParity, crossOriginIsolated: self.crossOriginIsolated };
+document.getElementById('status')!.textContent = 'ready';

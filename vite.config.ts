@@ -1,0 +1,50 @@
+/**
+ * One Vite config, three jobs:
+ * - `vite build` (mode production): the library, ES modules + the worker, into dist/;
+ * - `vite build --mode demo`: the demo app as a static site, into dist-demo/;
+ * - `vite preview --mode demo`: serves that build;
+ * - `vite`: a dev server on 127.0.0.1 serving the demo, the e2e pages and
+ *   fixtures/models, cross-origin isolated so multi-threaded WASM gets SharedArrayBuffer.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig(({ command, mode }) => {
+  const server = { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolation };
+  if (mode === 'demo') {
+    return {
+      root: resolve(import.meta.dirname, 'demo'),
+      publicDir: resolve(import.meta.dirname, 'public'),
+      base: './',
+      build: { outDir: resolve(import.meta.dirname, 'dist-demo'), emptyOutDir: true, target: 'es2022' },
+      optimizeDeps: { exclude: ['onnxruntime-web'] },
+      preview: server,
+    };
+  }
+  if (command === 'build') {
+    return {
+      build: {
+        target: 'es2022',
+        sourcemap: true,
+        lib: {
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts') },
+          formats: ['es'],
+        },
+        rollupOptions: {
+          // Runtime dependencies stay imports: the app's bundler dedupes and versions them.
+          external: [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\/transformers/, 'comlink', /^ajv/],
+        },
+      },
+    };
+  }
+  return {
+    server,
+    preview: server,
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+  };
+});

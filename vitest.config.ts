@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // onnxruntime-node and large fixtures: keep to one worker per core.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
