@@ -7,3 +7,5 @@
 
 /** The package version. */
 export const VERSION = '0.1.0';
+
+export * from './grammar/index.ts';

@@ -1,0 +1,94 @@
+/**
+ * Compiling a JSON Schema for a vocabulary, with compiled grammars cached by content hash.
+ */
+import { UnsatisfiableSchemaError } from './errors.ts';
+import { DONE, Stack, ws, type GrammarContext } from './frames/stack.ts';
+import { ValueFrame } from './frames/value.ts';
+import { GrammarMatcher, type MatcherOptions } from './matcher.ts';
+import { SchemaBuilder } from './schema/build.ts';
+import { minBytesOf } from './schema/min-bytes.ts';
+import type { Node } from './schema/nodes.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+export type WhitespacePolicy = 'compact' | 'flexible';
+
+export interface CompileOptions {
+  /** `compact` (default): no whitespace. `flexible`: bounded whitespace between tokens. */
+  whitespace?: WhitespacePolicy;
+}
+
+/** A schema compiled for one vocabulary; make one matcher per request from it. */
+export class CompiledGrammar {
+  private readonly ctx: GrammarContext;
+  private readonly root: Node;
+  private start: Stack | undefined;
+
+  constructor(
+    readonly schema: unknown,
+    readonly vocab: Vocabulary,
+    readonly options: Required<CompileOptions>,
+  ) {
+    this.ctx = { flexible: options.whitespace === 'flexible', literalTries: new WeakMap() };
+    this.root = new SchemaBuilder(schema).rootNode();
+    if (minBytesOf(this.root) === Infinity) {
+      throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
+    }
+  }
+
+  /** Shortest document, in bytes. */
+  get minBytes(): number {
+    return minBytesOf(this.root);
+  }
+
+  private initial(): Stack {
+    this.start ??= ws(this.ctx, new Stack(new ValueFrame(this.ctx, this.root, 0), ws(this.ctx, DONE, 0)), 0);
+    return this.start;
+  }
+
+  /** A fresh matcher at the start of a document. */
+  matcher(options: MatcherOptions = {}): GrammarMatcher {
+    return new GrammarMatcher(this.vocab, this.initial(), options);
+  }
+}
+
+/** FNV-1a over the schema's JSON: a cache key, not a security boundary. */
+function hashOf(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}-${text.length}`;
+}
+
+const cache = new Map<string, CompiledGrammar>();
+const CACHE_LIMIT = 64;
+
+/**
+ * Compiles `schema` for `vocab`, or returns the cached grammar for the same content.
+ *
+ * @example
+ * ```ts
+ * const grammar = compileGrammar({ type: 'object', properties: { city: { type: 'string' } } }, vocab);
+ * const m = grammar.matcher({ maxTokens: 64 });
+ * const mask = vocab.allocateMask();
+ * m.fillMask(mask); // bits of allowed token ids
+ * m.accept(tokenId);
+ * ```
+ */
+export function compileGrammar(schema: unknown, vocab: Vocabulary, options: CompileOptions = {}): CompiledGrammar {
+  const opts: Required<CompileOptions> = { whitespace: options.whitespace ?? 'compact' };
+  const key = `${vocab.id}|${opts.whitespace}|${hashOf(JSON.stringify(schema))}`;
+  let g = cache.get(key);
+  if (!g) {
+    g = new CompiledGrammar(schema, vocab, opts);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(key, g);
+  } else {
+    cache.delete(key);
+    cache.set(key, g);
+  }
+  return g;
+}

@@ -1,0 +1,55 @@
+/**
+ * Typed errors of the constraint engine. Each carries the JSON pointer of the schema location it is
+ * about, so a caller can show exactly which part of a tool's schema is at fault.
+ */
+
+/** Base class of every error the grammar module throws on bad input. */
+export class SchemaError extends Error {
+  constructor(
+    message: string,
+    /** JSON pointer into the schema, e.g. `/properties/when/format`. */
+    readonly pointer: string,
+  ) {
+    super(`${message} (at ${pointer === '' ? '#' : `#${pointer}`})`);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A keyword (or a keyword value) the engine cannot enforce. It is refused rather than ignored, so a
+ * constraint is never silently dropped.
+ */
+export class UnsupportedSchemaError extends SchemaError {
+  constructor(
+    readonly keyword: string,
+    pointer: string,
+    detail?: string,
+  ) {
+    super(`unsupported JSON Schema keyword "${keyword}"${detail ? `: ${detail}` : ''}`, pointer);
+  }
+}
+
+/** The schema is not a well-formed JSON Schema (wrong keyword value types, dangling $ref…). */
+export class InvalidSchemaError extends SchemaError {}
+
+/** No JSON document satisfies the schema, so no output could ever be completed. */
+export class UnsatisfiableSchemaError extends SchemaError {}
+
+/** A token was offered that the grammar does not allow in the current state. */
+export class TokenRejectedError extends Error {
+  constructor(readonly token: number) {
+    super(`token ${token} is not allowed by the grammar here`);
+    this.name = 'TokenRejectedError';
+  }
+}
+
+/** The token budget is smaller than the shortest completion of the document. */
+export class BudgetExceededError extends Error {
+  constructor(
+    readonly needed: number,
+    readonly budget: number,
+  ) {
+    super(`a valid document needs at least ${needed} more tokens, but only ${budget} remain`);
+    this.name = 'BudgetExceededError';
+  }
+}

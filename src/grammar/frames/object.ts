@@ -1,0 +1,269 @@
+/**
+ * A JSON object. Declared properties come in declared order (optional ones may be skipped, required
+ * ones may not); keys outside them follow when additionalProperties allows, never equal to a
+ * declared name or to each other. For a discriminated union the frame parses the shared prefix on
+ * branch 0 and switches to the chosen branch when the discriminator's value closes.
+ */
+import { ADDITIONAL_KEY_BYTES } from '../schema/min-bytes.ts';
+import type { DiscriminatedNode, Node, ObjectNode } from '../schema/nodes.ts';
+import { NORMAL, pendingBytes, stringStep } from './string-bytes.ts';
+import { Frame, LiteralFrame, LiteralTrie, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
+import { pushValue } from './value.ts';
+
+const enum P {
+  Open,
+  KeyRequired,
+  Colon,
+  After,
+}
+
+/** Declared-key tries per (object node, first candidate index). */
+const keyTries = new WeakMap<ObjectNode, (LiteralTrie | null)[]>();
+/** Discriminator value tries and the cheapest branch tail, per discriminated node. */
+const discInfo = new WeakMap<DiscriminatedNode, { trie: LiteralTrie; tail: number }>();
+const QUOTE = 0x22;
+
+function keyTrie(node: ObjectNode, next: number): LiteralTrie | null {
+  let list = keyTries.get(node);
+  if (!list) keyTries.set(node, (list = []));
+  if (list[next] === undefined) {
+    const entries: { bytes: Uint8Array; payload: number }[] = [];
+    for (let j = next; j < node.props.length; j++) {
+      const p = node.props[j]!;
+      // Key bytes after the opening quote: the name and the closing quote.
+      if (minOf(p.node.get()) !== Infinity) entries.push({ bytes: p.key.subarray(1), payload: j });
+      if (p.required) break;
+    }
+    list[next] = entries.length ? new LiteralTrie(entries) : null;
+  }
+  return list[next]!;
+}
+
+export class ObjectFrame extends Frame {
+  constructor(
+    readonly ctx: GrammarContext,
+    readonly node: ObjectNode,
+    /** Set while a discriminated union has not seen its discriminator yet. */
+    readonly disc: DiscriminatedNode | null,
+    readonly phase: P,
+    /** First declared property that may still come. */
+    readonly next: number,
+    readonly count: number,
+    /** Property whose value follows the colon (Colon phase); -1 for an additional key. */
+    readonly prop: number,
+    /** Additional keys used so far (raw bytes as strings). */
+    readonly used: readonly string[],
+    readonly depth: number,
+  ) {
+    super();
+  }
+
+  static open(ctx: GrammarContext, node: ObjectNode, disc: DiscriminatedNode | null, depth: number): ObjectFrame {
+    return new ObjectFrame(ctx, node, disc, P.Open, 0, 0, -1, [], depth);
+  }
+
+  private with(phase: P, next: number, count: number, prop: number, used = this.used, node = this.node, disc = this.disc): ObjectFrame {
+    return new ObjectFrame(this.ctx, node, disc, phase, next, count, prop, used, this.depth);
+  }
+
+  private discPending(i: number): boolean {
+    return this.disc !== null && i <= this.disc.discIndex;
+  }
+
+  private additionalAllowed(next: number, count: number): boolean {
+    const a = this.node.additional;
+    if (!a || this.discPending(next) || count >= this.node.maxProps || minOf(a.get()) === Infinity) return false;
+    for (let j = next; j < this.node.props.length; j++) if (this.node.props[j]!.required) return false;
+    return true;
+  }
+
+  private keysAvailable(next: number, count: number): boolean {
+    return count < this.node.maxProps && (keyTrie(this.node, next) !== null || this.additionalAllowed(next, count));
+  }
+
+  private canClose(next: number, count: number): boolean {
+    if (this.discPending(next) || count < this.node.minProps) return false;
+    for (let j = next; j < this.node.props.length; j++) if (this.node.props[j]!.required) return false;
+    return true;
+  }
+
+  step(b: number, self: Stack): Next {
+    const below = self.below!;
+    switch (this.phase) {
+      case P.Open:
+      case P.After:
+        if (b === 0x7d) return this.canClose(this.next, this.count) ? below : null;
+        if (this.phase === P.Open) return b === QUOTE ? this.startKey(below) : null;
+        if (b === 0x2c && this.keysAvailable(this.next, this.count)) {
+          return ws(this.ctx, new Stack(this.with(P.KeyRequired, this.next, this.count, -1), below), this.depth + 1);
+        }
+        return null;
+      case P.KeyRequired:
+        return b === QUOTE ? this.startKey(below) : null;
+      case P.Colon:
+        return b === 0x3a ? this.value(below) : null;
+    }
+  }
+
+  private startKey(below: Stack): Stack | null {
+    if (!this.keysAvailable(this.next, this.count)) return null;
+    const trie = keyTrie(this.node, this.next);
+    const addl = this.additionalAllowed(this.next, this.count) ? NORMAL : -1;
+    return new Stack(new KeyFrame(this, below, trie, trie ? 0 : -1, addl, new Uint8Array(0)), below);
+  }
+
+  /** After the key of declared property j (closing quote consumed). */
+  afterKey(j: number, below: Stack): Stack {
+    return ws(this.ctx, new Stack(this.with(P.Colon, this.next, this.count, j), below), this.depth + 1);
+  }
+
+  /** After an additional key; null when it repeats a declared or used name. */
+  afterAdditional(key: Uint8Array, below: Stack): Stack | null {
+    const name = new TextDecoder().decode(key);
+    if (this.node.props.some((p) => p.name === name) || this.used.includes(name)) return null;
+    return ws(this.ctx, new Stack(this.with(P.Colon, this.node.props.length, this.count, -1, [...this.used, name]), below), this.depth + 1);
+  }
+
+  private value(below: Stack): Stack {
+    const j = this.prop;
+    const next = j < 0 ? this.node.props.length : j + 1;
+    const after = ws(this.ctx, new Stack(this.with(P.After, next, this.count + 1, -1), below), this.depth + 1);
+    if (this.disc && j === this.disc.discIndex) {
+      const info = this.discInfo();
+      const switchBranch = (branch: number, s: Stack): Stack => {
+        if (s.top instanceof WsFrame) return new Stack(s.top, switchBranch(branch, s.below!));
+        const f = s.top as ObjectFrame;
+        return new Stack(f.with(f.phase, f.next, f.count, f.prop, f.used, this.disc!.branches[branch]!, null), s.below);
+      };
+      return ws(this.ctx, new Stack(new LiteralFrame(info.trie, 0, (branch, s) => switchBranch(branch, s)), after), this.depth + 1);
+    }
+    const node: Node = j < 0 ? this.node.additional!.get() : this.node.props[j]!.node.get();
+    return pushValue(this.ctx, node, after, this.depth + 1);
+  }
+
+  private discInfo(): { trie: LiteralTrie; tail: number } {
+    const d = this.disc!;
+    let info = discInfo.get(d);
+    if (!info) {
+      const at = d.discIndex + 1;
+      const tails = d.branches.map((b) => this.with(P.After, at, at, -1, [], b, null).rest(at, at, true, false));
+      // The stack below the value already counts branch 0's tail; each value adds its own difference.
+      const base = tails[0]!;
+      const trie = new LiteralTrie(d.values.map((v) => ({ bytes: v.bytes, payload: v.branch, extra: tails[v.branch]! - base })));
+      info = { trie, tail: trie.restFrom(0) + base };
+      discInfo.set(d, info);
+    }
+    return info;
+  }
+
+  /**
+   * Fewest bytes to close the object from property `i` with `count` properties so far, including
+   * the closing brace. `comma`: the next property needs a leading comma; `needOne`: one must come.
+   */
+  rest(i: number, count: number, comma: boolean, needOne: boolean): number {
+    const props = this.node.props;
+    let total = 0;
+    let added = 0;
+    if (this.discPending(i)) {
+      const d = this.disc!;
+      for (let j = i; j < d.discIndex; j++) total += 1 + props[j]!.key.length + 1 + minOf(props[j]!.node.get());
+      total += 1 + props[d.discIndex]!.key.length + 1 + this.discInfo().tail;
+      return comma ? total : total - 1;
+    }
+    const optional: number[] = [];
+    for (let j = i; j < props.length; j++) {
+      const p = props[j]!;
+      const c = 1 + p.key.length + 1 + minOf(p.node.get());
+      if (p.required) {
+        total += c;
+        added++;
+      } else if (c !== Infinity) optional.push(c);
+    }
+    let needed = Math.max(this.node.minProps - count - added, needOne && added === 0 ? 1 : 0);
+    if (count + added + needed > this.node.maxProps) return Infinity;
+    if (needed > 0) {
+      optional.sort((a, b) => a - b);
+      const addl = this.node.additional ? 1 + ADDITIONAL_KEY_BYTES + 1 + minOf(this.node.additional.get()) : Infinity;
+      for (let k = 0; needed > 0; needed--, added++) total += k < optional.length && optional[k]! <= addl ? optional[k++]! : addl;
+    }
+    if (added > 0 && !comma) total -= 1;
+    return total + 1;
+  }
+
+  /** Fewest bytes from the colon of property j (or an additional key). */
+  afterColon(j: number, count: number): number {
+    if (this.disc && j === this.disc.discIndex) return 1 + this.discInfo().tail;
+    const node = j < 0 ? this.node.additional?.get() : this.node.props[j]!.node.get();
+    if (!node) return Infinity;
+    return 1 + minOf(node) + this.rest(j < 0 ? this.node.props.length : j + 1, count + 1, true, false);
+  }
+
+  ownMin(): number {
+    switch (this.phase) {
+      case P.Open:
+        return this.rest(0, 0, false, false);
+      case P.KeyRequired:
+        return this.rest(this.next, this.count, false, true);
+      case P.After:
+        return this.rest(this.next, this.count, true, false);
+      case P.Colon:
+        return this.afterColon(this.prop, this.count);
+    }
+  }
+}
+
+/**
+ * Inside a key: follows the declared-key trie and, where allowed, an additional key in parallel,
+ * until the closing quote decides which it was.
+ */
+class KeyFrame extends Frame {
+  constructor(
+    readonly obj: ObjectFrame,
+    readonly objBelow: Stack,
+    readonly trie: LiteralTrie | null,
+    readonly trieNode: number,
+    /** Byte state of the additional-key reading, -1 when that reading is dead or not allowed. */
+    readonly addl: number,
+    readonly collected: Uint8Array,
+  ) {
+    super();
+  }
+
+  step(b: number, self: Stack): Next {
+    const t = this.trie && this.trieNode >= 0 ? this.trie.child(this.trieNode, b) : -1;
+    if (t >= 0 && this.trie!.isTerminal(t)) return this.obj.afterKey(this.trie!.payload[t]!, this.objBelow);
+    let a = -1;
+    if (this.addl >= 0) {
+      if (b === QUOTE && this.addl === NORMAL) return t < 0 ? this.obj.afterAdditional(this.collected, this.objBelow) : null;
+      if (b !== 0x5c) a = Math.max(-1, stringStep(this.addl, b));
+    }
+    if (t < 0 && a < 0) return null;
+    const collected = new Uint8Array(this.collected.length + 1);
+    collected.set(this.collected);
+    collected[this.collected.length] = b;
+    return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, collected), self.below);
+  }
+
+  ownMin(): number {
+    let best = Infinity;
+    if (this.trie && this.trieNode >= 0) {
+      // Cheapest declared key still reachable from here.
+      const stack = [this.trieNode];
+      const depth = new Map([[this.trieNode, 0]]);
+      while (stack.length) {
+        const n = stack.pop()!;
+        const d = depth.get(n)!;
+        for (const c of this.trie.children[n]!.values()) {
+          depth.set(c, d + 1);
+          if (this.trie.isTerminal(c)) best = Math.min(best, d + 1 + this.obj.afterColon(this.trie.payload[c]!, this.obj.count));
+          else stack.push(c);
+        }
+      }
+    }
+    if (this.addl >= 0) {
+      // Finish the character, add up to 4 characters to make the name unused, close, colon, value.
+      best = Math.min(best, pendingBytes(this.addl) + 4 + 1 + this.obj.afterColon(-1, this.obj.count));
+    }
+    return best;
+  }
+}

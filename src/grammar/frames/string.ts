@@ -1,0 +1,88 @@
+/** A JSON string value (or an additional object key), free or driven by a pattern automaton. */
+import type { StringNode } from '../schema/nodes.ts';
+import {
+  CLOSE,
+  completedCodePoint,
+  modeOf,
+  NORMAL,
+  pendingBytes,
+  pendingRange,
+  REJECT,
+  startsChar,
+  stringStep,
+} from './string-bytes.ts';
+import { Frame, Stack, type Next } from './stack.ts';
+
+/** Called with the raw bytes of a key when a string used as an object key closes. */
+export type OnClose = (bytes: Uint8Array, below: Stack) => Stack | null;
+
+export class StringFrame extends Frame {
+  constructor(
+    readonly node: StringNode,
+    /** Characters so far (counted at each character's first byte). */
+    readonly count: number,
+    /** Packed byte state (string-bytes.ts). */
+    readonly bs: number,
+    /** Automaton node when the string has a pattern/format, else -1. */
+    readonly auto: number,
+    readonly onClose: OnClose | null = null,
+    readonly collected: Uint8Array | null = null,
+  ) {
+    super();
+  }
+
+  /** Free text (no pattern, no key hook): eligible for the vocabulary-wide string cache. */
+  get isFree(): boolean {
+    return this.auto < 0 && this.onClose === null;
+  }
+
+  step(b: number, self: Stack): Next {
+    const r = stringStep(this.bs, b);
+    if (r === REJECT) return null;
+    const a = this.node.automaton;
+    if (r === CLOSE) {
+      if (this.count < this.node.minLength) return null;
+      if (a && !a.accepting[this.auto]) return null;
+      return this.onClose ? this.onClose(this.collected!, self.below!) : self.below;
+    }
+    // Keys are kept to raw characters so "is it a declared name?" is a plain byte comparison.
+    if (this.onClose && b === 0x5c && modeOf(this.bs) === NORMAL) return null;
+    let count = this.count;
+    if (startsChar(this.bs, b) && ++count > this.node.maxLength) return null;
+    let auto = this.auto;
+    if (a) {
+      const cp = completedCodePoint(this.bs, b);
+      if (cp >= 0) {
+        auto = a.step(auto, cp);
+        if (auto < 0) return null;
+      } else {
+        const [lo, hi] = pendingRange(r);
+        if (!a.anyIn(auto, lo, hi)) return null;
+      }
+    }
+    let collected = this.collected;
+    if (collected) {
+      const next = new Uint8Array(collected.length + 1);
+      next.set(collected);
+      next[collected.length] = b;
+      collected = next;
+    }
+    return new Stack(new StringFrame(this.node, count, r, auto, this.onClose, collected), self.below);
+  }
+
+  ownMin(): number {
+    const a = this.node.automaton;
+    const pend = pendingBytes(this.bs);
+    if (!a) return pend + 1 + Math.max(0, this.node.minLength - this.count);
+    if (modeOf(this.bs) === NORMAL) return 1 + a.minBytes[this.auto]!;
+    // Mid-character: finish it through the cheapest live code point (via \uXXXX after a backslash).
+    const [lo, hi] = pendingRange(this.bs);
+    const extra = modeOf(this.bs) === 1 ? 5 : pend;
+    return extra + 1 + a.bestIn(this.auto, lo, hi);
+  }
+}
+
+/** A string frame just after its opening quote. */
+export function openString(node: StringNode, onClose: OnClose | null = null): StringFrame {
+  return new StringFrame(node, 0, NORMAL, node.automaton ? 0 : -1, onClose, onClose ? new Uint8Array(0) : null);
+}

@@ -1,0 +1,17 @@
+/**
+ * The constraint engine: JSON Schema → token masks, valid by construction. Pure TypeScript with no
+ * DOM or Node APIs, so it runs in a worker, in Node and in tests.
+ *
+ * @packageDocumentation
+ */
+export { compileGrammar, CompiledGrammar, type CompileOptions, type WhitespacePolicy } from './compile.ts';
+export { GrammarMatcher, type MatcherOptions } from './matcher.ts';
+export { Vocabulary, vocabularyFromTokenizerJson, type VocabularyInput, type TokenizerJson } from './vocabulary.ts';
+export {
+  BudgetExceededError,
+  InvalidSchemaError,
+  SchemaError,
+  TokenRejectedError,
+  UnsatisfiableSchemaError,
+  UnsupportedSchemaError,
+} from './errors.ts';

@@ -1,0 +1,197 @@
+/**
+ * Per-request matcher: token masks from one pre-order walk of the vocabulary trie, token
+ * acceptance, rollback, completion, jump-forward and the token budget.
+ */
+import { BudgetExceededError, TokenRejectedError } from './errors.ts';
+import { collect, isComplete, stepStack, type Stack } from './frames/stack.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+/** Steps every stack of a state set by one byte. */
+function stepAll(states: readonly Stack[], b: number): Stack[] {
+  const out: Stack[] = [];
+  for (const s of states) collect(out, stepStack(s, b));
+  return out;
+}
+
+function minOfStates(states: readonly Stack[]): number {
+  let m = Infinity;
+  for (const s of states) if (s.min < m) m = s.min;
+  return m;
+}
+
+export interface MatcherOptions {
+  /**
+   * Tokens the decoder may still spend on the document (the stop token not counted). The mask
+   * narrows as the budget nears the shortest completion, so a document always ends within it.
+   */
+  maxTokens?: number;
+}
+
+export class GrammarMatcher {
+  private states: Stack[];
+  private readonly history: { states: Stack[]; stopped: boolean }[] = [];
+  private stopped = false;
+  private budget: number;
+  private readonly stopSet: Set<number>;
+
+  constructor(
+    private readonly vocab: Vocabulary,
+    initial: Stack,
+    options: MatcherOptions = {},
+  ) {
+    this.states = [initial];
+    this.budget = options.maxTokens ?? Infinity;
+    this.stopSet = new Set(vocab.stopTokens);
+    // Every single byte is a token in byte-level vocabularies, so min bytes bound the tokens needed.
+    if (initial.min > this.budget) throw new BudgetExceededError(initial.min, this.budget);
+  }
+
+  /** Tokens accepted so far (stop token included). */
+  get accepted(): number {
+    return this.history.length;
+  }
+
+  /** Remaining token budget. */
+  get remaining(): number {
+    return this.budget;
+  }
+
+  /** Has the document ended (stop token accepted)? */
+  get isTerminated(): boolean {
+    return this.stopped;
+  }
+
+  /** Is the document complete, so the stop token is allowed? */
+  isComplete(): boolean {
+    return !this.stopped && this.states.some(isComplete);
+  }
+
+  /** Fewest bytes (hence at most that many tokens) that complete the document. */
+  minBytesToComplete(): number {
+    return this.stopped ? 0 : minOfStates(this.states);
+  }
+
+  /** Sets exactly the bits of the tokens allowed next. */
+  fillMask(mask: Uint32Array): void {
+    mask.fill(0);
+    if (this.stopped) return;
+    const limit = this.budget - 1;
+    for (const s of this.states) this.walk(s, mask, limit);
+    if (this.isComplete()) for (const t of this.vocab.stopTokens) mask[t >>> 5]! |= 1 << (t & 31);
+  }
+
+  /** The pre-order trie walk: a rejected byte skips its whole subtree. */
+  private walk(start: Stack, mask: Uint32Array, limit: number): void {
+    const v = this.vocab;
+    const { nodeByte, nodeToken, nodeEnd, nodeDepth } = v;
+    const levels: Stack[][] = [[start]];
+    const n = nodeEnd[0]!;
+    let i = 1;
+    while (i < n) {
+      const d = nodeDepth[i]!;
+      const next = stepAll(levels[d - 1]!, nodeByte[i]!);
+      if (next.length === 0) {
+        i = nodeEnd[i]!;
+        continue;
+      }
+      levels[d] = next;
+      const tok = nodeToken[i]!;
+      if (tok >= 0 && minOfStates(next) <= limit) {
+        mask[tok >>> 5]! |= 1 << (tok & 31);
+        const shared = v.sharedTokens.get(i);
+        if (shared) for (const t of shared) mask[t >>> 5]! |= 1 << (t & 31);
+      }
+      i++;
+    }
+  }
+
+  /** States after the bytes of `token`, or null when it is not allowed. */
+  private advance(states: readonly Stack[], token: number): Stack[] | null {
+    const bytes = this.vocab.tokens[token];
+    if (!bytes || bytes.length === 0) return null;
+    let cur: Stack[] = states as Stack[];
+    for (const b of bytes) {
+      cur = stepAll(cur, b);
+      if (cur.length === 0) return null;
+    }
+    return cur;
+  }
+
+  /** Accepts a token the mask allowed; throws TokenRejectedError otherwise. */
+  accept(token: number): void {
+    if (this.stopped) throw new TokenRejectedError(token);
+    if (this.stopSet.has(token)) {
+      if (!this.isComplete()) throw new TokenRejectedError(token);
+      this.history.push({ states: this.states, stopped: false });
+      this.stopped = true;
+      return;
+    }
+    const next = this.advance(this.states, token);
+    if (!next || minOfStates(next) > this.budget - 1) throw new TokenRejectedError(token);
+    this.history.push({ states: this.states, stopped: false });
+    this.states = next;
+    this.budget -= 1;
+  }
+
+  /** Undoes the last `n` accepted tokens. */
+  rollback(n: number): void {
+    if (n < 0 || n > this.history.length) throw new RangeError(`cannot roll back ${n} of ${this.history.length} tokens`);
+    for (let k = 0; k < n; k++) {
+      const h = this.history.pop()!;
+      if (this.stopped) this.stopped = false;
+      else this.budget += 1;
+      this.states = h.states;
+    }
+  }
+
+  /**
+   * Bytes the grammar leaves no choice about from here (e.g. `","tool":"` between values).
+   * Stops where the document could end or where two bytes are possible.
+   */
+  forcedBytes(limit = 256): Uint8Array {
+    const out: number[] = [];
+    let cur = this.states;
+    while (!this.stopped && out.length < limit && !cur.some(isComplete)) {
+      let only = -1;
+      let onlyStates: Stack[] = [];
+      for (let b = 0; b < 256; b++) {
+        const next = stepAll(cur, b);
+        if (next.length === 0) continue;
+        if (only >= 0) return Uint8Array.from(out);
+        only = b;
+        onlyStates = next;
+      }
+      if (only < 0) break;
+      out.push(only);
+      cur = onlyStates;
+    }
+    return Uint8Array.from(out);
+  }
+
+  /**
+   * Jump-forward: the tokens for the forced bytes, to feed in one forward pass. The token covering
+   * the end of the forced run is held back when the document goes on, since the model may want to
+   * merge it with what it writes next (e.g. `"` + the first word of a string).
+   */
+  forcedTokens(): number[] {
+    const bytes = this.forcedBytes();
+    if (bytes.length === 0) return [];
+    const tokens = this.vocab.tokenize(bytes);
+    const ends = (() => {
+      let cur = this.states;
+      for (const b of bytes) cur = stepAll(cur, b);
+      return cur.some(isComplete);
+    })();
+    const kept = ends ? tokens : tokens.slice(0, -1);
+    // Only hand out tokens the matcher itself accepts, in order.
+    let cur: Stack[] = this.states;
+    const out: number[] = [];
+    for (const t of kept) {
+      const next = this.advance(cur, t);
+      if (!next) break;
+      out.push(t);
+      cur = next;
+    }
+    return out;
+  }
+}

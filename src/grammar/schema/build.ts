@@ -1,0 +1,438 @@
+/**
+ * Raw JSON Schema → nodes. Every keyword is either enforced, ignored as an annotation, or refused
+ * with UnsupportedSchemaError and its JSON pointer. Children are built lazily.
+ */
+import { InvalidSchemaError, UnsupportedSchemaError } from '../errors.ts';
+import { FORMAT_PATTERNS } from '../regex/formats.ts';
+import { parseRegex, RegexSyntaxError, UnsupportedRegexFeature, type RegexAst } from '../regex/parse.ts';
+import { accepts } from './accepts.ts';
+import { jsonBytes } from './json.ts';
+import { ANNOTATIONS, FORMATS, JSON_TYPES, SUPPORTED, type JsonType } from './keywords.ts';
+import { mergeSchemas, type RawSchema } from './merge.ts';
+import {
+  ArrayNode,
+  deref,
+  DiscriminatedNode,
+  Lazy,
+  LiteralNode,
+  NeverNode,
+  NumberNode,
+  ObjectNode,
+  RefNode,
+  StringNode,
+  UnionNode,
+  type Node,
+  type PropSpec,
+} from './nodes.ts';
+
+/** Integers are kept to 15 digits so every one is exact in a double (no 1e308, no Infinity). */
+export const MAX_INTEGER = 999_999_999_999_999;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** Branches of a oneOf that are checked pairwise for exclusivity at most. */
+const MAX_PAIRWISE_ONEOF = 64;
+
+export class SchemaBuilder {
+  private readonly refs = new Map<string, RefNode>();
+  private readonly built = new WeakMap<object, Node>();
+  private anyNode: Node | undefined;
+
+  constructor(private readonly root: unknown) {
+    if (typeof root !== 'boolean' && !isObject(root)) {
+      throw new InvalidSchemaError('a schema must be an object or a boolean', '');
+    }
+  }
+
+  /** The node of the whole document. */
+  rootNode(): Node {
+    return this.build(this.root, '');
+  }
+
+  /** Any JSON value. */
+  any(): Node {
+    if (!this.anyNode) {
+      const any = new Lazy(() => this.any());
+      this.anyNode = new UnionNode(
+        [
+          new ObjectNode([], any, 0, Infinity, ''),
+          new ArrayNode([], any, 0, Infinity, ''),
+          new StringNode(0, Infinity, null, ''),
+          new NumberNode(false, -Infinity, Infinity, ''),
+          new LiteralNode(['true', 'false', 'null'].map((s) => jsonBytes(JSON.parse(s))), ''),
+        ],
+        '',
+      );
+    }
+    return this.anyNode;
+  }
+
+  build(raw: unknown, pointer: string): Node {
+    if (raw === true) return this.any();
+    if (raw === false) return new NeverNode(pointer);
+    if (!isObject(raw)) throw new InvalidSchemaError('a schema must be an object or a boolean', pointer);
+    const hit = this.built.get(raw);
+    if (hit) return hit;
+    const node = this.buildObject(raw, pointer);
+    this.built.set(raw, node);
+    return node;
+  }
+
+  private buildObject(raw: Record<string, unknown>, pointer: string): Node {
+    this.checkKeywords(raw, pointer);
+    const constraining = Object.keys(raw).filter((k) => !ANNOTATIONS.has(k) && k !== '$id');
+    if (constraining.length === 1 && constraining[0] === '$ref') return this.ref(raw.$ref as string, pointer);
+    if ('$ref' in raw || 'allOf' in raw) {
+      const flat = this.flatten(raw, pointer, 0);
+      return typeof flat === 'boolean' ? this.build(flat, pointer) : this.buildObject(flat, pointer);
+    }
+    if ('enum' in raw || 'const' in raw) return this.literal(raw, pointer);
+    if ('anyOf' in raw || 'oneOf' in raw) return this.union(raw, pointer);
+    return this.typed(raw, pointer);
+  }
+
+  private checkKeywords(raw: Record<string, unknown>, pointer: string): void {
+    for (const [k, v] of Object.entries(raw)) {
+      const at = `${pointer}/${escapePointer(k)}`;
+      if (ANNOTATIONS.has(k)) continue;
+      if (!SUPPORTED.has(k)) throw new UnsupportedSchemaError(k, at);
+      const bad = (what: string) => new InvalidSchemaError(`"${k}" must be ${what}`, at);
+      switch (k) {
+        case 'type': {
+          const list = Array.isArray(v) ? v : [v];
+          if (list.length === 0 || !list.every((t) => (JSON_TYPES as readonly unknown[]).includes(t))) {
+            throw bad(`one of ${JSON_TYPES.join(', ')} or an array of them`);
+          }
+          break;
+        }
+        case 'properties':
+          if (!isObject(v)) throw bad('an object');
+          break;
+        case 'required':
+          if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw bad('an array of strings');
+          break;
+        case 'enum':
+          if (!Array.isArray(v)) throw bad('an array');
+          break;
+        case 'anyOf':
+        case 'oneOf':
+        case 'allOf':
+        case 'prefixItems':
+          if (!Array.isArray(v) || (k !== 'prefixItems' && v.length === 0)) throw bad('a non-empty array');
+          break;
+        case 'items':
+        case 'additionalProperties':
+          if (typeof v !== 'boolean' && !isObject(v)) throw bad('a schema');
+          break;
+        case 'minLength':
+        case 'maxLength':
+        case 'minItems':
+        case 'maxItems':
+        case 'minProperties':
+        case 'maxProperties':
+          if (!isNonNegInt(v)) throw bad('a non-negative integer');
+          break;
+        case 'minimum':
+        case 'maximum':
+        case 'exclusiveMinimum':
+        case 'exclusiveMaximum':
+          if (typeof v !== 'number') throw bad('a number');
+          break;
+        case 'pattern':
+        case 'format':
+        case '$ref':
+          if (typeof v !== 'string') throw bad('a string');
+          if (k === 'format' && !FORMATS.has(v)) throw new UnsupportedSchemaError('format', at, `format "${v}"`);
+          break;
+        case 'uniqueItems':
+          if (typeof v !== 'boolean') throw bad('a boolean');
+          if (v) throw new UnsupportedSchemaError('uniqueItems', at, 'uniqueItems: true');
+          break;
+        case '$id':
+          if (pointer !== '') throw new UnsupportedSchemaError('$id', at, '$id below the document root');
+          break;
+      }
+    }
+  }
+
+  private resolve(ref: string, pointer: string): { raw: unknown; pointer: string } {
+    if (!ref.startsWith('#')) throw new UnsupportedSchemaError('$ref', pointer, `non-local reference "${ref}"`);
+    const path = ref.slice(1);
+    if (path !== '' && !path.startsWith('/')) {
+      throw new UnsupportedSchemaError('$ref', pointer, `anchor reference "${ref}"`);
+    }
+    let cur: unknown = this.root;
+    for (const part of path === '' ? [] : path.slice(1).split('/')) {
+      const key = decodeURIComponent(part).replaceAll('~1', '/').replaceAll('~0', '~');
+      if (Array.isArray(cur)) cur = cur[Number(key)];
+      else if (isObject(cur)) cur = cur[key];
+      else cur = undefined;
+      if (cur === undefined) throw new InvalidSchemaError(`$ref "${ref}" points nowhere`, `${pointer}/$ref`);
+    }
+    return { raw: cur, pointer: path };
+  }
+
+  private ref(ref: string, pointer: string): Node {
+    const target = this.resolve(ref, pointer);
+    let node = this.refs.get(target.pointer);
+    if (!node) {
+      node = new RefNode(new Lazy(() => this.build(target.raw, target.pointer)), pointer);
+      this.refs.set(target.pointer, node);
+    }
+    return node;
+  }
+
+  /** Inlines a top-level $ref and allOf into one raw schema. */
+  private flatten(raw: RawSchema, pointer: string, depth: number): RawSchema {
+    if (typeof raw === 'boolean') return raw;
+    if (depth > 64) throw new UnsupportedSchemaError('$ref', pointer, 'circular $ref through allOf');
+    this.checkKeywords(raw, pointer);
+    const { $ref, allOf, ...rest } = raw;
+    let acc: RawSchema = rest;
+    if (typeof $ref === 'string') {
+      const t = this.resolve($ref, pointer);
+      acc = mergeSchemas(acc, this.flatten(t.raw as RawSchema, t.pointer, depth + 1), pointer);
+    }
+    if (Array.isArray(allOf)) {
+      allOf.forEach((s, i) => {
+        acc = mergeSchemas(acc, this.flatten(s as RawSchema, `${pointer}/allOf/${i}`, depth + 1), `${pointer}/allOf`);
+      });
+    }
+    return acc;
+  }
+
+  private literal(raw: Record<string, unknown>, pointer: string): Node {
+    const { enum: e, const: c, ...rest } = raw;
+    let values: unknown[] = Array.isArray(e) ? e : [c];
+    if ('const' in raw && Array.isArray(e)) values = e.filter((v) => JSON.stringify(v) === JSON.stringify(c));
+    const restNode = this.build(rest, pointer);
+    const kept = values.filter((v) => accepts(restNode, v));
+    return kept.length ? new LiteralNode(kept.map(jsonBytes), pointer) : new NeverNode(pointer);
+  }
+
+  private union(raw: Record<string, unknown>, pointer: string): Node {
+    const { anyOf, oneOf, ...rest } = raw;
+    if (anyOf && oneOf) throw new UnsupportedSchemaError('oneOf', pointer, 'anyOf and oneOf in one schema');
+    const keyword = anyOf ? 'anyOf' : 'oneOf';
+    const list = (anyOf ?? oneOf) as unknown[];
+    const restConstrains = Object.keys(rest).some((k) => !ANNOTATIONS.has(k) && k !== '$id');
+    const branches = list.map((b, i) => {
+      const at = `${pointer}/${keyword}/${i}`;
+      if (!restConstrains) return this.build(b, at);
+      const merged = mergeSchemas(rest, this.flatten(b as RawSchema, at, 0), at);
+      return this.build(merged, at);
+    });
+    return this.makeUnion(branches, keyword === 'oneOf', pointer);
+  }
+
+  private makeUnion(input: Node[], exclusive: boolean, pointer: string): Node {
+    const branches = input.flatMap((b) => (b.kind === 'union' ? [...b.branches] : [b]));
+    if (branches.length === 1) return branches[0]!;
+    const objects = branches.map(deref);
+    if (objects.every((b) => b.kind === 'object')) {
+      const d = this.discriminate(objects as ObjectNode[], pointer);
+      if (d) return d;
+    }
+    if (exclusive) {
+      if (branches.length > MAX_PAIRWISE_ONEOF || !this.pairwiseDisjoint(branches)) {
+        throw new UnsupportedSchemaError('oneOf', pointer, 'branches are not provably exclusive');
+      }
+    }
+    return new UnionNode(branches, pointer);
+  }
+
+  /**
+   * Finds a property that is required in every branch with disjoint literal values. With identical
+   * properties before it, the union becomes one DiscriminatedNode; otherwise branches still
+   * exclude each other, so a plain union keeps oneOf semantics.
+   */
+  private discriminate(branches: ObjectNode[], pointer: string): Node | null {
+    const first = branches[0]!;
+    for (let di = 0; di < first.props.length; di++) {
+      const p = first.props[di]!;
+      if (!p.required) continue;
+      const seen = new Set<string>();
+      const values: { bytes: Uint8Array; branch: number }[] = [];
+      let ok = true;
+      let samePrefix = true;
+      for (let b = 0; b < branches.length && ok; b++) {
+        const props = branches[b]!.props;
+        const idx = props.findIndex((q) => q.name === p.name);
+        const q = props[idx];
+        const lit = q && q.required ? deref(q.node.get()) : null;
+        if (!lit || lit.kind !== 'literal') {
+          ok = false;
+          break;
+        }
+        for (const v of lit.values) {
+          const key = v.join(',');
+          if (seen.has(key)) ok = false;
+          seen.add(key);
+          values.push({ bytes: v, branch: b });
+        }
+        if (samePrefix && (idx !== di || !props.slice(0, di).every((x, i) => sameProp(x, first.props[i]!)))) {
+          samePrefix = false;
+        }
+      }
+      if (!ok) continue;
+      // One frame parses the prefix only when every prefix property is required (fixed count).
+      if (samePrefix && first.props.slice(0, di).every((x) => x.required)) return new DiscriminatedNode(branches, di, values, pointer);
+      return new UnionNode(branches, pointer);
+    }
+    return null;
+  }
+
+  private pairwiseDisjoint(branches: Node[]): boolean {
+    const kinds = branches.map(firstBytes);
+    for (let i = 0; i < branches.length; i++) {
+      for (let j = i + 1; j < branches.length; j++) {
+        const a = deref(branches[i]!);
+        const b = deref(branches[j]!);
+        if (a.kind === 'literal' && b.kind === 'literal') {
+          const sa = new Set(a.values.map((v) => v.join(',')));
+          if (b.values.some((v) => sa.has(v.join(',')))) return false;
+          continue;
+        }
+        for (const k of kinds[i]!) if (kinds[j]!.has(k)) return false;
+      }
+    }
+    return true;
+  }
+
+  private typed(raw: Record<string, unknown>, pointer: string): Node {
+    const declared = raw.type === undefined ? null : new Set((Array.isArray(raw.type) ? raw.type : [raw.type]) as JsonType[]);
+    const has = (t: JsonType) => declared === null || declared.has(t);
+    const branches: Node[] = [];
+    if (has('object')) branches.push(this.object(raw, pointer));
+    if (has('array')) branches.push(this.array(raw, pointer));
+    if (has('string')) branches.push(this.string(raw, pointer));
+    if (has('number')) branches.push(this.number(raw, false, pointer));
+    else if (has('integer')) branches.push(this.number(raw, true, pointer));
+    const lits: string[] = [];
+    if (has('boolean')) lits.push('true', 'false');
+    if (has('null')) lits.push('null');
+    if (lits.length) branches.push(new LiteralNode(lits.map((s) => jsonBytes(JSON.parse(s))), pointer));
+    if (branches.length === 0) return new NeverNode(pointer);
+    return branches.length === 1 ? branches[0]! : new UnionNode(branches, pointer);
+  }
+
+  private object(raw: Record<string, unknown>, pointer: string): ObjectNode {
+    const properties = (raw.properties ?? {}) as Record<string, unknown>;
+    const required = new Set((raw.required ?? []) as string[]);
+    const addl = raw.additionalProperties;
+    const props: PropSpec[] = Object.entries(properties).map(([name, schema]) => ({
+      name,
+      key: jsonBytes(name),
+      required: required.has(name),
+      raw: schema,
+      node: new Lazy(() => this.build(schema, `${pointer}/properties/${escapePointer(name)}`)),
+    }));
+    // Required names without a declared schema take the additionalProperties schema.
+    for (const name of required) {
+      if (name in properties) continue;
+      const schema = addl === undefined ? true : addl;
+      props.push({
+        name,
+        key: jsonBytes(name),
+        required: true,
+        raw: schema,
+        node: new Lazy(() => this.build(schema, `${pointer}/additionalProperties`)),
+      });
+    }
+    const additional =
+      addl === false ? null : new Lazy(() => (addl === undefined || addl === true ? this.any() : this.build(addl, `${pointer}/additionalProperties`)));
+    return new ObjectNode(
+      props,
+      additional,
+      (raw.minProperties as number | undefined) ?? 0,
+      (raw.maxProperties as number | undefined) ?? Infinity,
+      pointer,
+    );
+  }
+
+  private array(raw: Record<string, unknown>, pointer: string): ArrayNode {
+    const prefix = ((raw.prefixItems ?? []) as unknown[]).map(
+      (s, i) => new Lazy(() => this.build(s, `${pointer}/prefixItems/${i}`)),
+    );
+    const items = raw.items;
+    const itemNode = items === false ? null : new Lazy(() => (items === undefined ? this.any() : this.build(items, `${pointer}/items`)));
+    return new ArrayNode(
+      prefix,
+      itemNode,
+      (raw.minItems as number | undefined) ?? 0,
+      (raw.maxItems as number | undefined) ?? Infinity,
+      pointer,
+    );
+  }
+
+  private string(raw: Record<string, unknown>, pointer: string): StringNode {
+    let regex: RegexAst | null = null;
+    if (typeof raw.pattern === 'string' && typeof raw.format === 'string') {
+      throw new UnsupportedSchemaError('format', `${pointer}/format`, 'format together with pattern');
+    }
+    const source = typeof raw.pattern === 'string' ? { source: raw.pattern, ignoreCase: false } : undefined;
+    const fmt = typeof raw.format === 'string' ? FORMAT_PATTERNS[raw.format] : undefined;
+    const re = source ?? fmt;
+    if (re) {
+      const at = `${pointer}/${source ? 'pattern' : 'format'}`;
+      try {
+        regex = parseRegex(re.source, { ignoreCase: re.ignoreCase });
+      } catch (e) {
+        if (e instanceof UnsupportedRegexFeature) throw new UnsupportedSchemaError('pattern', at, e.message);
+        if (e instanceof RegexSyntaxError) throw new InvalidSchemaError(`invalid pattern: ${e.message}`, at);
+        throw e;
+      }
+    }
+    return new StringNode(
+      (raw.minLength as number | undefined) ?? 0,
+      (raw.maxLength as number | undefined) ?? Infinity,
+      regex,
+      pointer,
+    );
+  }
+
+  private number(raw: Record<string, unknown>, integer: boolean, pointer: string): NumberNode {
+    const bounds = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].filter((k) => k in raw);
+    if (!integer) {
+      if (bounds.length) {
+        throw new UnsupportedSchemaError(bounds[0]!, `${pointer}/${bounds[0]}`, 'bounds on non-integer numbers');
+      }
+      return new NumberNode(false, -Infinity, Infinity, pointer);
+    }
+    let lo = -MAX_INTEGER;
+    let hi = MAX_INTEGER;
+    if (typeof raw.minimum === 'number') lo = Math.max(lo, Math.ceil(raw.minimum));
+    if (typeof raw.exclusiveMinimum === 'number') lo = Math.max(lo, Math.floor(raw.exclusiveMinimum) + 1);
+    if (typeof raw.maximum === 'number') hi = Math.min(hi, Math.floor(raw.maximum));
+    if (typeof raw.exclusiveMaximum === 'number') hi = Math.min(hi, Math.ceil(raw.exclusiveMaximum) - 1);
+    return new NumberNode(true, lo, hi, pointer);
+  }
+}
+
+function sameProp(a: PropSpec, b: PropSpec): boolean {
+  return a.name === b.name && a.required === b.required && JSON.stringify(a.raw) === JSON.stringify(b.raw);
+}
+
+/** What the first byte of a value of this node can be, by kind. */
+function firstBytes(node: Node): Set<string> {
+  const n = deref(node);
+  switch (n.kind) {
+    case 'object':
+    case 'discriminated':
+      return new Set(['{']);
+    case 'array':
+      return new Set(['[']);
+    case 'string':
+      return new Set(['"']);
+    case 'number':
+      return new Set(['num']);
+    case 'literal':
+      return new Set(n.values.map((v) => (v[0] === 0x2d || (v[0]! >= 0x30 && v[0]! <= 0x39) ? 'num' : String.fromCharCode(v[0]!))));
+    case 'union':
+      return new Set(n.branches.flatMap((b) => [...firstBytes(b)]));
+    case 'never':
+      return new Set();
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Shortest serialization of every node, in bytes (Infinity when unsatisfiable). Recursive schemas
+ * make the node graph cyclic, so values are relaxed to a fixpoint over everything reachable.
+ * The figures are exact or upper bounds, never lower: the token budget relies on them.
+ */
+import type { Node, ObjectNode } from './nodes.ts';
+
+/** Bytes of an additional key we can always find unused: `"` + ≤ 4 chars + `"`, plus `:`. */
+export const ADDITIONAL_KEY_BYTES = 7;
+
+export function integerMinBytes(lo: number, hi: number): number {
+  if (lo > hi) return Infinity;
+  if (lo <= 0 && hi >= 0) return 1;
+  return lo > 0 ? String(lo).length : String(hi).length;
+}
+
+function children(n: Node): Node[] {
+  switch (n.kind) {
+    case 'object':
+      return [...n.props.map((p) => p.node.get()), ...(n.additional ? [n.additional.get()] : [])];
+    case 'array':
+      return [...n.prefix.map((p) => p.get()), ...(n.items ? [n.items.get()] : [])];
+    case 'union':
+      return [...n.branches];
+    case 'discriminated':
+      return [...n.branches];
+    case 'ref':
+      return [n.target.get()];
+    default:
+      return [];
+  }
+}
+
+const cur = (n: Node): number => n.min ?? Infinity;
+
+/** Minimal bytes to add `count` more properties to an object whose other choices are `optional`. */
+export function extraPropsBytes(node: ObjectNode, optionalCosts: number[], count: number): number {
+  if (count <= 0) return 0;
+  const extra = node.additional ? cur(node.additional.get()) + ADDITIONAL_KEY_BYTES + 1 : Infinity;
+  let total = 0;
+  let i = 0;
+  for (let k = 0; k < count; k++) {
+    const opt = i < optionalCosts.length ? optionalCosts[i]! : Infinity;
+    if (opt <= extra) {
+      total += opt;
+      i++;
+    } else total += extra;
+  }
+  return total;
+}
+
+function local(n: Node): number {
+  switch (n.kind) {
+    case 'never':
+      return Infinity;
+    case 'literal':
+      return n.values.reduce((m, v) => Math.min(m, v.length), Infinity);
+    case 'string': {
+      if (n.minLength > n.maxLength) return Infinity;
+      const a = n.automaton;
+      return 2 + (a ? (a.satisfiable ? a.minBytes[0]! : Infinity) : n.minLength);
+    }
+    case 'number':
+      return n.integer ? integerMinBytes(n.lo, n.hi) : 1;
+    case 'object': {
+      // Each property costs key + ':' + value + ',' (one comma too many, removed below).
+      let total = 2;
+      let count = 0;
+      const optional: number[] = [];
+      for (const p of n.props) {
+        const c = p.key.length + 1 + cur(p.node.get()) + 1;
+        if (p.required) {
+          total += c;
+          count++;
+        } else if (Number.isFinite(c)) optional.push(c);
+      }
+      if (count > n.maxProps) return Infinity;
+      optional.sort((a, b) => a - b);
+      const needed = n.minProps - count;
+      if (needed > 0) {
+        if (count + needed > n.maxProps) return Infinity;
+        total += extraPropsBytes(n, optional, needed);
+        count += needed;
+      }
+      return count > 0 ? total - 1 : total;
+    }
+    case 'array': {
+      if (n.minItems > n.maxItems) return Infinity;
+      let total = 2;
+      for (let i = 0; i < n.minItems; i++) {
+        const item = i < n.prefix.length ? n.prefix[i]!.get() : n.items?.get();
+        total += (item ? cur(item) : Infinity) + 1;
+      }
+      return n.minItems > 0 ? total - 1 : total;
+    }
+    case 'union':
+    case 'discriminated':
+      return n.branches.reduce((m, b) => Math.min(m, cur(b)), Infinity);
+    case 'ref':
+      return cur(n.target.get());
+  }
+}
+
+/** Shortest serialization of `node` in bytes; Infinity when no document satisfies it. */
+export function minBytesOf(node: Node): number {
+  if (node.min !== undefined) return node.min;
+  // Collect the not-yet-final subgraph in post-order (children first) so one pass mostly settles it.
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  const stack: [Node, number][] = [[node, 0]];
+  seen.add(node);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const kids = children(top[0]);
+    if (top[1] < kids.length) {
+      const k = kids[top[1]++]!;
+      if (k.min === undefined && !seen.has(k)) {
+        seen.add(k);
+        stack.push([k, 0]);
+      }
+    } else {
+      order.push(top[0]);
+      stack.pop();
+    }
+  }
+  const tentative = new Map<Node, number>(order.map((n) => [n, Infinity]));
+  for (const n of order) n.min = Infinity;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const n of order) {
+      const v = local(n);
+      if (v < tentative.get(n)!) {
+        tentative.set(n, v);
+        n.min = v;
+        changed = true;
+      }
+    }
+  }
+  return node.min!;
+}

@@ -1,0 +1,187 @@
+/**
+ * The engine's intermediate form of a schema: one node per kind of JSON value, with children built
+ * lazily (so a tool's argument grammar is only built once something needs it) and the shortest
+ * serialization of each node computed by a fixpoint (recursive $refs included).
+ */
+import type { RegexAst } from '../regex/parse.ts';
+import { StringAutomaton } from '../regex/automaton.ts';
+
+/** A child built on first use. */
+export class Lazy<T> {
+  private value: T | undefined;
+  constructor(private make: (() => T) | null) {}
+  static of<T>(value: T): Lazy<T> {
+    const l = new Lazy<T>(null);
+    l.value = value;
+    return l;
+  }
+  get(): T {
+    if (this.make) {
+      this.value = this.make();
+      this.make = null;
+    }
+    return this.value as T;
+  }
+}
+
+abstract class BaseNode {
+  /** Fewest bytes of any document of this node (Infinity: unsatisfiable). Set by minBytesOf. */
+  min: number | undefined = undefined;
+  constructor(readonly pointer: string) {}
+}
+
+/** Any of a fixed set of serialized values (enum, const, true/false/null). */
+export class LiteralNode extends BaseNode {
+  readonly kind = 'literal';
+  constructor(
+    /** Canonical compact JSON bytes of each value. */
+    readonly values: readonly Uint8Array[],
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+}
+
+export class StringNode extends BaseNode {
+  readonly kind = 'string';
+  private automatonCache: StringAutomaton | null | undefined;
+  constructor(
+    readonly minLength: number,
+    readonly maxLength: number,
+    /** pattern / format as a regex, or null for free text. */
+    readonly regex: RegexAst | null,
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+  /** The pattern's automaton (in product with the length bounds), built on first use. */
+  get automaton(): StringAutomaton | null {
+    if (this.automatonCache === undefined) {
+      this.automatonCache = this.regex
+        ? new StringAutomaton(this.regex, this.minLength, this.maxLength, this.pointer)
+        : null;
+    }
+    return this.automatonCache;
+  }
+}
+
+export class NumberNode extends BaseNode {
+  readonly kind = 'number';
+  constructor(
+    readonly integer: boolean,
+    /** Inclusive integer bounds (integers only; ±Infinity when unbounded). */
+    readonly lo: number,
+    readonly hi: number,
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+}
+
+export interface PropSpec {
+  readonly name: string;
+  /** `"name"` as JSON bytes, quotes included. */
+  readonly key: Uint8Array;
+  readonly required: boolean;
+  /** The property's raw schema (compared to find shared prefixes in unions). */
+  readonly raw: unknown;
+  readonly node: Lazy<Node>;
+}
+
+export class ObjectNode extends BaseNode {
+  readonly kind = 'object';
+  constructor(
+    /** Declared properties in the order the output must use. */
+    readonly props: readonly PropSpec[],
+    /** Schema of other keys, or null when additional properties are not allowed. */
+    readonly additional: Lazy<Node> | null,
+    readonly minProps: number,
+    readonly maxProps: number,
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+}
+
+export class ArrayNode extends BaseNode {
+  readonly kind = 'array';
+  constructor(
+    readonly prefix: readonly Lazy<Node>[],
+    /** Schema of items after the prefix, or null when none are allowed. */
+    readonly items: Lazy<Node> | null,
+    readonly minItems: number,
+    readonly maxItems: number,
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+  itemAt(i: number): Node | null {
+    return i < this.prefix.length ? this.prefix[i]!.get() : (this.items?.get() ?? null);
+  }
+}
+
+/** A value matching any branch; branches are followed in parallel until the input decides. */
+export class UnionNode extends BaseNode {
+  readonly kind = 'union';
+  constructor(
+    readonly branches: readonly Node[],
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+}
+
+/**
+ * A union of object schemas told apart by one property with disjoint literal values (e.g. a plan
+ * step per tool, told apart by "tool"). Properties before the discriminator are identical in every
+ * branch, so one frame parses them; the discriminator's value picks the branch.
+ */
+export class DiscriminatedNode extends BaseNode {
+  readonly kind = 'discriminated';
+  constructor(
+    readonly branches: readonly ObjectNode[],
+    /** Index of the discriminator in every branch's props. */
+    readonly discIndex: number,
+    /** Serialized discriminator values and the branch each selects. */
+    readonly values: readonly { bytes: Uint8Array; branch: number }[],
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+}
+
+/** A `$ref`, resolved on first use (so recursive schemas stay finite). */
+export class RefNode extends BaseNode {
+  readonly kind = 'ref';
+  constructor(
+    readonly target: Lazy<Node>,
+    pointer: string,
+  ) {
+    super(pointer);
+  }
+}
+
+export class NeverNode extends BaseNode {
+  readonly kind = 'never';
+}
+
+export type Node =
+  | LiteralNode
+  | StringNode
+  | NumberNode
+  | ObjectNode
+  | ArrayNode
+  | UnionNode
+  | DiscriminatedNode
+  | RefNode
+  | NeverNode;
+
+/** Follows $refs to a concrete node. */
+export function deref(node: Node): Exclude<Node, RefNode> {
+  let n: Node = node;
+  for (let hops = 0; n.kind === 'ref'; hops++) {
+    if (hops > 1000) throw new RangeError('circular $ref');
+    n = n.target.get();
+  }
+  return n;
+}

@@ -1,0 +1,142 @@
+/** Unit tests of the engine's API on the full Qwen vocabulary (151,936 ids). */
+import Ajv2020 from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import {
+  compileGrammar,
+  InvalidSchemaError,
+  TokenRejectedError,
+  UnsatisfiableSchemaError,
+  UnsupportedSchemaError,
+} from '../../src/grammar/index.ts';
+import { allowedTokens, drive, PICKERS } from '../helpers/drive.ts';
+import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
+
+const vocab = qwenVocabulary();
+const enc = new TextEncoder();
+
+const PLAN = {
+  type: 'object',
+  properties: {
+    steps: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 3,
+      items: {
+        oneOf: ['web_search', 'send_email', 'summarize'].map((tool) => ({
+          type: 'object',
+          properties: {
+            id: { type: 'integer', minimum: 1, maximum: 3 },
+            tool: { const: tool },
+            args: { type: 'object', properties: { text: { type: 'string', maxLength: 30 } }, required: ['text'], additionalProperties: false },
+          },
+          required: ['id', 'tool', 'args'],
+          additionalProperties: false,
+        })),
+      },
+    },
+  },
+  required: ['steps'],
+  additionalProperties: false,
+};
+
+function acceptText(m: ReturnType<ReturnType<typeof compileGrammar>['matcher']>, text: string): void {
+  for (const t of vocab.tokenize(enc.encode(text))) m.accept(t);
+}
+
+describe('refusals are typed and carry a JSON pointer', () => {
+  it.each([
+    [{ type: 'object', properties: { a: { type: 'string', contentEncoding: 'base64', not: {} } } }, '/properties/a/contentEncoding'],
+    [{ type: 'array', items: { type: 'integer' }, uniqueItems: true }, '/uniqueItems'],
+    [{ patternProperties: { '^x': {} } }, '/patternProperties'],
+    [{ type: 'string', format: 'hostname' }, '/format'],
+    [{ type: 'number', minimum: 0.5 }, '/minimum'],
+    [{ type: 'string', pattern: '(?=a)b' }, '/pattern'],
+    [{ oneOf: [{ type: 'integer' }, { type: 'number' }] }, ''],
+  ])('%j → UnsupportedSchemaError at %s', (schema, pointer) => {
+    let err: unknown;
+    try {
+      compileGrammar(schema, vocab);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UnsupportedSchemaError);
+    expect((err as UnsupportedSchemaError).pointer).toBe(pointer);
+  });
+
+  it('malformed schemas and unsatisfiable ones get their own errors', () => {
+    expect(() => compileGrammar({ type: 'strin' }, vocab)).toThrow(InvalidSchemaError);
+    expect(() => compileGrammar({ $ref: '#/$defs/missing' }, vocab)).toThrow(InvalidSchemaError);
+    expect(() => compileGrammar({ type: 'string', minLength: 5, maxLength: 2 }, vocab)).toThrow(UnsatisfiableSchemaError);
+  });
+});
+
+describe('matcher', () => {
+  it('accepts a valid plan token by token, allows the stop token only at the end', () => {
+    const m = compileGrammar(PLAN, vocab).matcher();
+    const mask = vocab.allocateMask();
+    const text = '{"steps":[{"id":1,"tool":"web_search","args":{"text":"flights to Lisbon"}}]}';
+    const toks = vocab.tokenize(enc.encode(text));
+    for (const t of toks) {
+      m.fillMask(mask);
+      expect(allowedTokens(mask, vocab.size)).toContain(t);
+      expect(m.isComplete()).toBe(false);
+      m.accept(t);
+    }
+    expect(m.isComplete()).toBe(true);
+    m.fillMask(mask);
+    expect(allowedTokens(mask, vocab.size)).toEqual([...vocab.stopTokens].sort((a, b) => a - b));
+  });
+
+  it('rejects what the schema forbids: unknown tool, extra key, raw newline in a string', () => {
+    for (const bad of ['{"steps":[{"id":1,"tool":"rm_rf"', '{"steps":[],"x"', '{"steps":[{"id":1,"tool":"summarize","args":{"text":"a\n']) {
+      const m = compileGrammar(PLAN, vocab).matcher();
+      expect(() => acceptText(m, bad)).toThrow(TokenRejectedError);
+    }
+  });
+
+  it('rollback restores the state', () => {
+    const m = compileGrammar(PLAN, vocab).matcher();
+    acceptText(m, '{"steps":[{"id":2');
+    const mask1 = vocab.allocateMask();
+    m.fillMask(mask1);
+    const n = m.accepted;
+    acceptText(m, ',"tool":"send_email');
+    m.rollback(m.accepted - n);
+    const mask2 = vocab.allocateMask();
+    m.fillMask(mask2);
+    expect(mask2).toEqual(mask1);
+  });
+
+  it('forcedTokens returns the bytes the grammar leaves no choice about', () => {
+    const m = compileGrammar(PLAN, vocab).matcher();
+    const dec = new TextDecoder();
+    expect(dec.decode(m.forcedBytes())).toBe('{"steps":[{"id":');
+    const forced = m.forcedTokens();
+    expect(forced.length).toBeGreaterThan(0);
+    for (const t of forced) m.accept(t);
+    // The last forced token is held back, so the model can still choose how to tokenize it.
+    expect(dec.decode(m.forcedBytes()).length).toBeGreaterThan(0);
+    acceptText(m, dec.decode(m.forcedBytes()) + '3,"tool":"summarize"');
+    expect(dec.decode(m.forcedBytes())).toBe(',"args":{"text":"');
+  });
+
+  it('a random walk on the full vocabulary ends valid within a 64-token budget', () => {
+    const g = compileGrammar(PLAN, vocab);
+    const ajv = new Ajv2020({ strict: true });
+    const validate = ajv.compile(PLAN);
+    for (const [name, pick] of Object.entries(PICKERS)) {
+      expect(g.minBytes).toBe(58);
+      const r = drive(g.matcher({ maxTokens: 64 }), vocab, pick, 7, 65);
+      expect(r.emptyMaskAt, name).toBe(-1);
+      expect(validate(JSON.parse(r.text)), `${name}: ${r.text}`).toBe(true);
+    }
+  });
+
+  it('flexible whitespace accepts pretty-printed JSON, compact does not', () => {
+    const pretty = JSON.stringify({ steps: [{ id: 1, tool: 'summarize', args: { text: 'x' } }] }, null, 2);
+    const flex = compileGrammar(PLAN, vocab, { whitespace: 'flexible' }).matcher();
+    acceptText(flex, pretty);
+    expect(flex.isComplete()).toBe(true);
+    expect(() => acceptText(compileGrammar(PLAN, vocab).matcher(), pretty)).toThrow(TokenRejectedError);
+  });
+});
