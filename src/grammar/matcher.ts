@@ -4,7 +4,16 @@
  */
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { collect, isComplete, stepStack, type Stack } from './frames/stack.ts';
+import { StringFrame } from './frames/string.ts';
+import { FreeStringCache, type ExitGroup } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
+
+const stringCaches = new WeakMap<Vocabulary, FreeStringCache>();
+function stringCache(v: Vocabulary): FreeStringCache {
+  let c = stringCaches.get(v);
+  if (!c) stringCaches.set(v, (c = new FreeStringCache(v)));
+  return c;
+}
 
 /** Steps every stack of a state set by one byte. */
 function stepAll(states: readonly Stack[], b: number): Stack[] {
@@ -25,6 +34,8 @@ export interface MatcherOptions {
    * narrows as the budget nears the shortest completion, so a document always ends within it.
    */
   maxTokens?: number;
+  /** Use the free-string token cache (default true; off only to test it against the plain walk). */
+  stringCache?: boolean;
 }
 
 export class GrammarMatcher {
@@ -33,6 +44,7 @@ export class GrammarMatcher {
   private stopped = false;
   private budget: number;
   private readonly stopSet: Set<number>;
+  private readonly useStringCache: boolean;
 
   constructor(
     private readonly vocab: Vocabulary,
@@ -42,6 +54,7 @@ export class GrammarMatcher {
     this.states = [initial];
     this.budget = options.maxTokens ?? Infinity;
     this.stopSet = new Set(vocab.stopTokens);
+    this.useStringCache = options.stringCache ?? true;
     // Every single byte is a token in byte-level vocabularies, so min bytes bound the tokens needed.
     if (initial.min > this.budget) throw new BudgetExceededError(initial.min, this.budget);
   }
@@ -76,7 +89,10 @@ export class GrammarMatcher {
     mask.fill(0);
     if (this.stopped) return;
     const limit = this.budget - 1;
-    for (const s of this.states) this.walk(s, mask, limit);
+    for (const s of this.states) {
+      if (this.useStringCache && s.top instanceof StringFrame && s.top.isFree) this.freeString(s, s.top, mask, limit);
+      else this.walk(s, mask, limit);
+    }
     if (this.isComplete()) for (const t of this.vocab.stopTokens) mask[t >>> 5]! |= 1 << (t & 31);
   }
 
@@ -102,6 +118,42 @@ export class GrammarMatcher {
         if (shared) for (const t of shared) mask[t >>> 5]! |= 1 << (t & 31);
       }
       i++;
+    }
+  }
+
+  /** Mask inside a free-text string from the cache: same result as the walk, without walking. */
+  private freeString(s: Stack, f: StringFrame, mask: Uint32Array, limit: number): void {
+    const e = stringCache(this.vocab).entry(f.bs);
+    const below = s.below!;
+    const room = f.node.maxLength - f.count;
+    const need = f.node.minLength - f.count;
+    if (room >= e.maxChars && below.min + e.maxPending + 1 + Math.max(0, need) <= limit) {
+      for (let w = 0; w < mask.length; w++) mask[w]! |= e.insideMask[w]!;
+    } else {
+      const { insideIds, insideChars, insidePending } = e;
+      for (let k = 0; k < insideIds.length; k++) {
+        const c = insideChars[k]!;
+        if (c <= room && below.min + insidePending[k]! + 1 + Math.max(0, need - c) <= limit) {
+          const t = insideIds[k]!;
+          mask[t >>> 5]! |= 1 << (t & 31);
+        }
+      }
+    }
+    const admit = (g: ExitGroup) => {
+      for (let k = 0; k < g.ids.length; k++) {
+        const c = g.chars[k]!;
+        if (c >= need && c <= room) mask[g.ids[k]! >>> 5]! |= 1 << (g.ids[k]! & 31);
+      }
+    };
+    if (e.closing && below.min <= limit) admit(e.closing);
+    for (const [first, groups] of e.byFirst) {
+      const after = stepAll([below], first);
+      if (after.length === 0) continue;
+      for (const g of groups) {
+        let cur = after;
+        for (let i = 1; i < g.rem.length && cur.length; i++) cur = stepAll(cur, g.rem[i]!);
+        if (cur.length && minOfStates(cur) <= limit) admit(g);
+      }
     }
   }
 

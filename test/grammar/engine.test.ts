@@ -140,3 +140,40 @@ describe('matcher', () => {
     expect(() => acceptText(compileGrammar(PLAN, vocab).matcher(), pretty)).toThrow(TokenRejectedError);
   });
 });
+
+describe('free-string cache', () => {
+  const schema = {
+    type: 'object',
+    properties: { a: { type: 'string', minLength: 3, maxLength: 9 }, b: { type: 'string' }, c: { type: 'integer' } },
+    required: ['a', 'b'],
+    additionalProperties: false,
+  };
+  // Prefixes ending inside strings in different byte states and near length bounds.
+  const prefixes = ['{"a":"', '{"a":"ab', '{"a":"abcdefg', '{"a":"abc\\', '{"a":"abc\\u00', '{"a":"xyz","b":"', '{"a":"xyz","b":"caf'];
+  const utf8Partial = [0xe2, 0x82]; // first two bytes of "€"
+
+  function maskAfter(bytes: Uint8Array, cache: boolean, maxTokens?: number): Uint32Array {
+    const m = compileGrammar(schema, vocab).matcher({ stringCache: cache, ...(maxTokens ? { maxTokens } : {}) });
+    for (const b of bytes) m.accept(vocab.byteToken[b]!);
+    const mask = vocab.allocateMask();
+    m.fillMask(mask);
+    return mask;
+  }
+
+  it.each(prefixes)('gives the plain walk’s mask after %s', (prefix) => {
+    const bytes = enc.encode(prefix);
+    expect(maskAfter(bytes, true)).toEqual(maskAfter(bytes, false));
+  });
+
+  it('gives the plain walk’s mask mid-UTF-8 and under a tight budget', () => {
+    const mid = Uint8Array.from([...enc.encode('{"a":"ab'), ...utf8Partial]);
+    expect(maskAfter(mid, true)).toEqual(maskAfter(mid, false));
+    const tight = enc.encode('{"a":"abc');
+    // 9 bytes accepted; 14 more needed at least ('","b":""}'): a budget just above that narrows.
+    for (const budget of [9 + 10, 9 + 12, 9 + 16]) {
+      const a = maskAfter(tight, true, budget);
+      expect(a).toEqual(maskAfter(tight, false, budget));
+      expect(allowedTokens(a, vocab.size).length).toBeGreaterThan(0);
+    }
+  });
+});
