@@ -41,7 +41,7 @@ export function accepts(node: Node, value: unknown): boolean {
       const keys = Object.keys(obj);
       if (keys.length < n.minProps || keys.length > n.maxProps) return false;
       const declared = new Map(n.props.map((p) => [p.name, p]));
-      for (const p of n.props) if (p.required && !(p.name in obj)) return false;
+      for (const p of n.props) if (p.required && !Object.hasOwn(obj, p.name)) return false;
       for (const k of keys) {
         const p = declared.get(k);
         const schema = p ? p.node.get() : n.additional?.get();

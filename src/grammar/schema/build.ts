@@ -331,7 +331,7 @@ export class SchemaBuilder {
     }));
     // Required names without a declared schema take the additionalProperties schema.
     for (const name of required) {
-      if (name in properties) continue;
+      if (Object.hasOwn(properties, name)) continue;
       const schema = addl === undefined ? true : addl;
       props.push({
         name,

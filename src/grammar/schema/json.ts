@@ -19,5 +19,5 @@ export function sameJson(a: unknown, b: unknown): boolean {
   const kb = Object.keys(b as object);
   if (ka.length !== kb.length) return false;
   const ob = b as Record<string, unknown>;
-  return ka.every((k) => k in ob && sameJson((a as Record<string, unknown>)[k], ob[k]));
+  return ka.every((k) => Object.hasOwn(ob, k) && sameJson((a as Record<string, unknown>)[k], ob[k]));
 }

@@ -78,9 +78,10 @@ export function mergeSchemas(a: RawSchema, b: RawSchema, pointer: string): RawSc
     const pb = (b.properties ?? {}) as Record<string, unknown>;
     const props: Record<string, unknown> = {};
     for (const name of new Set([...Object.keys(pa), ...Object.keys(pb)])) {
-      const sa = name in pa ? pa[name] : a.additionalProperties;
-      const sb = name in pb ? pb[name] : b.additionalProperties;
-      props[name] = allOf(sa, sb);
+      const sa = Object.hasOwn(pa, name) ? pa[name] : a.additionalProperties;
+      const sb = Object.hasOwn(pb, name) ? pb[name] : b.additionalProperties;
+      // defineProperty, not assignment: a property may be called "__proto__".
+      Object.defineProperty(props, name, { value: allOf(sa, sb), enumerable: true, writable: true, configurable: true });
     }
     out.properties = props;
   }

@@ -1,0 +1,78 @@
+/**
+ * JSON-Schema-Test-Suite (draft 2020-12) conformance, with a ratchet: no invalid instance may ever
+ * be accepted; valid instances the engine rejects on principle are listed in
+ * conformance-baseline.json with the reason, and any change to that list fails the test.
+ * Groups using unsupported keywords must raise UnsupportedSchemaError.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileGrammar, SchemaError, TokenRejectedError } from '../../src/grammar/index.ts';
+import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
+import { canonicalJson } from '../helpers/canonical.ts';
+import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
+import baseline from './conformance-baseline.json' with { type: 'json' };
+
+const SUITE = resolve(import.meta.dirname, '../../../shared/data/json-schema-test-suite/draft2020-12');
+interface Group {
+  description: string;
+  schema: unknown;
+  tests: { description: string; data: unknown; valid: boolean }[];
+}
+
+const vocab = qwenVocabulary();
+const enc = new TextEncoder();
+
+function accepted(schema: unknown, text: string): boolean {
+  const m = compileGrammar(schema, vocab).matcher();
+  try {
+    for (const t of vocab.tokenize(enc.encode(text))) m.accept(t);
+  } catch (e) {
+    if (e instanceof TokenRejectedError) return false;
+    throw e;
+  }
+  return m.isComplete();
+}
+
+describe('JSON-Schema-Test-Suite draft2020-12', () => {
+  it('never accepts an invalid instance; valid ones rejected only as the baseline lists', () => {
+    const counts = { groups: 0, refused: 0, compiled: 0, validAccepted: 0, validRejected: 0, invalidRejected: 0, invalidAccepted: 0 };
+    const falseNegatives: Record<string, string> = {};
+    const falsePositives: string[] = [];
+    for (const file of readdirSync(SUITE).filter((f) => f.endsWith('.json')).sort()) {
+      const groups = JSON.parse(readFileSync(join(SUITE, file), 'utf8')) as Group[];
+      for (const g of groups) {
+        counts.groups++;
+        let root;
+        try {
+          compileGrammar(g.schema, vocab);
+          root = new SchemaBuilder(g.schema).rootNode();
+        } catch (e) {
+          if (!(e instanceof SchemaError)) throw e;
+          counts.refused++;
+          continue;
+        }
+        counts.compiled++;
+        for (const t of g.tests) {
+          const id = `${file} | ${g.description} | ${t.description}`;
+          const text = t.valid ? canonicalJson(t.data, root) : JSON.stringify(t.data);
+          const ok = text !== undefined && accepted(g.schema, text);
+          if (t.valid && ok) counts.validAccepted++;
+          else if (t.valid) {
+            counts.validRejected++;
+            falseNegatives[id] = text;
+          } else if (ok) {
+            counts.invalidAccepted++;
+            falsePositives.push(`${id}: ${text}`);
+          } else counts.invalidRejected++;
+        }
+      }
+    }
+    console.log('conformance', JSON.stringify(counts));
+    expect(falsePositives).toEqual([]);
+    expect(Object.keys(falseNegatives).sort()).toEqual(Object.keys(baseline.falseNegatives).sort());
+    // Figures at the time of writing; a drop means lost coverage.
+    expect(counts.compiled).toBeGreaterThanOrEqual(134);
+    expect(counts.validAccepted).toBeGreaterThanOrEqual(282);
+  });
+});
