@@ -207,8 +207,10 @@ export class SchemaBuilder {
     const { enum: e, const: c, ...rest } = raw;
     let values: unknown[] = Array.isArray(e) ? e : [c];
     if ('const' in raw && Array.isArray(e)) values = e.filter((v) => JSON.stringify(v) === JSON.stringify(c));
-    const restNode = this.build(rest, pointer);
-    const kept = values.filter((v) => accepts(restNode, v));
+    // Most enums stand alone: only build the sibling constraints when there are some.
+    const alone = Object.keys(rest).every((k) => ANNOTATIONS.has(k) || k === '$id');
+    const restNode = alone ? null : this.build(rest, pointer);
+    const kept = restNode ? values.filter((v) => accepts(restNode, v)) : values;
     return kept.length ? new LiteralNode(kept.map(jsonBytes), pointer) : new NeverNode(pointer);
   }
 

@@ -2,8 +2,17 @@
 
 const encoder = new TextEncoder();
 
+const strings = new Map<string, Uint8Array>();
+
+/** Compact JSON bytes of a value; strings (keys, enum names) are memoized, as they repeat a lot. */
 export function jsonBytes(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  if (typeof value !== 'string') return encoder.encode(JSON.stringify(value));
+  let b = strings.get(value);
+  if (!b) {
+    b = encoder.encode(JSON.stringify(value));
+    if (strings.size < 100_000) strings.set(value, b);
+  }
+  return b;
 }
 
 /** JSON Schema equality: numbers by value (1 == 1.0), objects regardless of key order. */

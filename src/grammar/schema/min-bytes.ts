@@ -105,32 +105,28 @@ function local(n: Node): number {
 export function minBytesOf(node: Node): number {
   if (node.min !== undefined) return node.min;
   // Collect the not-yet-final subgraph in post-order (children first) so one pass mostly settles it.
+  // A node's min is set to Infinity when first seen, which also marks it visited.
   const order: Node[] = [];
-  const seen = new Set<Node>();
-  const stack: [Node, number][] = [[node, 0]];
-  seen.add(node);
+  node.min = Infinity;
+  const stack: { n: Node; kids: Node[]; i: number }[] = [{ n: node, kids: children(node), i: 0 }];
   while (stack.length) {
     const top = stack[stack.length - 1]!;
-    const kids = children(top[0]);
-    if (top[1] < kids.length) {
-      const k = kids[top[1]++]!;
-      if (k.min === undefined && !seen.has(k)) {
-        seen.add(k);
-        stack.push([k, 0]);
+    if (top.i < top.kids.length) {
+      const k = top.kids[top.i++]!;
+      if (k.min === undefined) {
+        k.min = Infinity;
+        stack.push({ n: k, kids: children(k), i: 0 });
       }
     } else {
-      order.push(top[0]);
+      order.push(top.n);
       stack.pop();
     }
   }
-  const tentative = new Map<Node, number>(order.map((n) => [n, Infinity]));
-  for (const n of order) n.min = Infinity;
   for (let changed = true; changed; ) {
     changed = false;
     for (const n of order) {
       const v = local(n);
-      if (v < tentative.get(n)!) {
-        tentative.set(n, v);
+      if (v < n.min!) {
         n.min = v;
         changed = true;
       }
