@@ -343,28 +343,30 @@ export class SchemaBuilder {
         node: new Lazy(() => this.build(schema, `${pointer}/additionalProperties`)),
       });
     }
-    const additional =
-      addl === false ? null : new Lazy(() => (addl === undefined || addl === true ? this.any() : this.build(addl, `${pointer}/additionalProperties`)));
     return new ObjectNode(
       props,
-      additional,
-      (raw.minProperties as number | undefined) ?? 0,
-      (raw.maxProperties as number | undefined) ?? Infinity,
+      this.optionalChild(addl, `${pointer}/additionalProperties`),
+      count(raw.minProperties, 0),
+      count(raw.maxProperties, Infinity),
       pointer,
     );
+  }
+
+  /** additionalProperties / items: absent or true allows anything, false nothing (null). */
+  private optionalChild(schema: unknown, at: string): Lazy<Node> | null {
+    if (schema === false) return null;
+    return new Lazy(() => (schema === undefined || schema === true ? this.any() : this.build(schema, at)));
   }
 
   private array(raw: Record<string, unknown>, pointer: string): ArrayNode {
     const prefix = ((raw.prefixItems ?? []) as unknown[]).map(
       (s, i) => new Lazy(() => this.build(s, `${pointer}/prefixItems/${i}`)),
     );
-    const items = raw.items;
-    const itemNode = items === false ? null : new Lazy(() => (items === undefined ? this.any() : this.build(items, `${pointer}/items`)));
     return new ArrayNode(
       prefix,
-      itemNode,
-      (raw.minItems as number | undefined) ?? 0,
-      (raw.maxItems as number | undefined) ?? Infinity,
+      this.optionalChild(raw.items, `${pointer}/items`),
+      count(raw.minItems, 0),
+      count(raw.maxItems, Infinity),
       pointer,
     );
   }
@@ -387,12 +389,7 @@ export class SchemaBuilder {
         throw e;
       }
     }
-    return new StringNode(
-      (raw.minLength as number | undefined) ?? 0,
-      (raw.maxLength as number | undefined) ?? Infinity,
-      regex,
-      pointer,
-    );
+    return new StringNode(count(raw.minLength, 0), count(raw.maxLength, Infinity), regex, pointer);
   }
 
   private number(raw: Record<string, unknown>, integer: boolean, pointer: string): NumberNode {
@@ -412,6 +409,9 @@ export class SchemaBuilder {
     return new NumberNode(true, lo, hi, pointer);
   }
 }
+
+/** A validated count keyword, or its default. */
+const count = (v: unknown, dflt: number): number => (typeof v === 'number' ? v : dflt);
 
 function sameProp(a: PropSpec, b: PropSpec): boolean {
   return a.name === b.name && a.required === b.required && JSON.stringify(a.raw) === JSON.stringify(b.raw);
