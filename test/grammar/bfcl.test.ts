@@ -3,7 +3,7 @@
  * names the keyword), and each ground-truth call, serialized, is accepted token by token.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
@@ -12,8 +12,9 @@ import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { bfclToJsonSchema } from '../../src/eval/bfcl-schema.ts';
 import { canonicalJson } from '../helpers/canonical.ts';
 import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
+import { sharedData } from '../helpers/shared.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
+const DATA = sharedData('bfcl');
 const CATEGORIES = ['simple_python', 'multiple', 'parallel', 'parallel_multiple', 'irrelevance'];
 
 interface Case {

@@ -5,15 +5,16 @@
  * Groups using unsupported keywords must raise UnsupportedSchemaError.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileGrammar, SchemaError, TokenRejectedError } from '../../src/grammar/index.ts';
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { canonicalJson } from '../helpers/canonical.ts';
 import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
+import { sharedData } from '../helpers/shared.ts';
 import baseline from './conformance-baseline.json' with { type: 'json' };
 
-const SUITE = resolve(import.meta.dirname, '../../../shared/data/json-schema-test-suite/draft2020-12');
+const SUITE = sharedData('json-schema-test-suite/draft2020-12');
 interface Group {
   description: string;
   schema: unknown;
