@@ -37,6 +37,7 @@ const idOf = (s: string) => tokJson.added_tokens!.find((a) => a.content === s)!.
 const STOP = [idOf('<|im_end|>'), idOf('<|endoftext|>')];
 
 interface Row {
+  error?: string;
   engine: string;
   tools: number;
   compile_ms: number;
@@ -170,12 +171,19 @@ for (const tools of TOOLS) {
   const ids = vocab.tokenize(new TextEncoder().encode(benchPlanText(tools)));
   for (const engine of ENGINES) {
     if (engine === 'transformers-js' && tools > Number(values['tjs-max-tools'])) continue;
-    const r =
-      engine === 'toolplan'
-        ? await benchToolplan(vocab, tools, ids)
-        : engine === 'xgrammar'
-          ? await benchXgrammar(tools, ids)
-          : await benchTransformersJs(tools, ids);
+    let r: Row;
+    try {
+      r =
+        engine === 'toolplan'
+          ? await benchToolplan(vocab, tools, ids)
+          : engine === 'xgrammar'
+            ? await benchXgrammar(tools, ids)
+            : await benchTransformersJs(tools, ids);
+    } catch (e) {
+      // XGrammar's WASM build aborts on very large schemas: report it as a row, keep going.
+      const nan = NaN;
+      r = { engine, tools, compile_ms: nan, mask_p50_us: nan, mask_p99_us: nan, accept_p50_us: nan, forced_fraction: nan, error: String(e).slice(0, 120) };
+    }
     rows.push(r);
     console.log(JSON.stringify(r));
   }
@@ -184,6 +192,10 @@ console.log(`\nplan walk: ${vocab.tokenize(new TextEncoder().encode(benchPlanTex
 console.log('| engine | tools | compile ms | mask p50 µs | mask p99 µs | accept p50 µs | forced |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) {
+  if (r.error) {
+    console.log(`| ${r.engine} | ${r.tools} | failed: ${r.error} | | | | |`);
+    continue;
+  }
   console.log(`| ${r.engine} | ${r.tools} | ${r.compile_ms} | ${r.mask_p50_us} | ${r.mask_p99_us} | ${r.accept_p50_us} | ${r.forced_fraction} |`);
 }
 process.exit(0);
