@@ -7,6 +7,8 @@
  * StructuredOutputProcessor applied to a logits tensor once per step): it can take ~1 s per token,
  * so it runs one walk, and only up to --tjs-max-tools tools (default 50).
  *
+ * Each engine first walks an untimed 3-tool plan (warm-up).
+ *
  * Flags: --tools 5,50,500,3000  --engines toolplan,xgrammar,transformers-js  --repeat 3
  */
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -166,6 +168,14 @@ async function benchTransformersJs(tools: number, ids: number[]): Promise<Row> {
 }
 
 const vocab = new Vocabulary(vocabularyFromTokenizerJson(tokJson, { size: SIZE, stopTokens: STOP }));
+// Untimed warm-up per engine (JIT, lazy one-time setup) on a 3-tool schema no row uses.
+{
+  const ids = vocab.tokenize(new TextEncoder().encode(benchPlanText(3)));
+  for (const engine of ENGINES) {
+    if (engine === 'toolplan') await benchToolplan(vocab, 3, ids);
+    else if (engine === 'xgrammar') await benchXgrammar(3, ids);
+  }
+}
 const rows: Row[] = [];
 for (const tools of TOOLS) {
   const ids = vocab.tokenize(new TextEncoder().encode(benchPlanText(tools)));

@@ -5,15 +5,8 @@
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { collect, isComplete, stepStack, type Stack } from './frames/stack.ts';
 import { StringFrame } from './frames/string.ts';
-import { FreeStringCache, type ExitGroup } from './string-cache.ts';
+import type { ExitGroup } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
-
-const stringCaches = new WeakMap<Vocabulary, FreeStringCache>();
-function stringCache(v: Vocabulary): FreeStringCache {
-  let c = stringCaches.get(v);
-  if (!c) stringCaches.set(v, (c = new FreeStringCache(v)));
-  return c;
-}
 
 /** Steps every stack of a state set by one byte. */
 function stepAll(states: readonly Stack[], b: number): Stack[] {
@@ -123,7 +116,7 @@ export class GrammarMatcher {
 
   /** Mask inside a free-text string from the cache: same result as the walk, without walking. */
   private freeString(s: Stack, f: StringFrame, mask: Uint32Array, limit: number): void {
-    const e = stringCache(this.vocab).entry(f.bs);
+    const e = this.vocab.freeStrings.entry(f.bs);
     const below = s.below!;
     const room = f.node.maxLength - f.count;
     const need = f.node.minLength - f.count;

@@ -1,3 +1,6 @@
+import { NORMAL } from './frames/string-bytes.ts';
+import { FreeStringCache } from './string-cache.ts';
+
 /**
  * The vocabulary side of the engine, independent of any grammar: each token's bytes, and a
  * byte-level prefix tree of all tokens laid out in pre-order so a mask is one linear walk that
@@ -41,6 +44,8 @@ export class Vocabulary {
   /** Token id of each single byte, -1 when the vocabulary lacks it. */
   readonly byteToken: Int32Array;
   readonly maxTokenBytes: number;
+  /** Classification of the vocabulary inside free-text strings (see string-cache.ts). */
+  readonly freeStrings: FreeStringCache;
 
   constructor(input: VocabularyInput) {
     if (input.size < input.tokens.length) throw new RangeError('vocabulary size is smaller than its token list');
@@ -96,6 +101,10 @@ export class Vocabulary {
     };
     visit(root, 0, 0);
     this.sharedTokens = shared;
+    // Once per tokenizer, like the trie: the common in-string state is classified up front so the
+    // first mask inside a string does not pay for it.
+    this.freeStrings = new FreeStringCache(this);
+    this.freeStrings.entry(NORMAL);
   }
 
   /** A fresh, all-zero token bitmask. */
