@@ -4,9 +4,9 @@
  * declared name or to each other. For a discriminated union the frame parses the shared prefix on
  * branch 0 and switches to the chosen branch when the discriminator's value closes.
  */
-import { ADDITIONAL_KEY_BYTES } from '../schema/min-bytes.ts';
+import { additionalPropBytes, extraPropsBytes } from '../schema/min-bytes.ts';
 import type { DiscriminatedNode, Node, ObjectNode } from '../schema/nodes.ts';
-import { NORMAL, pendingBytes, stringStep } from './string-bytes.ts';
+import { appendByte, NORMAL, pendingBytes, stringStep } from './string-bytes.ts';
 import { Frame, LiteralFrame, LiteralTrie, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
 import { pushValue } from './value.ts';
 
@@ -179,12 +179,12 @@ export class ObjectFrame extends Frame {
         added++;
       } else if (c !== Infinity) optional.push(c);
     }
-    let needed = Math.max(this.node.minProps - count - added, needOne && added === 0 ? 1 : 0);
+    const needed = Math.max(this.node.minProps - count - added, needOne && added === 0 ? 1 : 0);
     if (count + added + needed > this.node.maxProps) return Infinity;
     if (needed > 0) {
       optional.sort((a, b) => a - b);
-      const addl = this.node.additional ? 1 + ADDITIONAL_KEY_BYTES + 1 + minOf(this.node.additional.get()) : Infinity;
-      for (let k = 0; needed > 0; needed--, added++) total += k < optional.length && optional[k]! <= addl ? optional[k++]! : addl;
+      total += extraPropsBytes(optional, additionalPropBytes(this.node, minOf), needed);
+      added += needed;
     }
     if (added > 0 && !comma) total -= 1;
     return total + 1;
@@ -238,10 +238,7 @@ class KeyFrame extends Frame {
       if (b !== 0x5c) a = Math.max(-1, stringStep(this.addl, b));
     }
     if (t < 0 && a < 0) return null;
-    const collected = new Uint8Array(this.collected.length + 1);
-    collected.set(this.collected);
-    collected[this.collected.length] = b;
-    return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, collected), self.below);
+    return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, appendByte(this.collected, b)), self.below);
   }
 
   ownMin(): number {

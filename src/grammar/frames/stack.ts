@@ -83,7 +83,7 @@ export class LiteralTrie {
   readonly children: Map<number, number>[] = [new Map()];
   readonly payload: number[] = [-1];
   /** Fewest bytes from a node to a terminal, with each terminal's extra cost added. */
-  private readonly rest: number[] = [Infinity];
+  private readonly rest: number[];
 
   constructor(entries: readonly { bytes: Uint8Array; payload: number; extra?: number }[]) {
     const terminalCost: number[] = [Infinity];

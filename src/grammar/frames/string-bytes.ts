@@ -135,3 +135,11 @@ export function pendingBytes(s: number): number {
   if (m === ESC) return 1;
   return needOf(s);
 }
+
+/** `bytes` with `b` appended (keys are short, so copying is cheaper than a builder). */
+export function appendByte(bytes: Uint8Array, b: number): Uint8Array {
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = b;
+  return out;
+}

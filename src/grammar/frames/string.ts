@@ -1,6 +1,7 @@
 /** A JSON string value (or an additional object key), free or driven by a pattern automaton. */
 import type { StringNode } from '../schema/nodes.ts';
 import {
+  appendByte,
   CLOSE,
   completedCodePoint,
   modeOf,
@@ -60,13 +61,7 @@ export class StringFrame extends Frame {
         if (!a.anyIn(auto, lo, hi)) return null;
       }
     }
-    let collected = this.collected;
-    if (collected) {
-      const next = new Uint8Array(collected.length + 1);
-      next.set(collected);
-      next[collected.length] = b;
-      collected = next;
-    }
+    const collected = this.collected ? appendByte(this.collected, b) : null;
     return new Stack(new StringFrame(this.node, count, r, auto, this.onClose, collected), self.below);
   }
 

@@ -5,8 +5,8 @@
  */
 import type { Node, ObjectNode } from './nodes.ts';
 
-/** Bytes of an additional key we can always find unused: `"` + ≤ 4 chars + `"`, plus `:`. */
-export const ADDITIONAL_KEY_BYTES = 7;
+/** Bytes of an additional key we can always find unused: `"` + ≤ 4 chars + `"`. */
+export const ADDITIONAL_KEY_BYTES = 6;
 
 export function integerMinBytes(lo: number, hi: number): number {
   if (lo > hi) return Infinity;
@@ -33,18 +33,24 @@ function children(n: Node): Node[] {
 
 const cur = (n: Node): number => n.min ?? Infinity;
 
-/** Minimal bytes to add `count` more properties to an object whose other choices are `optional`. */
-export function extraPropsBytes(node: ObjectNode, optionalCosts: number[], count: number): number {
-  if (count <= 0) return 0;
-  const extra = node.additional ? cur(node.additional.get()) + ADDITIONAL_KEY_BYTES + 1 : Infinity;
+/**
+ * Bytes of one additional property: `,` + a key we can always find unused (≤ 4 chars, quoted) +
+ * `:` + the value. Like the declared properties' costs, it counts its leading comma.
+ */
+export function additionalPropBytes(node: ObjectNode, valueMin: (n: Node) => number): number {
+  return node.additional ? 1 + ADDITIONAL_KEY_BYTES + 1 + valueMin(node.additional.get()) : Infinity;
+}
+
+/**
+ * Fewest bytes to add `count` more properties, choosing among optional declared ones (`optional`,
+ * sorted costs, each usable once) and additional keys (`additional` each, repeatable).
+ */
+export function extraPropsBytes(optional: readonly number[], additional: number, count: number): number {
   let total = 0;
   let i = 0;
   for (let k = 0; k < count; k++) {
-    const opt = i < optionalCosts.length ? optionalCosts[i]! : Infinity;
-    if (opt <= extra) {
-      total += opt;
-      i++;
-    } else total += extra;
+    if (i < optional.length && optional[i]! <= additional) total += optional[i++]!;
+    else total += additional;
   }
   return total;
 }
@@ -79,7 +85,7 @@ function local(n: Node): number {
       const needed = n.minProps - count;
       if (needed > 0) {
         if (count + needed > n.maxProps) return Infinity;
-        total += extraPropsBytes(n, optional, needed);
+        total += extraPropsBytes(optional, additionalPropBytes(n, cur), needed);
         count += needed;
       }
       return count > 0 ? total - 1 : total;
