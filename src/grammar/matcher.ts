@@ -33,7 +33,8 @@ export interface MatcherOptions {
 
 export class GrammarMatcher {
   private states: Stack[];
-  private readonly history: { states: Stack[]; stopped: boolean }[] = [];
+  /** States before each accepted token (the stop token, if accepted, is always the last). */
+  private readonly history: Stack[][] = [];
   private stopped = false;
   private budget: number;
   private readonly stopSet: Set<number>;
@@ -167,13 +168,13 @@ export class GrammarMatcher {
     if (this.stopped) throw new TokenRejectedError(token);
     if (this.stopSet.has(token)) {
       if (!this.isComplete()) throw new TokenRejectedError(token);
-      this.history.push({ states: this.states, stopped: false });
+      this.history.push(this.states);
       this.stopped = true;
       return;
     }
     const next = this.advance(this.states, token);
     if (!next || minOfStates(next) > this.budget - 1) throw new TokenRejectedError(token);
-    this.history.push({ states: this.states, stopped: false });
+    this.history.push(this.states);
     this.states = next;
     this.budget -= 1;
   }
@@ -182,18 +183,14 @@ export class GrammarMatcher {
   rollback(n: number): void {
     if (n < 0 || n > this.history.length) throw new RangeError(`cannot roll back ${n} of ${this.history.length} tokens`);
     for (let k = 0; k < n; k++) {
-      const h = this.history.pop()!;
       if (this.stopped) this.stopped = false;
       else this.budget += 1;
-      this.states = h.states;
+      this.states = this.history.pop()!;
     }
   }
 
-  /**
-   * Bytes the grammar leaves no choice about from here (e.g. `","tool":"` between values).
-   * Stops where the document could end or where two bytes are possible.
-   */
-  forcedBytes(limit = 256): Uint8Array {
+  /** The forced run from here: its bytes and the states after them. */
+  private forcedRun(limit: number): { bytes: Uint8Array; after: Stack[] } {
     const out: number[] = [];
     let cur = this.states;
     while (!this.stopped && out.length < limit && !cur.some(isComplete)) {
@@ -202,7 +199,7 @@ export class GrammarMatcher {
       for (let b = 0; b < 256; b++) {
         const next = stepAll(cur, b);
         if (next.length === 0) continue;
-        if (only >= 0) return Uint8Array.from(out);
+        if (only >= 0) return { bytes: Uint8Array.from(out), after: cur };
         only = b;
         onlyStates = next;
       }
@@ -210,7 +207,15 @@ export class GrammarMatcher {
       out.push(only);
       cur = onlyStates;
     }
-    return Uint8Array.from(out);
+    return { bytes: Uint8Array.from(out), after: cur };
+  }
+
+  /**
+   * Bytes the grammar leaves no choice about from here (e.g. `","tool":"` between values).
+   * Stops where the document could end or where two bytes are possible.
+   */
+  forcedBytes(limit = 256): Uint8Array {
+    return this.forcedRun(limit).bytes;
   }
 
   /**
@@ -219,14 +224,10 @@ export class GrammarMatcher {
    * merge it with what it writes next (e.g. `"` + the first word of a string).
    */
   forcedTokens(): number[] {
-    const bytes = this.forcedBytes();
+    const { bytes, after } = this.forcedRun(256);
     if (bytes.length === 0) return [];
     const tokens = this.vocab.tokenize(bytes);
-    const ends = (() => {
-      let cur = this.states;
-      for (const b of bytes) cur = stepAll(cur, b);
-      return cur.some(isComplete);
-    })();
+    const ends = after.some(isComplete);
     const kept = ends ? tokens : tokens.slice(0, -1);
     // Only hand out tokens the matcher itself accepts, in order.
     let cur: Stack[] = this.states;
