@@ -37,7 +37,7 @@ export default defineConfig(({ command, mode }) => {
         },
         rollupOptions: {
           // Runtime dependencies stay imports: the app's bundler dedupes and versions them.
-          external: [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\/transformers/, 'comlink', /^ajv/],
+          external: [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, 'comlink', /^ajv/],
         },
       },
     };

@@ -9,3 +9,4 @@
 export const VERSION = '0.1.0';
 
 export * from './grammar/index.ts';
+export * from './model/index.ts';

@@ -1,0 +1,224 @@
+/**
+ * A causal LM over raw onnxruntime sessions with its cache kept between calls: `forward(tokens)`
+ * feeds any number of new tokens (a prompt, one sampled token, or a whole forced run) in one
+ * `session.run` and returns the last position's logits. Works the same on onnxruntime-node,
+ * onnxruntime-web wasm and webgpu; on WebGPU the cache stays in GPU buffers between steps.
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { cacheLayout, emptyCache, type CacheSlot } from './cache-layout.ts';
+import { ContextOverflowError, DeviceLostError, DisposedError, UnsupportedModelError } from './errors.ts';
+import { toFloat32 } from './half.ts';
+import type { OrtModule } from './ort.ts';
+
+/** The sessions of one model: the decoder, plus an embedding session for `inputs_embeds` exports. */
+export interface LMSessions {
+  decoder: InferenceSession;
+  embed?: InferenceSession | undefined;
+}
+
+/** A saved cache: restore it to continue from the same prefix without recomputing it. */
+export interface CacheSnapshot {
+  /** Tokens the cache covers, in order. */
+  readonly tokens: readonly number[];
+  /** Bytes held. */
+  readonly bytes: number;
+  /** Logits after the last token, when saved with the snapshot. */
+  readonly logits?: Float32Array | undefined;
+  readonly tensors: ReadonlyMap<string, { type: Tensor.Type; dims: readonly number[]; data: Tensor.DataType }>;
+}
+
+export interface CausalLMOptions {
+  /** Context window (tokens); `forward` refuses to go past it. */
+  maxLength?: number;
+}
+
+const DEVICE_LOST = /device (is |was )?lost|lost device|GPUDevice.*(destroyed|lost)/i;
+
+function int64(ort: OrtModule, values: ArrayLike<number>, dims: readonly number[]): Tensor {
+  const data = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i]!);
+  return new ort.Tensor('int64', data, dims);
+}
+
+export class CausalLM {
+  readonly slots: readonly CacheSlot[];
+  readonly maxLength: number;
+  private readonly inputs: Map<string, InferenceSession.ValueMetadata>;
+  private cache: Record<string, Tensor>;
+  private consumed: number[] = [];
+  private busy = false;
+  private disposed = false;
+  private lost: string | undefined;
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly sessions: LMSessions,
+    options: CausalLMOptions = {},
+  ) {
+    const d = sessions.decoder;
+    this.inputs = new Map(d.inputMetadata.map((m) => [m.name, m]));
+    if (!d.outputNames.includes('logits')) throw new UnsupportedModelError('the decoder has no "logits" output');
+    if (!this.inputs.has('input_ids') && !this.inputs.has('inputs_embeds')) {
+      throw new UnsupportedModelError('the decoder takes neither input_ids nor inputs_embeds');
+    }
+    if (this.inputs.has('inputs_embeds') && !this.inputs.has('input_ids') && !sessions.embed) {
+      throw new UnsupportedModelError('the decoder takes inputs_embeds but no embed_tokens session was given');
+    }
+    this.slots = cacheLayout(d);
+    this.maxLength = options.maxLength ?? Infinity;
+    this.cache = emptyCache(ort, this.slots);
+  }
+
+  /** Tokens the cache holds. */
+  get length(): number {
+    return this.consumed.length;
+  }
+
+  /** The tokens the cache holds, in order. */
+  get tokens(): readonly number[] {
+    return this.consumed;
+  }
+
+  /** Marks the GPU device lost: the next call fails with DeviceLostError instead of hanging. */
+  markDeviceLost(reason: string): void {
+    this.lost = reason;
+  }
+
+  private feedsFor(tokens: readonly number[], embeds: Tensor | undefined): Record<string, Tensor> {
+    const ort = this.ort;
+    const S = tokens.length;
+    const past = this.consumed.length;
+    const feeds: Record<string, Tensor> = { ...this.cache };
+    if (embeds) feeds.inputs_embeds = embeds;
+    else feeds.input_ids = int64(ort, tokens, [1, S]);
+    if (this.inputs.has('attention_mask')) feeds.attention_mask = int64(ort, new Array(past + S).fill(1), [1, past + S]);
+    const pos = this.inputs.get('position_ids');
+    if (pos) {
+      // Position = tokens consumed (HF's behaviour), on all three MRoPE planes for text.
+      const p = Array.from({ length: S }, (_, i) => past + i);
+      const planes = pos.isTensor && pos.shape.length === 3 ? 3 : 1;
+      feeds.position_ids = int64(ort, planes === 3 ? [...p, ...p, ...p] : p, planes === 3 ? [3, 1, S] : [1, S]);
+    }
+    const keep = this.inputs.get('num_logits_to_keep');
+    if (keep) feeds.num_logits_to_keep = int64(ort, [1], keep.isTensor && keep.shape.length === 1 ? [1] : []);
+    if (this.inputs.has('use_cache_branch')) {
+      feeds.use_cache_branch = new ort.Tensor('bool', new Uint8Array([past > 0 ? 1 : 0]), [1]);
+    }
+    return feeds;
+  }
+
+  private async run(session: InferenceSession, feeds: Record<string, Tensor>): Promise<InferenceSession.ReturnType> {
+    try {
+      return await session.run(feeds);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (this.lost || DEVICE_LOST.test(msg)) throw new DeviceLostError(this.lost ?? msg);
+      throw e;
+    }
+  }
+
+  /**
+   * Feeds `tokens` after what the cache holds, in one forward pass; returns the logits of the last
+   * new position (a fresh Float32Array of the vocabulary's width).
+   */
+  async forward(tokens: readonly number[]): Promise<Float32Array> {
+    if (this.disposed) throw new DisposedError();
+    if (this.lost) throw new DeviceLostError(this.lost);
+    if (tokens.length === 0) throw new RangeError('forward needs at least one token');
+    if (this.busy) throw new Error('CausalLM.forward called while a forward pass is running');
+    if (this.consumed.length + tokens.length > this.maxLength) {
+      throw new ContextOverflowError(this.consumed.length + tokens.length, this.maxLength);
+    }
+    this.busy = true;
+    try {
+      let embeds: Tensor | undefined;
+      if (this.sessions.embed && this.inputs.has('inputs_embeds')) {
+        const e = await this.run(this.sessions.embed, { input_ids: int64(this.ort, tokens, [1, tokens.length]) });
+        embeds = e.inputs_embeds ?? Object.values(e)[0];
+      }
+      const out = await this.run(this.sessions.decoder, this.feedsFor(tokens, embeds)).finally(() => {
+        if (embeds) dispose(embeds);
+      });
+      const next: Record<string, Tensor> = {};
+      for (const s of this.slots) next[s.past] = out[s.present]!;
+      // The consumed inputs can go now that the run which read them is over.
+      this.release(this.cache);
+      this.cache = next;
+      for (const t of tokens) this.consumed.push(t);
+      const logits = out.logits!;
+      const row = await lastRow(logits);
+      for (const [name, t] of Object.entries(out)) if (name === 'logits' || !name.startsWith('present')) dispose(t);
+      return row;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Empties the cache (back to zero tokens). */
+  reset(): void {
+    this.release(this.cache);
+    this.cache = emptyCache(this.ort, this.slots);
+    this.consumed = [];
+  }
+
+  /** Copies the whole cache (to the CPU) so `restore` can continue from here later. */
+  async snapshot(): Promise<CacheSnapshot> {
+    if (this.disposed) throw new DisposedError();
+    const tensors = new Map<string, { type: Tensor.Type; dims: readonly number[]; data: Tensor.DataType }>();
+    let bytes = 0;
+    for (const s of this.slots) {
+      const t = this.cache[s.past]!;
+      // CPU outputs are never written again by onnxruntime, so they can be shared; GPU ones are downloaded.
+      const data = t.location === 'cpu' ? t.data : await t.getData();
+      tensors.set(s.past, { type: t.type, dims: [...t.dims], data });
+      bytes += (data as ArrayLike<number> & { byteLength: number }).byteLength;
+    }
+    return { tokens: [...this.consumed], bytes, tensors };
+  }
+
+  /** Makes the cache that of `snap` (the snapshot itself stays valid for further restores). */
+  restore(snap: CacheSnapshot): void {
+    if (this.disposed) throw new DisposedError();
+    const next: Record<string, Tensor> = {};
+    for (const s of this.slots) {
+      const t = snap.tensors.get(s.past);
+      if (!t) throw new UnsupportedModelError(`snapshot lacks ${s.past}`);
+      next[s.past] = new this.ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
+    }
+    this.release(this.cache);
+    this.cache = next;
+    this.consumed = [...snap.tokens];
+  }
+
+  private release(cache: Record<string, Tensor>): void {
+    for (const t of Object.values(cache)) if (t.location !== 'cpu') dispose(t);
+  }
+
+  /** Frees GPU buffers and the sessions. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.release(this.cache);
+    this.cache = {};
+    await this.sessions.decoder.release();
+    await this.sessions.embed?.release();
+  }
+}
+
+function dispose(t: Tensor): void {
+  if (t.location !== 'cpu') t.dispose();
+}
+
+async function lastRow(logits: Tensor): Promise<Float32Array> {
+  const dims = logits.dims;
+  const vocab = dims[dims.length - 1]!;
+  const rows = logits.size / vocab;
+  const data = (logits.location === 'cpu' ? logits.data : await logits.getData()) as ArrayLike<number> & {
+    subarray(a: number, b: number): ArrayLike<number>;
+  };
+  const row = data.subarray((rows - 1) * vocab, rows * vocab);
+  if (logits.type === 'float32') return Float32Array.from(row);
+  // onnxruntime-web gives a Float16Array where the platform has one, else raw Uint16 bits.
+  if (logits.type === 'float16') return toFloat32(row, row instanceof Uint16Array);
+  throw new UnsupportedModelError(`unsupported logits dtype ${logits.type}`);
+}

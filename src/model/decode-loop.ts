@@ -1,0 +1,156 @@
+/**
+ * The decode loop: prefill (from a prefix snapshot when one matches), then sample under an optional
+ * constraint, feeding each sampled token together with the run of tokens the constraint forces
+ * after it in a single forward pass (jump-forward).
+ */
+import type { CausalLM } from './causal-lm.ts';
+import type { Sampler } from './sampler.ts';
+import type { SnapshotStore } from './snapshot-store.ts';
+
+/**
+ * What the loop needs of a constraint. `GrammarMatcher` from the grammar module fits as is; so
+ * does any object that can fill a token bitmask and accept tokens.
+ */
+export interface TokenConstraint {
+  /** Sets the bits (`mask[id >>> 5] & (1 << (id & 31))`) of the tokens allowed next. */
+  fillMask(mask: Uint32Array): void;
+  /** Records a token the mask allowed (a stop token ends the document). */
+  accept(token: number): void;
+  /** True once a stop token was accepted. */
+  readonly isTerminated: boolean;
+  /** Tokens the constraint leaves no choice about from here (jump-forward). */
+  forcedTokens?(): number[];
+}
+
+export interface DecodeOptions {
+  sampler: Sampler;
+  /** Most tokens to generate (stop token included). */
+  maxNewTokens: number;
+  /** End-of-sequence ids (used when there is no constraint). */
+  stopTokens: readonly number[];
+  constraint?: TokenConstraint | undefined;
+  /** Feed forced runs in one forward pass (default true when the constraint offers them). */
+  jumpForward?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  /** Reuse and store prefix snapshots here. */
+  snapshots?: SnapshotStore | undefined;
+  /** Length of the prompt's stable prefix (e.g. system + tools): snapshot the cache after it. */
+  prefixLength?: number | undefined;
+}
+
+/** One generated token; `forced` when the constraint chose it (jump-forward), not the sampler. */
+export interface TokenEvent {
+  token: number;
+  forced: boolean;
+}
+
+export interface DecodeStats {
+  promptTokens: number;
+  /** Prompt tokens actually computed (the rest came from a snapshot). */
+  prefilledTokens: number;
+  /** Generated tokens, forced ones and the stop token included. */
+  tokens: number;
+  forcedTokens: number;
+  forwardPasses: number;
+  /** Time to the first generated token. */
+  ttftMs: number;
+  /** Time from the first token to the end. */
+  decodeMs: number;
+  /** `stop`: stop token / constraint done; `length`: maxNewTokens reached. */
+  finish: 'stop' | 'length';
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
+
+/** Prefill: restore the longest matching snapshot, compute the rest, store the prefix snapshot. */
+async function prefill(lm: CausalLM, prompt: readonly number[], o: DecodeOptions): Promise<{ logits: Float32Array; computed: number; passes: number }> {
+  let from = 0;
+  let logits: Float32Array | undefined;
+  let passes = 0;
+  const snap = o.snapshots?.longestPrefix(prompt);
+  if (snap && snap.tokens.length > 0 && (snap.tokens.length < prompt.length || snap.logits)) {
+    lm.restore(snap);
+    from = snap.tokens.length;
+    logits = snap.logits;
+  } else lm.reset();
+  const reused = from;
+  const p = o.prefixLength ?? 0;
+  if (o.snapshots && p > from && p <= prompt.length) {
+    logits = await lm.forward(prompt.slice(from, p));
+    passes++;
+    o.snapshots.add({ ...(await lm.snapshot()), logits });
+    from = p;
+  }
+  if (from < prompt.length) {
+    o.signal?.throwIfAborted();
+    logits = await lm.forward(prompt.slice(from));
+    passes++;
+  }
+  return { logits: logits!, computed: prompt.length - reused, passes };
+}
+
+/**
+ * Generates after `prompt`, yielding each token; returns the run's stats.
+ *
+ * @example
+ * ```ts
+ * const it = decode(lm, promptIds, { sampler: new Sampler(), maxNewTokens: 64, stopTokens: [eos], constraint: matcher });
+ * for (let r = await it.next(); !r.done; r = await it.next()) console.log(r.value.token);
+ * ```
+ */
+export async function* decode(lm: CausalLM, prompt: readonly number[], o: DecodeOptions): AsyncGenerator<TokenEvent, DecodeStats> {
+  if (prompt.length === 0) throw new RangeError('the prompt is empty');
+  o.signal?.throwIfAborted();
+  const start = now();
+  const first = await prefill(lm, prompt, o);
+  let logits = first.logits;
+  let passes = first.passes;
+  const stops = new Set(o.stopTokens);
+  const c = o.constraint;
+  const jump = (o.jumpForward ?? true) && typeof c?.forcedTokens === 'function';
+  const mask = c ? new Uint32Array(Math.ceil(logits.length / 32)) : undefined;
+  let tokens = 0;
+  let forced = 0;
+  let ttft = 0;
+  let finish: DecodeStats['finish'] = 'length';
+  while (tokens < o.maxNewTokens) {
+    o.signal?.throwIfAborted();
+    if (c && mask) c.fillMask(mask);
+    const tok = o.sampler.sample(logits, mask);
+    c?.accept(tok);
+    tokens++;
+    if (tokens === 1) ttft = now() - start;
+    yield { token: tok, forced: false };
+    if (c ? c.isTerminated : stops.has(tok)) {
+      finish = 'stop';
+      break;
+    }
+    const feed = [tok];
+    if (jump) {
+      for (const f of c!.forcedTokens!()) {
+        if (tokens >= o.maxNewTokens) break;
+        c!.accept(f);
+        feed.push(f);
+        tokens++;
+        forced++;
+        yield { token: f, forced: true };
+      }
+    }
+    if (tokens >= o.maxNewTokens) break;
+    o.signal?.throwIfAborted();
+    logits = await lm.forward(feed);
+    passes++;
+  }
+  return {
+    promptTokens: prompt.length,
+    prefilledTokens: first.computed,
+    tokens,
+    forcedTokens: forced,
+    forwardPasses: passes,
+    ttftMs: ttft,
+    decodeMs: now() - start - ttft,
+    finish,
+  };
+}

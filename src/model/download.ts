@@ -1,0 +1,198 @@
+/**
+ * Fetching one model file: streamed with progress, checked (size, and sha256 when known), stored in
+ * Cache Storage so the next load is offline. A cached file that fails its check is evicted and
+ * fetched again; a fresh download that fails its check is retried once and never returned.
+ */
+import { DownloadError, IntegrityError, ModelFileNotFoundError, StorageQuotaError } from './errors.ts';
+import type { ProgressCallback } from './progress.ts';
+import { fileLocation, type ResolvedSource } from './source.ts';
+
+/** Name of the Cache Storage bucket holding model files. */
+export const CACHE_NAME = 'toolplan-models-v1';
+
+export interface FileRequest {
+  source: ResolvedSource;
+  /** Path within the model, e.g. `onnx/model_q4.onnx`. */
+  file: string;
+  /** Model name for progress events. */
+  name: string;
+  onProgress?: ProgressCallback | undefined;
+  signal?: AbortSignal | undefined;
+  /** Use Cache Storage when the environment has it (default true). */
+  useCache?: boolean | undefined;
+  /** Known sha256 (hex) of the file; otherwise taken from the Hub's `X-Linked-ETag` when exposed. */
+  sha256?: string | undefined;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function check(url: string, bytes: Uint8Array, size: number | undefined, sha: string | undefined): Promise<void> {
+  if (size !== undefined && bytes.byteLength !== size) {
+    throw new IntegrityError(url, `${size} bytes`, `${bytes.byteLength} bytes`);
+  }
+  if (sha !== undefined) {
+    const got = await sha256Hex(bytes);
+    if (got !== sha) throw new IntegrityError(url, `sha256 ${sha}`, `sha256 ${got}`);
+  }
+}
+
+function cacheStorage(): CacheStorage | undefined {
+  return (globalThis as { caches?: CacheStorage }).caches;
+}
+
+function abortReason(signal: AbortSignal | undefined): unknown {
+  return signal?.reason ?? new DOMException('aborted', 'AbortError');
+}
+
+/** Reads a local file (Node only; the import stays out of browser bundles). */
+async function readLocal(path: string): Promise<Uint8Array> {
+  const fsName = 'node:fs/promises';
+  const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(path: string): Promise<Uint8Array> };
+  try {
+    return new Uint8Array(await fs.readFile(path));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new ModelFileNotFoundError(path);
+    throw new DownloadError(path, (e as Error).message, { cause: e });
+  }
+}
+
+interface Fetched {
+  bytes: Uint8Array;
+  size: number | undefined;
+  sha: string | undefined;
+}
+
+async function download(url: string, r: FileRequest): Promise<Fetched> {
+  let res: Response;
+  try {
+    res = await fetch(url, r.signal ? { signal: r.signal } : {});
+  } catch (e) {
+    if (r.signal?.aborted) throw abortReason(r.signal);
+    throw new DownloadError(url, 'network error', { cause: e });
+  }
+  if (res.status === 404) throw new ModelFileNotFoundError(url, 404);
+  if (!res.ok) throw new DownloadError(url, `HTTP ${res.status}`);
+  const h = res.headers;
+  // Content-Length counts encoded bytes, so it is a size check only for identity encoding.
+  const encoded = (h.get('content-encoding') ?? 'identity') !== 'identity';
+  const lenHeader = h.get('x-linked-size') ?? (encoded ? null : h.get('content-length'));
+  const size = lenHeader !== null && /^\d+$/.test(lenHeader) ? Number(lenHeader) : undefined;
+  const etag = (h.get('x-linked-etag') ?? '').replace(/^W\//, '').replaceAll('"', '').toLowerCase();
+  const sha = r.sha256?.toLowerCase() ?? (SHA256_HEX.test(etag) ? etag : undefined);
+
+  const total = size ?? 0;
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  r.onProgress?.({ status: 'download', name: r.name, file: r.file });
+  const reader = res.body?.getReader();
+  if (!reader) throw new DownloadError(url, 'response has no body');
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      loaded += value.byteLength;
+      r.onProgress?.({
+        status: 'progress',
+        name: r.name,
+        file: r.file,
+        loaded,
+        total,
+        progress: total > 0 ? Math.min(100, (loaded / total) * 100) : 0,
+      });
+    }
+  } catch (e) {
+    if (r.signal?.aborted) throw abortReason(r.signal);
+    throw new DownloadError(url, `connection lost after ${loaded} bytes`, { cause: e });
+  }
+  const bytes = new Uint8Array(loaded);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return { bytes, size, sha };
+}
+
+async function fromCache(cache: Cache, url: string, r: FileRequest): Promise<Uint8Array | undefined> {
+  const hit = await cache.match(url);
+  if (!hit) return undefined;
+  try {
+    const bytes = new Uint8Array(await hit.arrayBuffer());
+    const size = hit.headers.get('x-toolplan-size');
+    const sha = hit.headers.get('x-toolplan-sha256') ?? undefined;
+    await check(url, bytes, size === null ? undefined : Number(size), sha);
+    return bytes;
+  } catch (e) {
+    await cache.delete(url);
+    r.onProgress?.({ status: 'warning', name: r.name, file: r.file, error: e as Error });
+    return undefined;
+  }
+}
+
+async function store(cache: Cache, url: string, f: Fetched, r: FileRequest): Promise<void> {
+  const headers: Record<string, string> = { 'x-toolplan-size': String(f.bytes.byteLength) };
+  if (f.sha) headers['x-toolplan-sha256'] = f.sha;
+  try {
+    await cache.put(url, new Response(f.bytes as Uint8Array<ArrayBuffer>, { headers }));
+  } catch (e) {
+    const quota = (e as { name?: string }).name === 'QuotaExceededError';
+    const error = quota ? new StorageQuotaError(url, { cause: e }) : new DownloadError(url, 'could not cache', { cause: e });
+    // Not fatal: the bytes are in memory and the model still loads; the next load downloads again.
+    r.onProgress?.({ status: 'warning', name: r.name, file: r.file, error });
+  }
+}
+
+/**
+ * The bytes of one model file, from Cache Storage when present and intact, otherwise downloaded.
+ *
+ * @throws {ModelFileNotFoundError} 404 / missing local file
+ * @throws {DownloadError} network loss or server error
+ * @throws {IntegrityError} the file stayed partial or corrupt after one retry
+ */
+export async function fetchModelFile(r: FileRequest): Promise<Uint8Array> {
+  r.signal?.throwIfAborted();
+  const url = fileLocation(r.source, r.file);
+  r.onProgress?.({ status: 'initiate', name: r.name, file: r.file });
+  if (r.source.kind === 'dir') {
+    const bytes = await readLocal(url);
+    await check(url, bytes, undefined, r.sha256?.toLowerCase());
+    r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: false });
+    return bytes;
+  }
+  const storage = r.useCache === false ? undefined : cacheStorage();
+  const cache = storage ? await storage.open(CACHE_NAME) : undefined;
+  if (cache) {
+    const hit = await fromCache(cache, url, r);
+    if (hit) {
+      r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: true });
+      return hit;
+    }
+  }
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const f = await download(url, r);
+      await check(url, f.bytes, f.size, f.sha);
+      if (cache) await store(cache, url, f, r);
+      r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: false });
+      return f.bytes;
+    } catch (e) {
+      // A partial or corrupt body is worth one more try; a 404 or an abort is not.
+      if (!(e instanceof IntegrityError || (e instanceof DownloadError && !r.signal?.aborted))) throw e;
+      lastError = e;
+      r.onProgress?.({ status: 'warning', name: r.name, file: r.file, error: e });
+    }
+  }
+  throw lastError;
+}
+
+/** Removes every cached model file (e.g. from a settings page). */
+export async function clearModelCache(): Promise<boolean> {
+  return (await cacheStorage()?.delete(CACHE_NAME)) ?? false;
+}

@@ -1,0 +1,75 @@
+/**
+ * Typed errors of the model runtime. Every failure a user can cause or meet (a missing file, a
+ * dropped connection, a full disk, a lost GPU, a prompt too long) has its own class, so apps can
+ * tell them apart without parsing messages.
+ */
+
+/** Base class of the model runtime's errors. */
+export class ModelError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A model file does not exist at its URL or path (HTTP 404 / ENOENT). */
+export class ModelFileNotFoundError extends ModelError {
+  constructor(readonly url: string, readonly status?: number) {
+    super(`model file not found: ${url}${status ? ` (HTTP ${status})` : ''}`);
+  }
+}
+
+/** The download failed: network loss, a server error, or a stream that broke mid-way. */
+export class DownloadError extends ModelError {
+  constructor(readonly url: string, detail: string, options?: { cause?: unknown }) {
+    super(`download of ${url} failed: ${detail}`, options);
+  }
+}
+
+/** A file's bytes do not match its declared size or sha256; it is never loaded. */
+export class IntegrityError extends ModelError {
+  constructor(
+    readonly url: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`${url} is corrupt or partial: expected ${expected}, got ${actual}`);
+  }
+}
+
+/** The browser refused to store a model file (storage quota exceeded). */
+export class StorageQuotaError extends ModelError {
+  constructor(readonly url: string, options?: { cause?: unknown }) {
+    super(`no room to cache ${url} (storage quota exceeded)`, options);
+  }
+}
+
+/** The model's files or graph do not have the shape this runtime drives. */
+export class UnsupportedModelError extends ModelError {}
+
+/** No execution provider could create a session (e.g. WebGPU and WASM both failed). */
+export class BackendError extends ModelError {}
+
+/** The WebGPU device was lost (driver reset, tab backgrounded on mobile, …). */
+export class DeviceLostError extends ModelError {
+  constructor(readonly reason: string) {
+    super(`the WebGPU device was lost: ${reason}`);
+  }
+}
+
+/** A prompt (plus the tokens still to generate) does not fit the model's context window. */
+export class ContextOverflowError extends ModelError {
+  constructor(
+    readonly tokens: number,
+    readonly limit: number,
+  ) {
+    super(`${tokens} tokens do not fit the context window of ${limit}`);
+  }
+}
+
+/** The runtime was used after `dispose()`. */
+export class DisposedError extends ModelError {
+  constructor() {
+    super('the model has been disposed');
+  }
+}

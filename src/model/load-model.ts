@@ -1,0 +1,192 @@
+/**
+ * From "a model id, URL or folder" to a ready `Model`: configs and tokenizer, graph files for the
+ * dtype (streamed, cached, checked), sessions on the best device, and the cached causal LM.
+ */
+import type { InferenceSession } from 'onnxruntime-common';
+import { CausalLM } from './causal-lm.ts';
+import { fetchModelFile, type FileRequest } from './download.ts';
+import { BackendError, ModelFileNotFoundError, UnsupportedModelError } from './errors.ts';
+import { dtypeFor, externalDataFiles, graphFile, graphNames, textField, type ModelConfig } from './model-files.ts';
+import { isNode, loadOrt, type OrtModule } from './ort.ts';
+import type { ProgressCallback } from './progress.ts';
+import { createSession, probeDevice, type Device, type DeviceRequest, type ModelBytes } from './sessions.ts';
+import { SnapshotStore } from './snapshot-store.ts';
+import { needsShaderF16, resolveSource, type ModelDtype, type ResolvedSource } from './source.ts';
+import { TextTokenizer, type TokenizerJsonData } from './tokenizer.ts';
+
+export interface LoadModelOptions {
+  /** Weight format; default: the repo's `transformers.js_config.dtype`, else `q4`. */
+  dtype?: ModelDtype;
+  /** Default `auto`: WebGPU when usable, else WASM (browser); CPU in Node. */
+  device?: DeviceRequest;
+  /** Hub revision (default `main`). */
+  revision?: string;
+  /** Hub host (default `https://huggingface.co`). */
+  hubHost?: string;
+  /** Load progress, shaped like Transformers.js's `progress_callback`. */
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+  /** Keep files in Cache Storage for offline reloads (default true; browser only). */
+  useCache?: boolean;
+  /** Known sha256 of files, by path in the repo (e.g. `onnx/decoder_model_merged_q4.onnx`). */
+  integrity?: Record<string, string>;
+  /** Byte budget of prefix snapshots (default 256 MiB). */
+  snapshotBudgetBytes?: number;
+  /** Graph base names, when a repo departs from its family's layout. */
+  graphs?: { decoder: string; embed?: string };
+  /** A specific onnxruntime module (default: onnxruntime-web/webgpu in browsers, onnxruntime-node in Node). */
+  ort?: OrtModule;
+}
+
+/** A loaded model: tokenizer, configs and the cached causal LM on its device. */
+export interface Model {
+  /** The id, URL or folder it was loaded from. */
+  readonly name: string;
+  readonly config: ModelConfig;
+  readonly generationConfig: Record<string, unknown>;
+  readonly tokenizer: TextTokenizer;
+  readonly lm: CausalLM;
+  readonly device: Device;
+  /** Why this device. */
+  readonly reason: string;
+  readonly dtype: ModelDtype;
+  /** Ids that end generation (from generation_config.json, else config.json). */
+  readonly eosTokenIds: readonly number[];
+  /** Width of the logits. */
+  readonly vocabSize: number;
+  /** Prefix snapshots of this model. */
+  readonly snapshots: SnapshotStore;
+  /** Frees the sessions, GPU buffers and snapshots. */
+  dispose(): Promise<void>;
+}
+
+type Fetch = (file: string, optional?: boolean) => Promise<Uint8Array | undefined>;
+
+async function json<T>(get: Fetch, file: string, optional = false): Promise<T | undefined> {
+  const bytes = await get(file, optional);
+  if (!bytes) return undefined;
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as T;
+  } catch (e) {
+    throw new UnsupportedModelError(`${file} is not valid JSON`, { cause: e });
+  }
+}
+
+async function graphBytes(get: Fetch, source: ResolvedSource, config: ModelConfig, base: string, file: string): Promise<ModelBytes> {
+  const chunks = externalDataFiles(config, base, file);
+  // onnxruntime-node reads a local graph and its external data itself.
+  if (source.kind === 'dir') return { kind: 'path', path: `${source.path}/${file}` };
+  const data = (await get(file))!;
+  const externalData = [];
+  for (const c of chunks) externalData.push({ path: c.slice(c.lastIndexOf('/') + 1), data: (await get(c))! });
+  return { kind: 'bytes', data, externalData };
+}
+
+function eosOf(config: ModelConfig, gen: Record<string, unknown>): number[] {
+  const v = gen.eos_token_id ?? textField(config, 'eos_token_id');
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is number => typeof x === 'number');
+}
+
+function watchDevice(ort: OrtModule, lm: CausalLM): void {
+  const dev = (ort.env as { webgpu?: { device?: GPUDevice | Promise<GPUDevice> } }).webgpu?.device;
+  if (!dev) return;
+  void Promise.resolve(dev).then(
+    (d) => d?.lost.then((info) => lm.markDeviceLost(info.message || info.reason || 'unknown')),
+    () => undefined,
+  );
+}
+
+/**
+ * Loads a model for decoding.
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel('onnx-community/Qwen3.5-0.8B-ONNX-OPT', {
+ *   dtype: 'q4',
+ *   onProgress: (p) => p.status === 'progress' && console.log(p.file, p.progress.toFixed(0) + '%'),
+ * });
+ * console.log(model.device, model.reason); // "webgpu", "WebGPU adapter available"
+ * ```
+ * @throws {ModelFileNotFoundError} a required file is missing
+ * @throws {DownloadError} / {IntegrityError} download failed or stayed corrupt
+ * @throws {BackendError} no device could run the model
+ * @throws {UnsupportedModelError} the graph is not a decoder this runtime drives
+ */
+export async function loadModel(model: string, options: LoadModelOptions = {}): Promise<Model> {
+  const node = isNode();
+  const source = resolveSource(model, { node, ...(options.revision ? { revision: options.revision } : {}), ...(options.hubHost ? { hubHost: options.hubHost } : {}) });
+  const get: Fetch = async (file, optional = false) => {
+    const req: FileRequest = { source, file, name: model, onProgress: options.onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file] };
+    try {
+      return await fetchModelFile(req);
+    } catch (e) {
+      if (optional && e instanceof ModelFileNotFoundError) return undefined;
+      throw e;
+    }
+  };
+  const config = (await json<ModelConfig>(get, 'config.json'))!;
+  const generationConfig = (await json<Record<string, unknown>>(get, 'generation_config.json', true)) ?? {};
+  const tokenizerJson = (await json<TokenizerJsonData>(get, 'tokenizer.json'))!;
+  const tokenizerConfig = (await json<Record<string, unknown>>(get, 'tokenizer_config.json'))!;
+  const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);
+
+  const names = options.graphs ?? graphNames(config);
+  const dtype = dtypeFor(config, names.decoder, options.dtype);
+  const embedDtype = names.embed ? dtypeFor(config, names.embed, options.dtype) : dtype;
+  const decoderFile = graphFile(names.decoder, dtype);
+  const embedFile = names.embed ? graphFile(names.embed, embedDtype) : undefined;
+
+  const ort = options.ort ?? (await loadOrt());
+  let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(dtype), dtype);
+  const decoderBytes = await graphBytes(get, source, config, names.decoder, decoderFile);
+  const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile) : undefined;
+  options.signal?.throwIfAborted();
+
+  let sessions: { decoder: InferenceSession; embed?: InferenceSession | undefined };
+  const create = async (device: Device) => {
+    const decoder = await createSession(ort, decoderBytes, device);
+    try {
+      return { decoder, embed: embedBytes ? await createSession(ort, embedBytes, device) : undefined };
+    } catch (e) {
+      await decoder.release();
+      throw e;
+    }
+  };
+  try {
+    sessions = await create(choice.device);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (choice.device !== 'webgpu' || options.device === 'webgpu') throw new BackendError(`could not create a ${choice.device} session: ${msg}`, { cause: e });
+    choice = { device: 'wasm', reason: `fell back to WASM: WebGPU session creation failed (${msg})` };
+    try {
+      sessions = await create('wasm');
+    } catch (e2) {
+      throw new BackendError(`could not create a wasm session: ${(e2 as Error).message}`, { cause: e2 });
+    }
+  }
+
+  const maxLength = textField(config, 'max_position_embeddings');
+  const lm = new CausalLM(ort, sessions, maxLength ? { maxLength } : {});
+  if (choice.device === 'webgpu') watchDevice(ort, lm);
+  const vocabSize = Number(textField(config, 'vocab_size') ?? 0);
+  if (!vocabSize) throw new UnsupportedModelError('config.json has no vocab_size');
+  const snapshots = new SnapshotStore(options.snapshotBudgetBytes);
+  options.onProgress?.({ status: 'ready', name: model, device: choice.device, reason: choice.reason });
+  return {
+    name: model,
+    config,
+    generationConfig,
+    tokenizer,
+    lm,
+    device: choice.device,
+    reason: choice.reason,
+    dtype,
+    eosTokenIds: eosOf(config, generationConfig),
+    vocabSize,
+    snapshots,
+    async dispose() {
+      snapshots.clear();
+      await lm.dispose();
+    },
+  };
+}

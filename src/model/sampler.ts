@@ -1,0 +1,113 @@
+/**
+ * Choosing the next token from (masked) logits: greedy, or temperature with top-k and top-p, from
+ * a seeded generator so a run with a `seed` is reproducible.
+ */
+import { seededRandom } from './rng.ts';
+
+export interface SamplingOptions {
+  /** 0 (default) = greedy; the AgentJSON card recommends 0.7–0.8. */
+  temperature?: number;
+  /** Keep only the k most likely tokens (0 = off). Default 0. */
+  topK?: number;
+  /** Keep the smallest set of tokens whose probability reaches p (1 = off). Default 1. */
+  topP?: number;
+  /** Seed of the sampling generator; the same seed, model and input give the same tokens. */
+  seed?: number;
+}
+
+/** Thrown when a mask allows no token (the constraint reached a dead end). */
+export class NoAllowedTokenError extends Error {
+  constructor() {
+    super('the mask allows no token');
+    this.name = 'NoAllowedTokenError';
+  }
+}
+
+/** Indices of the allowed, finite logits. */
+function candidates(logits: Float32Array, mask: Uint32Array | undefined): number[] {
+  const out: number[] = [];
+  if (!mask) {
+    for (let i = 0; i < logits.length; i++) if (logits[i]! > -Infinity) out.push(i);
+    return out;
+  }
+  const words = Math.min(mask.length, Math.ceil(logits.length / 32));
+  for (let w = 0; w < words; w++) {
+    let bits = mask[w]!;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      const i = w * 32 + (31 - Math.clz32(low));
+      bits ^= low;
+      if (i < logits.length && logits[i]! > -Infinity) out.push(i);
+    }
+  }
+  return out;
+}
+
+/** The k best of `ids` by logit, best first (k small: insertion into a sorted window). */
+function topKOf(logits: Float32Array, ids: number[], k: number): number[] {
+  if (ids.length <= k) return ids.sort((a, b) => logits[b]! - logits[a]! || a - b);
+  const best: number[] = [];
+  for (const i of ids) {
+    const v = logits[i]!;
+    if (best.length === k && v <= logits[best[k - 1]!]!) continue;
+    let j = best.length === k ? k - 1 : best.length;
+    while (j > 0 && logits[best[j - 1]!]! < v) {
+      best[j] = best[j - 1]!;
+      j--;
+    }
+    best[j] = i;
+  }
+  return best;
+}
+
+export class Sampler {
+  private readonly random: () => number;
+  readonly temperature: number;
+  readonly topK: number;
+  readonly topP: number;
+
+  constructor(options: SamplingOptions = {}) {
+    this.temperature = options.temperature ?? 0;
+    this.topK = options.topK ?? 0;
+    this.topP = options.topP ?? 1;
+    if (!(this.temperature >= 0)) throw new RangeError('temperature must be ≥ 0');
+    if (!(this.topP > 0 && this.topP <= 1)) throw new RangeError('topP must be in (0, 1]');
+    if (!Number.isInteger(this.topK) || this.topK < 0) throw new RangeError('topK must be a non-negative integer');
+    this.random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  }
+
+  /** A token allowed by `mask` (all tokens when absent). */
+  sample(logits: Float32Array, mask?: Uint32Array): number {
+    let ids = candidates(logits, mask);
+    if (ids.length === 0) throw new NoAllowedTokenError();
+    if (this.temperature === 0 || ids.length === 1) {
+      let best = ids[0]!;
+      for (const i of ids) if (logits[i]! > logits[best]!) best = i;
+      return best;
+    }
+    if (this.topK > 0) ids = topKOf(logits, ids, this.topK);
+    else if (this.topP < 1) ids.sort((a, b) => logits[b]! - logits[a]! || a - b);
+    let max = -Infinity;
+    for (const i of ids) if (logits[i]! > max) max = logits[i]!;
+    const p = new Float64Array(ids.length);
+    let sum = 0;
+    for (let j = 0; j < ids.length; j++) sum += p[j] = Math.exp((logits[ids[j]!]! - max) / this.temperature);
+    let n = ids.length;
+    if (this.topP < 1) {
+      // ids are sorted best first here: keep the shortest head reaching topP.
+      let acc = 0;
+      for (n = 0; n < ids.length; ) {
+        acc += p[n++]! / sum;
+        if (acc >= this.topP) break;
+      }
+      sum = 0;
+      for (let j = 0; j < n; j++) sum += p[j]!;
+    }
+    let r = this.random() * sum;
+    for (let j = 0; j < n; j++) {
+      r -= p[j]!;
+      if (r < 0) return ids[j]!;
+    }
+    return ids[n - 1]!;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Creating onnxruntime sessions on the best device available: WebGPU, else WASM (browser), or the
+ * CPU (Node). The choice and the reason for it are reported.
+ */
+import type { InferenceSession } from 'onnxruntime-common';
+import { BackendError } from './errors.ts';
+import { isNode, type OrtModule } from './ort.ts';
+
+/** Requested device: `auto` (default) tries WebGPU and falls back to WASM; the others are strict. */
+export type DeviceRequest = 'auto' | 'webgpu' | 'wasm' | 'cpu';
+/** Device a model actually runs on. */
+export type Device = 'webgpu' | 'wasm' | 'cpu';
+
+export interface DeviceChoice {
+  device: Device;
+  /** Why this device (e.g. "WebGPU adapter lacks shader-f16 (needed by q4f16)"). */
+  reason: string;
+}
+
+/** Where a session's model comes from: bytes (+ external data chunks) or a local path (Node). */
+export type ModelBytes =
+  | { kind: 'bytes'; data: Uint8Array; externalData: { path: string; data: Uint8Array }[] }
+  | { kind: 'path'; path: string };
+
+/** First choice of device before any session exists: what the environment can offer. */
+export async function probeDevice(request: DeviceRequest, needsF16: boolean, dtype: string): Promise<DeviceChoice> {
+  if (isNode()) {
+    if (request === 'webgpu' || request === 'wasm') throw new BackendError(`device "${request}" is not available in Node; use "cpu"`);
+    return { device: 'cpu', reason: 'Node: onnxruntime-node on the CPU' };
+  }
+  if (request === 'cpu') throw new BackendError('device "cpu" is only available in Node; use "wasm"');
+  if (request === 'wasm') return { device: 'wasm', reason: 'requested' };
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  const fallback = (why: string): DeviceChoice => {
+    if (request === 'webgpu') throw new BackendError(`WebGPU was requested but ${why}`);
+    return { device: 'wasm', reason: `fell back to WASM: ${why}` };
+  };
+  if (!gpu) return fallback('this browser has no WebGPU (navigator.gpu)');
+  let adapter: GPUAdapter | null = null;
+  try {
+    adapter = await gpu.requestAdapter();
+  } catch (e) {
+    return fallback(`requestAdapter failed: ${(e as Error).message}`);
+  }
+  if (!adapter) return fallback('no WebGPU adapter');
+  if (needsF16 && !adapter.features.has('shader-f16')) return fallback(`the WebGPU adapter lacks shader-f16 (needed by ${dtype})`);
+  return { device: 'webgpu', reason: request === 'webgpu' ? 'requested' : 'WebGPU adapter available' };
+}
+
+function sessionOptions(device: Device): InferenceSession.SessionOptions {
+  const o: InferenceSession.SessionOptions = { executionProviders: [device], graphOptimizationLevel: 'all' };
+  // On WebGPU every output stays in a GPU buffer: the cache (and embeddings) are fed straight back;
+  // only the last logits row is read back, by the runtime.
+  if (device === 'webgpu') o.preferredOutputLocation = 'gpu-buffer';
+  return o;
+}
+
+/** A session for `model` on `device`. */
+export async function createSession(ort: OrtModule, model: ModelBytes, device: Device): Promise<InferenceSession> {
+  const o = sessionOptions(device);
+  if (model.kind === 'path') return ort.InferenceSession.create(model.path, o);
+  return ort.InferenceSession.create(model.data, model.externalData.length > 0 ? { ...o, externalData: model.externalData } : o);
+}

@@ -1,0 +1,150 @@
+/**
+ * The runtime's own loop on every tiny model with onnxruntime-node, against two oracles:
+ * an uncached forward over the whole sequence at every step, and Transformers.js generate()
+ * (plain-KV model; Qwen3.5 differs from it only by Transformers.js's position offset).
+ */
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decode, loadModel, Sampler, type Model } from '../../src/model/index.ts';
+import { MODELS_DIR, modelDir, TINY_MATRIX } from '../helpers/fixtures.ts';
+import { handLoop } from '../helpers/hand-loop.ts';
+import ort from 'onnxruntime-node';
+
+const PROMPT = 'Book a table for two in Porto tomorrow at 8pm and text me the address.';
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+function maxAbs(a: Float32Array): number {
+  let m = 0;
+  for (const v of a) m = Math.max(m, Math.abs(v));
+  return m;
+}
+function argmax(a: Float32Array): number {
+  let b = 0;
+  for (let i = 1; i < a.length; i++) if (a[i]! > a[b]!) b = i;
+  return b;
+}
+
+describe.each(TINY_MATRIX)('%s (%s) on onnxruntime-node', (name, dtype) => {
+  let model: Model;
+  let prompt: number[];
+  beforeAll(async () => {
+    model = await loadModel(modelDir(name), { dtype });
+    prompt = model.tokenizer.encode(PROMPT);
+  });
+  afterAll(() => model?.dispose());
+
+  it('reports the device and the cache layout read off the session', () => {
+    expect(model.device).toBe('cpu');
+    const kinds = model.lm.slots.map((s) => s.kind);
+    if (name === 'tiny-qwen3_5') {
+      expect(kinds.filter((k) => k === 'state')).toHaveLength(6); // 3 conv + 3 recurrent
+      expect(kinds.filter((k) => k === 'kv')).toHaveLength(2);
+    } else expect(kinds.every((k) => k === 'kv')).toBe(true);
+  });
+
+  it('cached logits equal an uncached forward over the whole sequence, at every step', async () => {
+    const lm = model.lm;
+    lm.reset();
+    let logits = await lm.forward(prompt);
+    const seq = [...prompt];
+    for (let step = 0; step < 12; step++) {
+      const tok = argmax(logits);
+      seq.push(tok);
+      logits = await lm.forward([tok]);
+      const cachedTokens = [...lm.tokens];
+      lm.reset();
+      const full = await lm.forward(seq);
+      expect(maxAbsDiff(logits, full)).toBeLessThan(1e-4 * Math.max(1, maxAbs(full)));
+      // Back to the cached state: rerun the cached path to continue.
+      lm.reset();
+      await lm.forward(cachedTokens.slice(0, -1));
+      logits = await lm.forward([tok]);
+    }
+  });
+
+  it('one forward over several tokens equals feeding them one by one', async () => {
+    const lm = model.lm;
+    lm.reset();
+    await lm.forward(prompt);
+    const extra = model.tokenizer.encode('{"steps":[{"id":1,');
+    const one = await lm.forward(extra);
+    lm.reset();
+    await lm.forward(prompt);
+    let last: Float32Array = new Float32Array();
+    for (const t of extra) last = await lm.forward([t]);
+    expect(maxAbsDiff(one, last)).toBeLessThan(1e-4 * Math.max(1, maxAbs(last)));
+  });
+
+  it('greedy decode equals the hand-fed loop with positions = tokens consumed', async () => {
+    const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 16, stopTokens: [] });
+    const mine: number[] = [];
+    let r = await it.next();
+    while (!r.done) {
+      mine.push(r.value.token);
+      r = await it.next();
+    }
+    expect(r.value.forwardPasses).toBe(16); // prefill + 15 decode steps
+    const files = modelDir(name);
+    const suffix = dtype === 'fp32' ? '' : `_${dtype}`;
+    const decoder = await ort.InferenceSession.create(`${files}/onnx/${name === 'tiny-qwen3_5' ? 'decoder_model_merged' : 'model'}${suffix}.onnx`);
+    const embed = name === 'tiny-qwen3_5' ? await ort.InferenceSession.create(`${files}/onnx/embed_tokens${suffix}.onnx`) : undefined;
+    try {
+      const ref = await handLoop({ ort, decoder, embed, prompt, steps: 16, positions: 'consumed' });
+      expect(mine).toEqual(ref.tokens);
+    } finally {
+      await decoder.release();
+      await embed?.release();
+    }
+  });
+
+  it('a restored prefix snapshot gives the same logits as prefilling the whole prompt', async () => {
+    const lm = model.lm;
+    const prefix = prompt.slice(0, 8);
+    lm.reset();
+    await lm.forward(prefix);
+    const snap = await lm.snapshot();
+    expect(snap.tokens).toEqual(prefix);
+    expect(snap.bytes).toBeGreaterThan(0);
+    await lm.forward(prompt.slice(8)); // move on, then come back twice
+    lm.restore(snap);
+    const fromSnap = await lm.forward(prompt.slice(8));
+    lm.restore(snap);
+    const again = await lm.forward(prompt.slice(8));
+    lm.reset();
+    const full = await lm.forward(prompt);
+    expect(maxAbsDiff(fromSnap, full)).toBeLessThan(1e-4 * Math.max(1, maxAbs(full)));
+    expect(maxAbsDiff(again, full)).toBeLessThan(1e-4 * Math.max(1, maxAbs(full)));
+  });
+});
+
+describe('plain-KV tiny model against Transformers.js generate()', () => {
+  beforeAll(() => {
+    env.localModelPath = `${MODELS_DIR}/`;
+    env.allowRemoteModels = false;
+  });
+
+  it('greedy tokens are identical', async () => {
+    const tok = await AutoTokenizer.from_pretrained('tiny-qwen3');
+    const tjsModel = await AutoModelForCausalLM.from_pretrained('tiny-qwen3', { dtype: 'fp32', device: 'cpu' });
+    const model = await loadModel(modelDir('tiny-qwen3'), { dtype: 'fp32' });
+    try {
+      const inputs = tok(PROMPT);
+      const out = await tjsModel.generate({ ...inputs, max_new_tokens: 20, do_sample: false });
+      const all = Array.from((out as { data: BigInt64Array }).data, Number);
+      const n = inputs.input_ids.dims[1] as number;
+      const prompt = all.slice(0, n);
+      expect(model.tokenizer.encode(PROMPT)).toEqual(prompt);
+      const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 20, stopTokens: [] });
+      const mine: number[] = [];
+      for (let r = await it.next(); !r.done; r = await it.next()) mine.push(r.value.token);
+      expect(mine).toEqual(all.slice(n));
+    } finally {
+      await tjsModel.dispose();
+      await model.dispose();
+    }
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * The decode loop with the real constraint engine on a tiny model: valid output for random logits
+ * from a random-weight model, jump-forward saving forward passes, prefix snapshots, abort.
+ */
+import Ajv from 'ajv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileGrammar, Vocabulary, vocabularyFromTokenizerJson } from '../../src/grammar/index.ts';
+import { decode, loadModel, Sampler, SnapshotStore, type DecodeOptions, type DecodeStats, type Model } from '../../src/model/index.ts';
+import { modelDir } from '../helpers/fixtures.ts';
+
+const SCHEMA = {
+  type: 'object',
+  properties: {
+    steps: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 3,
+      items: {
+        type: 'object',
+        properties: {
+          tool: { enum: ['search_flights', 'send_email'] },
+          args: { type: 'object', properties: { to: { type: 'string', maxLength: 12 } }, required: ['to'], additionalProperties: false },
+        },
+        required: ['tool', 'args'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['steps'],
+  additionalProperties: false,
+};
+
+let model: Model;
+let vocab: Vocabulary;
+let prompt: number[];
+beforeAll(async () => {
+  model = await loadModel(modelDir('tiny-qwen3_5'), { dtype: 'q4' });
+  vocab = new Vocabulary(vocabularyFromTokenizerJson(model.tokenizer.json as never, { size: model.vocabSize, stopTokens: model.eosTokenIds }));
+  prompt = model.tokenizer.encode('<|im_start|>user\nFly me to Lisbon and email Ana.<|im_end|>\n<|im_start|>assistant\n');
+});
+afterAll(() => model?.dispose());
+
+async function run(o: Partial<DecodeOptions> & { maxTokens?: number; p?: number[] }): Promise<{ text: string; tokens: number[]; stats: DecodeStats }> {
+  const matcher = compileGrammar(SCHEMA, vocab).matcher({ maxTokens: o.maxTokens ?? 200 });
+  const it = decode(model.lm, o.p ?? prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, ...o });
+  const tokens: number[] = [];
+  for (let r = await it.next(); ; r = await it.next()) {
+    if (r.done) return { text: model.tokenizer.decode(tokens.filter((t) => !model.eosTokenIds.includes(t))), tokens, stats: r.value };
+    tokens.push(r.value.token);
+  }
+}
+
+describe('constrained decode on tiny-qwen3_5 (q4)', () => {
+  const validate = new Ajv().compile(SCHEMA);
+
+  it.each([0, 1, 2, 3])('a random-weight model writes a schema-valid document (seed %i, temperature 1)', async (seed) => {
+    const { text, stats } = await run({ sampler: new Sampler({ temperature: 1, seed }), maxTokens: 120 });
+    expect(stats.finish).toBe('stop');
+    expect(validate(JSON.parse(text))).toBe(true);
+    expect(stats.tokens).toBeLessThanOrEqual(121);
+  });
+
+  it('jump-forward feeds forced runs in one pass: far fewer passes than tokens', async () => {
+    const on = await run({ sampler: new Sampler({ temperature: 1, seed: 9 }) });
+    const off = await run({ sampler: new Sampler({ temperature: 1, seed: 9 }), jumpForward: false });
+    expect(validate(JSON.parse(on.text))).toBe(true);
+    expect(validate(JSON.parse(off.text))).toBe(true);
+    expect(on.stats.forcedTokens).toBeGreaterThan(0);
+    expect(off.stats.forcedTokens).toBe(0);
+    // Without jump-forward: one pass per token except the stop token (+ prefill).
+    expect(off.stats.forwardPasses).toBe(off.stats.tokens);
+    expect(on.stats.forwardPasses).toBeLessThan(on.stats.tokens - on.stats.forcedTokens + 1);
+  });
+
+  it('a prefix snapshot skips the shared prefix and changes nothing in the output', async () => {
+    const snapshots = new SnapshotStore();
+    const prefixLength = prompt.length - 4;
+    const first = await run({ snapshots, prefixLength });
+    expect(first.stats.prefilledTokens).toBe(prompt.length);
+    expect(snapshots.size).toBe(1);
+    const second = await run({ snapshots, prefixLength });
+    expect(second.stats.prefilledTokens).toBe(4);
+    expect(second.tokens).toEqual(first.tokens);
+    // A different suffix after the same prefix reuses it too.
+    const other = [...prompt.slice(0, prefixLength), ...model.tokenizer.encode('Hi there')];
+    const third = await run({ snapshots, prefixLength, p: other });
+    expect(third.stats.prefilledTokens).toBe(other.length - prefixLength);
+  });
+
+  it('abort stops between steps with the signal reason, and the runtime stays usable', async () => {
+    const ac = new AbortController();
+    const matcher = compileGrammar(SCHEMA, vocab).matcher({ maxTokens: 200 });
+    const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 200, stopTokens: [], constraint: matcher, signal: ac.signal });
+    let seen = 0;
+    await expect(
+      (async () => {
+        for (let r = await it.next(); !r.done; r = await it.next()) if (++seen === 3) ac.abort();
+      })(),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen).toBeGreaterThanOrEqual(3);
+    expect(seen).toBeLessThan(10);
+    const after = await run({});
+    expect(validate(JSON.parse(after.text))).toBe(true);
+  });
+
+  it('the token budget shapes a rambling model into a complete document within it', async () => {
+    for (const budget of [55, 70]) {
+      const { text, stats } = await run({ sampler: new Sampler({ temperature: 1.5, seed: budget }), maxTokens: budget });
+      expect(stats.tokens - 1).toBeLessThanOrEqual(budget); // the stop token is not counted
+      expect(validate(JSON.parse(text))).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NoAllowedTokenError, Sampler, SnapshotStore, type CacheSnapshot } from '../../src/model/index.ts';
+
+function maskOf(size: number, ids: number[]): Uint32Array {
+  const m = new Uint32Array(Math.ceil(size / 32));
+  for (const i of ids) m[i >>> 5]! |= 1 << (i & 31);
+  return m;
+}
+
+describe('Sampler', () => {
+  it('only ever returns allowed tokens, for any logits, mask and settings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.float({ noNaN: true, min: -1e4, max: 1e4 }), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 20 }),
+        fc.record({ temperature: fc.constantFrom(0, 0.2, 0.7, 1.5), topK: fc.constantFrom(0, 1, 3, 40), topP: fc.constantFrom(1, 0.9, 0.3), seed: fc.nat() }),
+        (values, picks, opts) => {
+          const logits = Float32Array.from(values);
+          const allowed = [...new Set(picks.map((p) => p % logits.length))];
+          const s = new Sampler(opts);
+          for (let k = 0; k < 5; k++) expect(allowed).toContain(s.sample(logits, maskOf(logits.length, allowed)));
+        },
+      ),
+    );
+  });
+
+  it('greedy picks the best allowed token', () => {
+    const logits = Float32Array.from([5, 1, 9, 3]);
+    expect(new Sampler().sample(logits)).toBe(2);
+    expect(new Sampler().sample(logits, maskOf(4, [1, 3]))).toBe(3);
+  });
+
+  it('is reproducible with a seed, and varies across seeds', () => {
+    const logits = Float32Array.from({ length: 50 }, (_, i) => Math.sin(i) * 2);
+    const run = (seed: number) => {
+      const s = new Sampler({ temperature: 1, seed });
+      return Array.from({ length: 30 }, () => s.sample(logits));
+    };
+    expect(run(7)).toEqual(run(7));
+    expect(run(7)).not.toEqual(run(8));
+  });
+
+  it('top-k keeps only the k best; top-p only the head reaching p', () => {
+    const logits = Float32Array.from([0, 10, 9.9, 1, 9.8]);
+    const k2 = new Sampler({ temperature: 1, topK: 2, seed: 1 });
+    const seen = new Set(Array.from({ length: 200 }, () => k2.sample(logits)));
+    expect([...seen].sort()).toEqual([1, 2]);
+    // p = 0.5: token 1 alone holds ~0.36 of the mass, so tokens 1 and 2 are kept.
+    const p = new Sampler({ temperature: 1, topP: 0.5, seed: 2 });
+    const seenP = new Set(Array.from({ length: 200 }, () => p.sample(logits)));
+    expect([...seenP].sort()).toEqual([1, 2]);
+  });
+
+  it('follows the softmax distribution at temperature 1', () => {
+    const logits = Float32Array.from([Math.log(1), Math.log(3)]);
+    const s = new Sampler({ temperature: 1, seed: 3 });
+    let ones = 0;
+    for (let i = 0; i < 4000; i++) ones += s.sample(logits);
+    expect(ones / 4000).toBeGreaterThan(0.72);
+    expect(ones / 4000).toBeLessThan(0.78);
+  });
+
+  it('rejects an empty mask and bad settings with typed errors', () => {
+    expect(() => new Sampler().sample(Float32Array.from([1, 2]), new Uint32Array(1))).toThrow(NoAllowedTokenError);
+    expect(() => new Sampler({ topP: 0 })).toThrow(RangeError);
+    expect(() => new Sampler({ temperature: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('SnapshotStore', () => {
+  const snap = (tokens: number[], bytes: number): CacheSnapshot => ({ tokens, bytes, tensors: new Map() });
+
+  it('finds the longest stored prefix of a prompt', () => {
+    const s = new SnapshotStore(1000);
+    s.add(snap([1, 2], 10));
+    s.add(snap([1, 2, 3, 4], 10));
+    s.add(snap([1, 9], 10));
+    expect(s.longestPrefix([1, 2, 3, 4, 5])?.tokens).toEqual([1, 2, 3, 4]);
+    expect(s.longestPrefix([1, 2, 3])?.tokens).toEqual([1, 2]);
+    expect(s.longestPrefix([2])).toBeUndefined();
+  });
+
+  it('evicts the least recently used beyond its byte budget', () => {
+    const s = new SnapshotStore(25);
+    s.add(snap([1], 10));
+    s.add(snap([2], 10));
+    s.longestPrefix([1]); // 1 is now the most recent
+    s.add(snap([3], 10));
+    expect(s.bytes).toBe(20);
+    expect(s.longestPrefix([2])).toBeUndefined();
+    expect(s.longestPrefix([1])).toBeDefined();
+    s.add(snap([4], 100)); // larger than the budget: not stored
+    expect(s.size).toBe(2);
+    s.clear();
+    expect(s.bytes).toBe(0);
+  });
+});
