@@ -1,0 +1,52 @@
+/**
+ * Typed errors of the planner. They keep their class and fields across the worker boundary
+ * (see error-transfer.ts), so a page can `instanceof`-check them.
+ */
+
+/** Base class of the planner's own errors. */
+export class PlannerError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A tool definition is malformed or its schema cannot be enforced. */
+export class ToolDefinitionError extends PlannerError {
+  constructor(
+    /** Tool name (or `#index` when the name itself is the problem). */
+    readonly tool: string,
+    /** JSON pointer into the tool's parameters schema ('' = the definition itself). */
+    readonly pointer: string,
+    detail: string,
+    /** The offending JSON Schema keyword, when one is to blame. */
+    readonly keyword?: string,
+  ) {
+    super(`tool "${tool}": ${detail}${pointer ? ` (at #${pointer})` : ''}`);
+  }
+}
+
+/** The prompt (plus the token budget of the plan) exceeds the allowed context. */
+export class PromptTooLongError extends PlannerError {
+  constructor(
+    readonly promptTokens: number,
+    readonly maxTokens: number,
+    readonly limit: number,
+  ) {
+    super(`the prompt has ${promptTokens} tokens; with ${maxTokens} for the plan that exceeds the limit of ${limit}`);
+  }
+}
+
+/** The planner was used after `dispose()`. */
+export class PlannerDisposedError extends PlannerError {
+  constructor() {
+    super('the planner has been disposed');
+  }
+}
+
+/** A plan failed re-validation (a bug: the grammar should make this impossible). */
+export class PlanValidationError extends PlannerError {
+  constructor(readonly errors: readonly string[]) {
+    super(`generated plan failed validation: ${errors.join('; ')}`);
+  }
+}

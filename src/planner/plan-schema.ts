@@ -1,0 +1,69 @@
+/**
+ * The default plan schema: `{"steps": [{"id", "tool", "args", "depends_on"}, …]}` with 1..maxSteps
+ * steps. Step k has `id` = k, `tool` one of the tool names, `args` that tool's parameters, and
+ * `depends_on` ids of earlier steps only — all enforced by the grammar, so a plan is valid by
+ * construction.
+ */
+import type { JsonSchema, Tool } from './tools.ts';
+
+/** Where each tool's parameters live in the plan schema. */
+export const toolDefName = (i: number): string => `tool${i}`;
+
+/** Rewrites a tool schema's local `$ref`s (`#/…`) to its place under the plan's `$defs`. */
+function relocate(schema: unknown, prefix: string): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => relocate(s, prefix));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) out[k] = `#/$defs/${prefix}${v.slice(1)}`;
+    else if (k === '$id' || k === '$schema') continue;
+    else out[k] = relocate(v, prefix);
+  }
+  return out;
+}
+
+function dependsOn(k: number): JsonSchema {
+  if (k === 1) return { type: 'array', maxItems: 0 };
+  return { type: 'array', items: { enum: Array.from({ length: k - 1 }, (_, i) => i + 1) }, maxItems: k - 1 };
+}
+
+/**
+ * Builds the plan schema for `tools`.
+ *
+ * @example
+ * ```ts
+ * const schema = planSchema([{ name: 'search', description: '', parameters: { type: 'object', properties: { q: { type: 'string' } } } }], 3);
+ * ```
+ */
+export function planSchema(tools: readonly Tool[], maxSteps: number): JsonSchema {
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 64) throw new RangeError('maxSteps must be an integer in 1..64');
+  const $defs: Record<string, unknown> = {};
+  tools.forEach((t, i) => ($defs[toolDefName(i)] = relocate(t.parameters, toolDefName(i))));
+  const step = (k: number): JsonSchema => ({
+    oneOf: tools.map((t, i) => ({
+      type: 'object',
+      properties: {
+        id: { const: k },
+        tool: { const: t.name },
+        args: { $ref: `#/$defs/${toolDefName(i)}` },
+        depends_on: dependsOn(k),
+      },
+      required: ['id', 'tool', 'args', 'depends_on'],
+      additionalProperties: false,
+    })),
+  });
+  return {
+    $defs,
+    type: 'object',
+    properties: {
+      steps: {
+        type: 'array',
+        minItems: 1,
+        maxItems: maxSteps,
+        prefixItems: Array.from({ length: maxSteps }, (_, k) => step(k + 1)),
+      },
+    },
+    required: ['steps'],
+    additionalProperties: false,
+  };
+}

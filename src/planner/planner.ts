@@ -1,0 +1,286 @@
+/**
+ * The planner: `plan(query, tools)` → a valid plan, with the model runtime and the constraint
+ * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
+ */
+import { compileGrammar, SchemaError, Vocabulary, vocabularyFromTokenizerJson, type GrammarMatcher, type TokenizerJson } from '../grammar/index.ts';
+import { decode, DeviceLostError, loadModel, Sampler, type Model } from '../model/index.ts';
+import { PlannerDisposedError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
+import { EventQueue } from './event-queue.ts';
+import type { Plan, PlanStep } from './plan.ts';
+import { planSchema } from './plan-schema.ts';
+import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
+import { buildPrompt } from './prompt.ts';
+import { StepScanner } from './step-scanner.ts';
+import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
+import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats } from './types.ts';
+import { validatePlan } from './validate-plan.ts';
+
+const DEFAULT_MAX_TOKENS = 512;
+const DEFAULT_MAX_STEPS = 5;
+const DEFAULT_CONTEXT = 8192;
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('aborted', 'AbortError');
+}
+
+/** A model with the vocabulary the grammar needs. */
+interface Loaded {
+  model: Model;
+  vocab: Vocabulary;
+}
+
+function vocabularyOf(model: Model): Vocabulary {
+  const fatal = new TextDecoder('utf-8', { fatal: true });
+  return new Vocabulary(
+    vocabularyFromTokenizerJson(model.tokenizer.json as unknown as TokenizerJson, {
+      size: model.vocabSize,
+      stopTokens: model.eosTokenIds,
+      // Jump-forward feeds forced text the way the tokenizer would; a run cut inside a UTF-8
+      // sequence is not jumped.
+      encode: (bytes) => {
+        try {
+          return model.tokenizer.encode(fatal.decode(bytes));
+        } catch {
+          return [];
+        }
+      },
+    }),
+  );
+}
+
+/**
+ * Plans tool calls with a local model.
+ *
+ * @example
+ * ```ts
+ * const planner = await Planner.create({ model: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT' });
+ * const { plan } = await planner.plan('Find flights to Lisbon and email them to Ana', tools);
+ * for (const step of plan.steps) console.log(step.id, step.tool, step.args, step.depends_on);
+ * await planner.dispose();
+ * ```
+ */
+export class Planner {
+  private loaded: Loaded | undefined;
+  private loading: Promise<Loaded> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private readonly preset: ModelPreset;
+
+  private constructor(private readonly options: PlannerOptions) {
+    this.preset = { ...DEFAULT_PRESET, ...options.preset };
+  }
+
+  /** Loads the model and returns a ready planner. */
+  static async create(options: PlannerOptions = {}): Promise<Planner> {
+    const p = new Planner(options);
+    await p.ensureLoaded();
+    return p;
+  }
+
+  /** The loaded model's device and the reason for it. */
+  get info(): PlannerInfo | undefined {
+    const m = this.loaded?.model;
+    return m && { model: m.name, device: m.device, reason: m.reason, dtype: m.dtype };
+  }
+
+  private ensureLoaded(): Promise<Loaded> {
+    if (this.loaded) return Promise.resolve(this.loaded);
+    this.loading ??= (async () => {
+      const o = this.options;
+      const model = await loadModel(o.model ?? DEFAULT_MODEL, {
+        ...(o.dtype ? { dtype: o.dtype } : {}),
+        ...(o.device ? { device: o.device } : {}),
+        ...(o.revision ? { revision: o.revision } : {}),
+        ...(o.hubHost ? { hubHost: o.hubHost } : {}),
+        ...(o.useCache !== undefined ? { useCache: o.useCache } : {}),
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        ...(o.snapshotBudgetBytes ? { snapshotBudgetBytes: o.snapshotBudgetBytes } : {}),
+        ...(o.ort ? { ort: o.ort } : {}),
+      });
+      this.loaded = { model, vocab: vocabularyOf(model) };
+      return this.loaded;
+    })().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /**
+   * Normalises tools and checks each schema against the constraint engine; typed errors name the
+   * tool and the JSON pointer inside its parameters.
+   */
+  async checkTools(tools: readonly ToolInput[]): Promise<Tool[]> {
+    const { vocab } = await this.ensureLoaded();
+    return checkToolSchemas(normalizeTools(tools), vocab);
+  }
+
+  /** Plans `query` over `tools`. Calls are answered in order. */
+  plan(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): Promise<PlanResult> {
+    return this.enqueue(options.signal, () => this.run(query, tools, options, undefined));
+  }
+
+  /** Like `plan`, as an async iterator of `token`, `step` and `done` events. */
+  stream(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): AsyncIterableIterator<PlanEvent> {
+    const q = new EventQueue<PlanEvent>();
+    const inner = new AbortController();
+    const outer = options.signal;
+    const relay = () => inner.abort(outer ? abortError(outer) : undefined);
+    if (outer?.aborted) relay();
+    else outer?.addEventListener('abort', relay, { once: true });
+    q.onReturn = () => inner.abort(new DOMException('stream closed', 'AbortError'));
+    this.enqueue(inner.signal, () => this.run(query, tools, { ...options, signal: inner.signal }, (e) => q.push(e))).then(
+      () => q.end(),
+      (e: unknown) => q.fail(e),
+    );
+    return q;
+  }
+
+  private enqueue<T>(signal: AbortSignal | undefined, job: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new PlannerDisposedError());
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const result = this.queue.then(() => {
+      // A call aborted while it waited is skipped without touching the model.
+      if (signal?.aborted) throw abortError(signal);
+      if (this.disposed) throw new PlannerDisposedError();
+      return job();
+    });
+    this.queue = result.catch(() => undefined);
+    if (!signal) return result;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async run(query: string, toolInput: readonly ToolInput[], o: PlanOptions, emit: ((e: PlanEvent) => void) | undefined): Promise<PlanResult> {
+    const t0 = now();
+    if (typeof query !== 'string' || query.trim() === '') throw new RangeError('the query must be a non-empty string');
+    const loaded = await this.ensureLoaded();
+    const { model, vocab } = loaded;
+    const tools = checkToolSchemas(normalizeTools(toolInput), vocab);
+    const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
+    const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const schema = planSchema(tools, maxSteps);
+    const grammar = compileGrammar(schema, vocab);
+    const prompt = buildPrompt(model.tokenizer, tools, query, this.preset);
+    const limit = Math.min(this.options.maxContextTokens ?? DEFAULT_CONTEXT, model.lm.maxLength);
+    if (prompt.tokens.length + maxTokens + 1 > limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, limit);
+    const matcher = grammar.matcher({ maxTokens });
+
+    const sampler = new Sampler({
+      temperature: o.temperature ?? 0,
+      ...(o.topK !== undefined ? { topK: o.topK } : {}),
+      ...(o.topP !== undefined ? { topP: o.topP } : {}),
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    });
+    const bytes: number[] = [];
+    const utf8 = new TextDecoder();
+    const scanner = new StepScanner();
+    let budgetLimited = false;
+    const watched = new BudgetWatch(matcher, vocab.maxTokenBytes);
+    const it = decode(model.lm, prompt.tokens, {
+      sampler,
+      maxNewTokens: maxTokens + 1,
+      stopTokens: model.eosTokenIds,
+      constraint: watched,
+      jumpForward: o.jumpForward ?? true,
+      signal: o.signal,
+      snapshots: model.snapshots,
+      prefixLength: prompt.prefixLength,
+    });
+    let r: IteratorResult<{ token: number; forced: boolean }, Awaited<ReturnType<typeof it.next>>['value']>;
+    try {
+      for (r = await it.next(); !r.done; r = await it.next()) {
+        const tb = vocab.tokens[r.value.token];
+        if (!tb) continue;
+        for (const b of tb) bytes.push(b);
+        if (emit) {
+          const text = utf8.decode(tb, { stream: true });
+          emit({ type: 'token', token: r.value.token, text, forced: r.value.forced });
+          for (const step of scanner.push(text)) emit({ type: 'step', step: step as PlanStep });
+        }
+      }
+    } catch (e) {
+      if (e instanceof DeviceLostError) this.dropModel();
+      throw e;
+    }
+    budgetLimited = watched.limited;
+    const stats = r.value as Exclude<typeof r.value, { token: number }>;
+    const text = new TextDecoder().decode(Uint8Array.from(bytes));
+    const plan: Plan = validatePlan(JSON.parse(text), schema, JSON.stringify(schema));
+    const totalMs = now() - t0;
+    const planStats: PlanStats = {
+      promptTokens: stats.promptTokens,
+      prefilledTokens: stats.prefilledTokens,
+      tokens: stats.tokens,
+      forcedTokens: stats.forcedTokens,
+      forwardPasses: stats.forwardPasses,
+      ttftMs: stats.ttftMs,
+      totalMs,
+      tokensPerSecond: stats.tokens / (totalMs / 1000),
+      budgetLimited,
+      device: model.device,
+    };
+    const result: PlanResult = { plan, text, stats: planStats };
+    emit?.({ type: 'done', result });
+    return result;
+  }
+
+  /** After a lost device: free what is left; the next call loads again (WebGPU, else WASM). */
+  private dropModel(): void {
+    const m = this.loaded?.model;
+    this.loaded = undefined;
+    void m?.dispose().catch(() => undefined);
+  }
+
+  /** Frees the model; pending calls reject with PlannerDisposedError. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue;
+    await (this.loading?.catch(() => undefined) ?? Promise.resolve());
+    await this.loaded?.model.dispose();
+    this.loaded = undefined;
+  }
+}
+
+/** Compiles each tool's parameters alone so an error names the tool and the pointer inside it. */
+function checkToolSchemas(tools: Tool[], vocab: Vocabulary): Tool[] {
+  for (const t of tools) {
+    try {
+      compileGrammar(t.parameters, vocab);
+    } catch (e) {
+      if (e instanceof SchemaError) {
+        const keyword = (e as { keyword?: string }).keyword;
+        throw new ToolDefinitionError(t.name, e.pointer, e.message.replace(/ \(at #.*\)$/, ''), keyword);
+      }
+      throw e;
+    }
+  }
+  return tools;
+}
+
+/** Wraps the matcher to note when the token budget was near enough to narrow the mask. */
+class BudgetWatch {
+  limited = false;
+  constructor(
+    private readonly m: GrammarMatcher,
+    private readonly maxTokenBytes: number,
+  ) {}
+  get isTerminated(): boolean {
+    return this.m.isTerminated;
+  }
+  fillMask(mask: Uint32Array): void {
+    if (this.m.remaining - 1 < this.m.minBytesToComplete() + this.maxTokenBytes) this.limited = true;
+    this.m.fillMask(mask);
+  }
+  accept(token: number): void {
+    this.m.accept(token);
+  }
+  forcedTokens(): number[] {
+    return this.m.forcedTokens();
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Public types of the planner API, shared by the in-process planner and the worker client.
+ */
+import type { DeviceRequest, ModelDtype, OrtModule, ProgressCallback } from '../model/index.ts';
+import type { Plan, PlanStep } from './plan.ts';
+import type { ModelPreset } from './presets.ts';
+
+/** Options of `createPlanner` / `Planner.create`. */
+export interface PlannerOptions {
+  /** Hub id, base URL or (Node) folder. Default: `DEFAULT_MODEL`. */
+  model?: string;
+  /** Weight format (default: the repo's choice, else `q4`). */
+  dtype?: ModelDtype;
+  /** `auto` (default): WebGPU, else WASM; Node: CPU. */
+  device?: DeviceRequest;
+  revision?: string;
+  hubHost?: string;
+  /** Cache model files in Cache Storage (default true). */
+  useCache?: boolean;
+  /** Load progress (Transformers.js `progress_callback` shape). */
+  onProgress?: ProgressCallback;
+  /** Override the preset's system prompt or thinking switch. */
+  preset?: Partial<ModelPreset>;
+  /** Largest prompt + plan budget in tokens (default 8192, never above the model's window). */
+  maxContextTokens?: number;
+  /** Byte budget of prefix snapshots (default 256 MiB). */
+  snapshotBudgetBytes?: number;
+  /** Node / tests: a specific onnxruntime module. Not transferable to a worker. */
+  ort?: OrtModule;
+}
+
+/** Options of one `plan()` / `stream()` call. */
+export interface PlanOptions {
+  /** Cancels the call: queued calls reject at once, a running one between two forward passes. */
+  signal?: AbortSignal;
+  /** 0 (default) = greedy; the AgentJSON card recommends 0.7–0.8. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  /** Seed for reproducible sampling. */
+  seed?: number;
+  /** Most steps in the plan (default 5). */
+  maxSteps?: number;
+  /** Token budget of the plan (default 512): the grammar ends the plan within it. */
+  maxTokens?: number;
+  /** Feed forced runs in one forward pass (default true). */
+  jumpForward?: boolean;
+}
+
+/** Measurements of one plan. */
+export interface PlanStats {
+  promptTokens: number;
+  /** Prompt tokens computed; the rest came from the tool-set snapshot. */
+  prefilledTokens: number;
+  /** Generated tokens (forced ones and the stop token included). */
+  tokens: number;
+  forcedTokens: number;
+  forwardPasses: number;
+  ttftMs: number;
+  totalMs: number;
+  /** Generated tokens per second over the whole call. */
+  tokensPerSecond: number;
+  /** True when the token budget came close enough to narrow the model's choices. */
+  budgetLimited: boolean;
+  device: string;
+}
+
+/** A plan with the text it was parsed from and the call's stats. */
+export interface PlanResult {
+  plan: Plan;
+  text: string;
+  stats: PlanStats;
+}
+
+/** Streamed events of one call. */
+export type PlanEvent =
+  | { type: 'token'; token: number; text: string; forced: boolean }
+  | { type: 'step'; step: PlanStep }
+  | { type: 'done'; result: PlanResult };
+
+/** What a loaded planner runs on. */
+export interface PlannerInfo {
+  model: string;
+  device: string;
+  reason: string;
+  dtype: string;
+}

@@ -1,0 +1,143 @@
+/**
+ * The planner in-process (as in Node) on the tiny Qwen3.5 model: every plan valid against the plan
+ * schema (ajv) with backward dependencies, snapshots reused across calls over the same tools,
+ * typed errors for bad input, abort and ordering.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PromptTooLongError, ToolDefinitionError } from '../../src/planner/errors.ts';
+import { executionOrder, toOpenAIToolCalls, type Plan } from '../../src/planner/plan.ts';
+import { planSchema } from '../../src/planner/plan-schema.ts';
+import { Planner } from '../../src/planner/planner.ts';
+import { normalizeTools } from '../../src/planner/tools.ts';
+import type { PlanEvent } from '../../src/planner/types.ts';
+import { modelDir } from '../helpers/fixtures.ts';
+import { QUERY, TOOLS } from './tools-fixture.ts';
+
+const ajv = new Ajv2020({ strict: false });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+
+function expectValid(plan: Plan, maxSteps = 5): void {
+  const validate = ajv.compile(planSchema(normalizeTools(TOOLS), maxSteps));
+  expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
+  for (const s of plan.steps) for (const d of s.depends_on) expect(d).toBeLessThan(s.id);
+  expect(plan.steps.map((s) => s.id)).toEqual(plan.steps.map((_, i) => i + 1));
+}
+
+let planner: Planner;
+beforeAll(async () => {
+  planner = await Planner.create({ model: modelDir('tiny-qwen3_5'), dtype: 'q4' });
+});
+afterAll(() => planner?.dispose());
+
+describe('Planner (tiny-qwen3_5, q4, onnxruntime-node)', () => {
+  it('returns valid plans for many seeds and temperatures', async () => {
+    for (let seed = 0; seed < 6; seed++) {
+      const { plan, stats } = await planner.plan(QUERY, TOOLS, { temperature: 1, seed, maxTokens: 300 });
+      expectValid(plan);
+      expect(stats.tokens).toBeLessThanOrEqual(301);
+      expect(stats.forwardPasses).toBeLessThan(stats.tokens + 1);
+    }
+  });
+
+  it('the second call over the same tools prefills only the query', async () => {
+    const first = await planner.plan('Weather in Porto?', TOOLS, { maxTokens: 200 });
+    const second = await planner.plan('And in Faro, in fahrenheit, please, then email it to bo@x.io', TOOLS, { maxTokens: 200 });
+    expect(first.stats.prefilledTokens).toBeLessThan(first.stats.promptTokens); // earlier tests stored the tools prefix
+    expect(second.stats.prefilledTokens).toBeLessThan(40);
+    expect(second.stats.promptTokens).toBeGreaterThan(200);
+    const otherTools = await planner.plan('Weather in Porto?', TOOLS.slice(1), { maxTokens: 200 });
+    expect(otherTools.stats.prefilledTokens).toBeGreaterThan(100); // new tool set: new prefix
+  });
+
+  it('honours maxSteps and the token budget', async () => {
+    for (const maxSteps of [1, 2]) {
+      const { plan } = await planner.plan(QUERY, TOOLS, { maxSteps, temperature: 1, seed: maxSteps });
+      expectValid(plan, maxSteps);
+      expect(plan.steps.length).toBeLessThanOrEqual(maxSteps);
+    }
+    const tight = await planner.plan(QUERY, TOOLS, { maxTokens: 90, temperature: 1.3, seed: 4 });
+    expectValid(tight.plan);
+    expect(tight.stats.tokens - 1).toBeLessThanOrEqual(90);
+    expect(tight.stats.budgetLimited).toBe(true);
+  });
+
+  it('streams tokens, each step as it closes, then done', async () => {
+    const events: PlanEvent[] = [];
+    for await (const e of planner.stream(QUERY, TOOLS, { temperature: 1, seed: 11, maxTokens: 300 })) events.push(e);
+    const done = events.at(-1);
+    expect(done?.type).toBe('done');
+    if (done?.type !== 'done') return;
+    const text = events.flatMap((e) => (e.type === 'token' ? [e.text] : [])).join('');
+    expect(text).toBe(done.result.text);
+    const steps = events.flatMap((e) => (e.type === 'step' ? [e.step] : []));
+    expect(steps).toEqual(done.result.plan.steps.map((s) => ({ ...s, depends_on: steps.find((x) => x.id === s.id)!.depends_on })));
+    expect(steps.length).toBe(done.result.plan.steps.length);
+  });
+
+  it('rejects bad tools with typed errors naming the tool and pointer', async () => {
+    const bad = [{ name: 'x', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 3 } } } }];
+    const err = await planner.plan('hi', bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ToolDefinitionError);
+    expect(err).toMatchObject({ tool: 'x', pointer: '/properties/n/multipleOf', keyword: 'multipleOf' });
+    await expect(planner.plan('hi', [{ name: 'a' }, { name: 'a' }])).rejects.toThrow(/duplicate/);
+    await expect(planner.plan('hi', [{ name: 'bad name!' }])).rejects.toBeInstanceOf(ToolDefinitionError);
+    await expect(planner.plan('hi', [])).rejects.toBeInstanceOf(ToolDefinitionError);
+    await expect(planner.plan('hi', [{ name: 'p', parameters: { type: 'string' } }])).rejects.toBeInstanceOf(ToolDefinitionError);
+  });
+
+  it('rejects an over-long query before any compute', async () => {
+    const err = await planner.plan('word '.repeat(9000), TOOLS).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PromptTooLongError);
+    expect((err as PromptTooLongError).promptTokens).toBeGreaterThan(8000);
+  });
+
+  it('abort mid-way rejects at once; the next call works; queued aborted calls never run', async () => {
+    const ac = new AbortController();
+    let tokens = 0;
+    const running = (async () => {
+      for await (const e of planner.stream(QUERY, TOOLS, { signal: ac.signal, temperature: 1, seed: 5, maxTokens: 400 })) {
+        if (e.type === 'token' && ++tokens === 5) ac.abort();
+      }
+    })();
+    const queuedAc = new AbortController();
+    const queued = planner.plan(QUERY, TOOLS, { signal: queuedAc.signal });
+    queuedAc.abort();
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(tokens).toBeLessThan(8);
+    const { plan } = await planner.plan(QUERY, TOOLS, { maxTokens: 200 });
+    expectValid(plan);
+  });
+
+  it('answers 20 concurrent calls in order', async () => {
+    const order: number[] = [];
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      planner.plan(`${QUERY} (${i})`, TOOLS, { maxTokens: 80, temperature: 1, seed: i }).then((r) => {
+        order.push(i);
+        expectValid(r.plan);
+      }),
+    );
+    await Promise.all(calls);
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
+
+describe('plan helpers', () => {
+  const plan: Plan = {
+    steps: [
+      { id: 1, tool: 'a', args: { q: 1 }, depends_on: [] },
+      { id: 2, tool: 'b', args: {}, depends_on: [] },
+      { id: 3, tool: 'c', args: {}, depends_on: [1, 2] },
+      { id: 4, tool: 'd', args: {}, depends_on: [1] },
+    ],
+  };
+  it('toOpenAIToolCalls keeps order and stringifies args', () => {
+    expect(toOpenAIToolCalls(plan)[0]).toEqual({ id: 'call_1', type: 'function', function: { name: 'a', arguments: '{"q":1}' } });
+  });
+  it('executionOrder groups steps into waves', () => {
+    expect(executionOrder(plan).map((w) => w.map((s) => s.id))).toEqual([[1, 2], [3, 4]]);
+    expect(() => executionOrder({ steps: [{ id: 1, tool: 'a', args: {}, depends_on: [2] }] })).toThrow(RangeError);
+  });
+});
