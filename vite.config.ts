@@ -7,11 +7,25 @@
  *   fixtures/models, cross-origin isolated so multi-threaded WASM gets SharedArrayBuffer.
  */
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * The source spawns its worker from the TypeScript file (served by Vite in dev and tests); the
+ * published build points the same `new Worker(new URL(…, import.meta.url))` at dist/worker.js,
+ * left for the app's bundler to bundle.
+ */
+const workerUrlForDist: Plugin = {
+  name: 'toolplan-worker-url',
+  renderChunk(code) {
+    const from = /new URL\(\s*\/\* @vite-ignore \*\/\s*(['"])\.\.\/\.\.\/worker\/planner\.worker\.ts\1/;
+    if (!from.test(code)) return null;
+    return { code: code.replace(from, "new URL('./worker.js'"), map: null };
+  },
 };
 
 export default defineConfig(({ command, mode }) => {
@@ -28,11 +42,12 @@ export default defineConfig(({ command, mode }) => {
   }
   if (command === 'build') {
     return {
+      plugins: [workerUrlForDist],
       build: {
         target: 'es2022',
         sourcemap: true,
         lib: {
-          entry: { index: resolve(import.meta.dirname, 'src/index.ts') },
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), worker: resolve(import.meta.dirname, 'worker/planner.worker.ts') },
           formats: ['es'],
         },
         rollupOptions: {

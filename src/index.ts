@@ -10,3 +10,4 @@ export const VERSION = '0.1.0';
 
 export * from './grammar/index.ts';
 export * from './model/index.ts';
+export * from './planner/index.ts';

@@ -36,6 +36,8 @@ export interface LoadModelOptions {
   graphs?: { decoder: string; embed?: string };
   /** A specific onnxruntime module (default: onnxruntime-web/webgpu in browsers, onnxruntime-node in Node). */
   ort?: OrtModule;
+  /** Browser: where onnxruntime-web's .wasm/.mjs files are served from (`env.wasm.wasmPaths`). */
+  wasmPaths?: string;
 }
 
 /** A loaded model: tokenizer, configs and the cached causal LM on its device. */
@@ -137,6 +139,7 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   const embedFile = names.embed ? graphFile(names.embed, embedDtype) : undefined;
 
   const ort = options.ort ?? (await loadOrt());
+  if (options.wasmPaths && !node) ort.env.wasm.wasmPaths = options.wasmPaths;
   let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(dtype), dtype);
   const decoderBytes = await graphBytes(get, source, config, names.decoder, decoderFile);
   const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile) : undefined;

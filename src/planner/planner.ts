@@ -100,6 +100,7 @@ export class Planner {
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
         ...(o.snapshotBudgetBytes ? { snapshotBudgetBytes: o.snapshotBudgetBytes } : {}),
         ...(o.ort ? { ort: o.ort } : {}),
+        ...(o.wasmPaths ? { wasmPaths: o.wasmPaths } : {}),
       });
       this.loaded = { model, vocab: vocabularyOf(model) };
       return this.loaded;

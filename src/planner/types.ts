@@ -25,6 +25,8 @@ export interface PlannerOptions {
   maxContextTokens?: number;
   /** Byte budget of prefix snapshots (default 256 MiB). */
   snapshotBudgetBytes?: number;
+  /** Browser: where onnxruntime-web's .wasm/.mjs files are served from (`env.wasm.wasmPaths`). */
+  wasmPaths?: string;
   /** Node / tests: a specific onnxruntime module. Not transferable to a worker. */
   ort?: OrtModule;
 }

@@ -1,0 +1,182 @@
+/**
+ * The main-thread API: `createPlanner()` spawns the module worker and talks to it through Comlink.
+ * Signals, streams and typed errors work as with the in-process Planner.
+ */
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import { installErrorTransfer } from './error-transfer.ts';
+import { PlannerDisposedError, PlannerError } from './errors.ts';
+import { EventQueue } from './event-queue.ts';
+import type { PlannerWorkerApi, WorkerPlannerOptions } from './protocol.ts';
+import type { Tool, ToolInput } from './tools.ts';
+import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult } from './types.ts';
+
+/** The worker died (e.g. out of memory); the next call starts a new one. */
+export class WorkerCrashedError extends PlannerError {}
+
+/** Options of `createPlanner`. */
+export interface CreatePlannerOptions extends Omit<PlannerOptions, 'ort'> {
+  /** Make the worker yourself (e.g. for a CSP or a custom bundler); default: the bundled module worker. */
+  createWorker?: () => Worker;
+}
+
+function defaultWorker(): Worker {
+  // In the published build this reads `new Worker(new URL('./worker.js', import.meta.url), …)`
+  // (see vite.config.ts), the pattern Vite, webpack 5 and Next bundle without configuration.
+  return new Worker(new URL(/* @vite-ignore */ '../../worker/planner.worker.ts', import.meta.url), { type: 'module', name: 'toolplan' });
+}
+
+interface Live {
+  worker: Worker;
+  remote: Remote<PlannerWorkerApi>;
+  ready: Promise<PlannerInfo>;
+  pending: Set<(e: Error) => void>;
+}
+
+/** A planner running in a Web Worker. Make one with `createPlanner`. */
+export class WorkerPlanner {
+  private live: Live | undefined;
+  private nextId = 1;
+  private disposed = false;
+  private lastInfo: PlannerInfo | undefined;
+
+  /** @internal */
+  constructor(private readonly options: CreatePlannerOptions) {}
+
+  /** Device, dtype and model of the running worker. */
+  get info(): PlannerInfo | undefined {
+    return this.lastInfo;
+  }
+
+  /** @internal Starts (or restarts after a crash) the worker and loads the model. */
+  spawn(): Live {
+    if (this.live) return this.live;
+    const { onProgress, createWorker, ...rest } = this.options;
+    const worker = (createWorker ?? defaultWorker)();
+    const remote = wrap<PlannerWorkerApi>(worker);
+    const init: WorkerPlannerOptions = rest;
+    const live: Live = {
+      worker,
+      remote,
+      pending: new Set(),
+      ready: remote.init(init, onProgress ? proxy(onProgress) : undefined).then((i) => (this.lastInfo = i)),
+    };
+    worker.addEventListener('error', (ev) => {
+      // An uncaught error in the worker: fail what is in flight and start afresh next time.
+      const err = new WorkerCrashedError(`the planner worker crashed: ${ev.message || 'unknown error'}`);
+      for (const fail of live.pending) fail(err);
+      if (this.live === live) this.live = undefined;
+      worker.terminate();
+    });
+    live.ready.catch(() => {
+      // A failed load (404, no backend…) is not sticky: the next call tries again.
+      if (this.live === live) this.live = undefined;
+      worker.terminate();
+    });
+    this.live = live;
+    return live;
+  }
+
+  private call<T>(signal: AbortSignal | undefined, run: (live: Live, id: number) => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new PlannerDisposedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const live = this.spawn();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        void live.remote.abort(id, String((signal?.reason as Error | undefined)?.message ?? 'aborted'));
+        reject(signal!.reason);
+      };
+      live.pending.add(reject);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      live.ready
+        .then(() => run(live, id))
+        .then(resolve, reject)
+        .finally(() => {
+          live.pending.delete(reject);
+          signal?.removeEventListener('abort', onAbort);
+        });
+    });
+  }
+
+  /**
+   * Plans `query` over `tools`. Calls are answered in order; `signal` aborts at once.
+   *
+   * @example
+   * ```ts
+   * const { plan, stats } = await planner.plan('Weather in Lisbon, then email it to Ana', tools, { signal });
+   * ```
+   */
+  plan(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): Promise<PlanResult> {
+    const { signal, ...rest } = options;
+    return this.call(signal, (live, id) => live.remote.plan(id, query, [...tools], rest));
+  }
+
+  /**
+   * Streams `token`, `step` (when a step object closes) and `done` events.
+   *
+   * @example
+   * ```ts
+   * for await (const e of planner.stream(query, tools)) if (e.type === 'step') show(e.step);
+   * ```
+   */
+  stream(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): AsyncIterableIterator<PlanEvent> {
+    const { signal, ...rest } = options;
+    const q = new EventQueue<PlanEvent>();
+    const inner = new AbortController();
+    const relay = () => inner.abort(signal?.reason);
+    if (signal?.aborted) relay();
+    else signal?.addEventListener('abort', relay, { once: true });
+    q.onReturn = () => inner.abort(new DOMException('stream closed', 'AbortError'));
+    this.call(inner.signal, (live, id) => live.remote.plan(id, query, [...tools], rest, proxy((e: PlanEvent) => q.push(e)))).then(
+      () => q.end(),
+      (e: unknown) => q.fail(e),
+    );
+    return q;
+  }
+
+  /** Normalises tools and checks their schemas; throws ToolDefinitionError on the first problem. */
+  checkTools(tools: readonly ToolInput[]): Promise<Tool[]> {
+    return this.call(undefined, (live) => live.remote.checkTools([...tools]));
+  }
+
+  /** Frees the model and ends the worker. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const live = this.live;
+    this.live = undefined;
+    if (!live) return;
+    try {
+      await live.remote.dispose();
+    } finally {
+      live.remote[releaseProxy]();
+      live.worker.terminate();
+    }
+  }
+}
+
+/**
+ * Starts a planner in a Web Worker and loads its model.
+ *
+ * @example
+ * ```ts
+ * import { createPlanner } from 'toolplan';
+ * const planner = await createPlanner({
+ *   model: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
+ *   dtype: 'q4',
+ *   onProgress: (p) => p.status === 'progress' && bar.set(p.progress),
+ * });
+ * const { plan } = await planner.plan('Find flights to Lisbon and email them to Ana', tools);
+ * ```
+ */
+export async function createPlanner(options: CreatePlannerOptions = {}): Promise<WorkerPlanner> {
+  installErrorTransfer();
+  const p = new WorkerPlanner(options);
+  try {
+    await p.spawn().ready;
+  } catch (e) {
+    await p.dispose().catch(() => undefined);
+    throw e;
+  }
+  return p;
+}

@@ -1,0 +1,15 @@
+/**
+ * The planner API: `createPlanner()` (in a Web Worker) or `Planner.create()` (in-process, e.g.
+ * Node), `plan(query, tools)` → a plan valid by construction.
+ *
+ * @packageDocumentation
+ */
+export { createPlanner, WorkerPlanner, WorkerCrashedError, type CreatePlannerOptions } from './create-planner.ts';
+export { Planner } from './planner.ts';
+export type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats } from './types.ts';
+export { executionOrder, toOpenAIToolCalls, type OpenAIToolCall, type Plan, type PlanStep } from './plan.ts';
+export { planSchema } from './plan-schema.ts';
+export { normalizeTools, toTemplateTools, type BareTool, type JsonSchema, type McpTool, type OpenAITool, type Tool, type ToolInput } from './tools.ts';
+export { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
+export { PlannerError, PlannerDisposedError, PlanValidationError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
+export type { PlannerWorkerApi, WorkerPlannerOptions, WorkerPlanOptions } from './protocol.ts';
