@@ -180,7 +180,6 @@ export class Planner {
     const bytes: number[] = [];
     const utf8 = new TextDecoder();
     const scanner = new StepScanner();
-    let budgetLimited = false;
     const watched = new BudgetWatch(matcher, vocab.maxTokenBytes);
     const it = decode(model.lm, prompt.tokens, {
       sampler,
@@ -208,7 +207,6 @@ export class Planner {
       if (e instanceof DeviceLostError) this.dropModel();
       throw e;
     }
-    budgetLimited = watched.limited;
     const stats = r.value as Exclude<typeof r.value, { token: number }>;
     const text = new TextDecoder().decode(Uint8Array.from(bytes));
     const plan: Plan = validatePlan(JSON.parse(text), schema, JSON.stringify(schema));
@@ -222,7 +220,7 @@ export class Planner {
       ttftMs: stats.ttftMs,
       totalMs,
       tokensPerSecond: stats.tokens / (totalMs / 1000),
-      budgetLimited,
+      budgetLimited: watched.limited,
       device: model.device,
     };
     const result: PlanResult = { plan, text, stats: planStats };

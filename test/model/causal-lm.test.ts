@@ -7,7 +7,7 @@ import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transform
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, loadModel, Sampler, type Model } from '../../src/model/index.ts';
 import { MODELS_DIR, modelDir, TINY_MATRIX } from '../helpers/fixtures.ts';
-import { handLoop } from '../helpers/hand-loop.ts';
+import { argmax, handLoop } from '../helpers/hand-loop.ts';
 import ort from 'onnxruntime-node';
 
 const PROMPT = 'Book a table for two in Porto tomorrow at 8pm and text me the address.';
@@ -21,11 +21,6 @@ function maxAbs(a: Float32Array): number {
   let m = 0;
   for (const v of a) m = Math.max(m, Math.abs(v));
   return m;
-}
-function argmax(a: Float32Array): number {
-  let b = 0;
-  for (let i = 1; i < a.length; i++) if (a[i]! > a[b]!) b = i;
-  return b;
 }
 
 describe.each(TINY_MATRIX)('%s (%s) on onnxruntime-node', (name, dtype) => {
