@@ -12,6 +12,9 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
+/** Where the built demo is served during tests. */
+export const DEMO_URL = 'http://127.0.0.1:4174/';
+
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -24,10 +27,19 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
-  webServer: {
-    command: 'npx vite --logLevel warn',
-    url: 'http://127.0.0.1:5173/e2e/pages/ort-parity.html',
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: 'npx vite --logLevel warn',
+      url: 'http://127.0.0.1:5173/e2e/pages/ort-parity.html',
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // The demo as users get it: the static build, served as a static host would.
+      command: 'npx vite build --mode demo --logLevel warn && npx vite preview --mode demo --port 4174',
+      url: DEMO_URL,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+    },
+  ],
 });

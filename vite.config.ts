@@ -6,7 +6,8 @@
  * - `vite`: a dev server on 127.0.0.1 serving the demo, the e2e pages and
  *   fixtures/models, cross-origin isolated so multi-threaded WASM gets SharedArrayBuffer.
  */
-import { resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 
 const isolation = {
@@ -28,11 +29,45 @@ const workerUrlForDist: Plugin = {
   },
 };
 
+/**
+ * The demo bundles its worker (the library source marks the URL `@vite-ignore` for the library
+ * build; here Vite should see the usual `new Worker(new URL(…))` and bundle it).
+ */
+const bundleWorkerInDemo: Plugin = {
+  name: 'toolplan-demo-worker',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!id.endsWith('create-planner.ts')) return null;
+    return { code: code.replace('/* @vite-ignore */ ', ''), map: null };
+  },
+};
+
+/**
+ * The demo works offline: the embedded tiny model (q4 files only, generated, never committed) is
+ * copied next to the page. onnxruntime-web's wasm is bundled by Vite from the package's own
+ * `new URL(…, import.meta.url)`.
+ */
+const embedOfflineFiles: Plugin = {
+  name: 'toolplan-demo-embed',
+  apply: 'build',
+  writeBundle(options) {
+    const out = options.dir!;
+    const model = resolve(import.meta.dirname, 'fixtures/models/tiny-qwen3_5');
+    if (!existsSync(model)) throw new Error('fixtures/models/tiny-qwen3_5 is missing: run `npm run fixtures` first');
+    const dest = join(out, 'models/tiny-qwen3_5');
+    mkdirSync(join(dest, 'onnx'), { recursive: true });
+    for (const f of readdirSync(model)) if (f !== 'onnx') cpSync(join(model, f), join(dest, f));
+    for (const f of readdirSync(join(model, 'onnx'))) if (f.includes('_q4')) cpSync(join(model, 'onnx', f), join(dest, 'onnx', f));
+  },
+};
+
 export default defineConfig(({ command, mode }) => {
   const server = { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolation };
   if (mode === 'demo') {
     return {
       root: resolve(import.meta.dirname, 'demo'),
+      plugins: [bundleWorkerInDemo, embedOfflineFiles],
+      worker: { format: 'es' as const },
       publicDir: resolve(import.meta.dirname, 'public'),
       base: './',
       build: { outDir: resolve(import.meta.dirname, 'dist-demo'), emptyOutDir: true, target: 'es2022' },
@@ -58,6 +93,7 @@ export default defineConfig(({ command, mode }) => {
     };
   }
   return {
+    plugins: [bundleWorkerInDemo],
     server,
     preview: server,
     optimizeDeps: { exclude: ['onnxruntime-web'] },

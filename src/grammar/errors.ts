@@ -5,13 +5,14 @@
 
 /** Base class of every error the grammar module throws on bad input. */
 export class SchemaError extends Error {
+  override name: string = 'SchemaError';
   constructor(
     message: string,
     /** JSON pointer into the schema, e.g. `/properties/when/format`. */
     readonly pointer: string,
   ) {
     super(`${message} (at ${pointer === '' ? '#' : `#${pointer}`})`);
-    this.name = new.target.name;
+    // Each subclass names itself in a field: bundlers minify class names, and the worker revives errors by name.
   }
 }
 
@@ -20,6 +21,7 @@ export class SchemaError extends Error {
  * constraint is never silently dropped.
  */
 export class UnsupportedSchemaError extends SchemaError {
+  override name: string = 'UnsupportedSchemaError';
   constructor(
     readonly keyword: string,
     pointer: string,
@@ -30,13 +32,18 @@ export class UnsupportedSchemaError extends SchemaError {
 }
 
 /** The schema is not a well-formed JSON Schema (wrong keyword value types, dangling $ref…). */
-export class InvalidSchemaError extends SchemaError {}
+export class InvalidSchemaError extends SchemaError {
+  override name: string = 'InvalidSchemaError';
+}
 
 /** No JSON document satisfies the schema, so no output could ever be completed. */
-export class UnsatisfiableSchemaError extends SchemaError {}
+export class UnsatisfiableSchemaError extends SchemaError {
+  override name: string = 'UnsatisfiableSchemaError';
+}
 
 /** A token was offered that the grammar does not allow in the current state. */
 export class TokenRejectedError extends Error {
+  override name: string = 'TokenRejectedError';
   constructor(readonly token: number) {
     super(`token ${token} is not allowed by the grammar here`);
     this.name = 'TokenRejectedError';
@@ -45,6 +52,7 @@ export class TokenRejectedError extends Error {
 
 /** The token budget is smaller than the shortest completion of the document. */
 export class BudgetExceededError extends Error {
+  override name: string = 'BudgetExceededError';
   constructor(
     readonly needed: number,
     readonly budget: number,

@@ -52,7 +52,8 @@ export class CausalLM {
 
   constructor(
     private readonly ort: OrtModule,
-    private readonly sessions: LMSessions,
+    /** The raw sessions, for reference loops and benchmarks. */
+    readonly sessions: LMSessions,
     options: CausalLMOptions = {},
   ) {
     const d = sessions.decoder;

@@ -6,14 +6,16 @@
 
 /** Base class of the model runtime's errors. */
 export class ModelError extends Error {
+  override name: string = 'ModelError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // Each subclass names itself in a field: bundlers minify class names, and the worker revives errors by name.
   }
 }
 
 /** A model file does not exist at its URL or path (HTTP 404 / ENOENT). */
 export class ModelFileNotFoundError extends ModelError {
+  override name: string = 'ModelFileNotFoundError';
   constructor(readonly url: string, readonly status?: number) {
     super(`model file not found: ${url}${status ? ` (HTTP ${status})` : ''}`);
   }
@@ -21,6 +23,7 @@ export class ModelFileNotFoundError extends ModelError {
 
 /** The download failed: network loss, a server error, or a stream that broke mid-way. */
 export class DownloadError extends ModelError {
+  override name: string = 'DownloadError';
   constructor(readonly url: string, detail: string, options?: { cause?: unknown }) {
     super(`download of ${url} failed: ${detail}`, options);
   }
@@ -28,6 +31,7 @@ export class DownloadError extends ModelError {
 
 /** A file's bytes do not match its declared size or sha256; it is never loaded. */
 export class IntegrityError extends ModelError {
+  override name: string = 'IntegrityError';
   constructor(
     readonly url: string,
     readonly expected: string,
@@ -39,19 +43,25 @@ export class IntegrityError extends ModelError {
 
 /** The browser refused to store a model file (storage quota exceeded). */
 export class StorageQuotaError extends ModelError {
+  override name: string = 'StorageQuotaError';
   constructor(readonly url: string, options?: { cause?: unknown }) {
     super(`no room to cache ${url} (storage quota exceeded)`, options);
   }
 }
 
 /** The model's files or graph do not have the shape this runtime drives. */
-export class UnsupportedModelError extends ModelError {}
+export class UnsupportedModelError extends ModelError {
+  override name: string = 'UnsupportedModelError';
+}
 
 /** No execution provider could create a session (e.g. WebGPU and WASM both failed). */
-export class BackendError extends ModelError {}
+export class BackendError extends ModelError {
+  override name: string = 'BackendError';
+}
 
 /** The WebGPU device was lost (driver reset, tab backgrounded on mobile, …). */
 export class DeviceLostError extends ModelError {
+  override name: string = 'DeviceLostError';
   constructor(readonly reason: string) {
     super(`the WebGPU device was lost: ${reason}`);
   }
@@ -59,6 +69,7 @@ export class DeviceLostError extends ModelError {
 
 /** A prompt (plus the tokens still to generate) does not fit the model's context window. */
 export class ContextOverflowError extends ModelError {
+  override name: string = 'ContextOverflowError';
   constructor(
     readonly tokens: number,
     readonly limit: number,
@@ -69,6 +80,7 @@ export class ContextOverflowError extends ModelError {
 
 /** The runtime was used after `dispose()`. */
 export class DisposedError extends ModelError {
+  override name: string = 'DisposedError';
   constructor() {
     super('the model has been disposed');
   }

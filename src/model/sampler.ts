@@ -17,6 +17,7 @@ export interface SamplingOptions {
 
 /** Thrown when a mask allows no token (the constraint reached a dead end). */
 export class NoAllowedTokenError extends Error {
+  override name: string = 'NoAllowedTokenError';
   constructor() {
     super('the mask allows no token');
     this.name = 'NoAllowedTokenError';

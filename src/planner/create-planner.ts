@@ -11,7 +11,9 @@ import type { Tool, ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult } from './types.ts';
 
 /** The worker died (e.g. out of memory); the next call starts a new one. */
-export class WorkerCrashedError extends PlannerError {}
+export class WorkerCrashedError extends PlannerError {
+  override name: string = 'WorkerCrashedError';
+}
 
 /** Options of `createPlanner`. */
 export interface CreatePlannerOptions extends Omit<PlannerOptions, 'ort'> {

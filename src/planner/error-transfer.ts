@@ -12,10 +12,9 @@ import * as plannerErrors from './errors.ts';
 
 type ErrorClass = { prototype: Error; name: string };
 const CLASSES = new Map<string, ErrorClass>();
-for (const c of [...Object.values(grammarErrors), ...Object.values(modelErrors), ...Object.values(plannerErrors), NoAllowedTokenError]) {
-  if (typeof c === 'function') CLASSES.set(c.name, c as unknown as ErrorClass);
-}
-for (const c of [TypeError, RangeError]) CLASSES.set(c.name, c);
+// Keyed by export name, which bundlers keep (they may rename the classes themselves).
+const exported = { ...grammarErrors, ...modelErrors, ...plannerErrors, NoAllowedTokenError, TypeError, RangeError };
+for (const [name, c] of Object.entries(exported)) if (typeof c === 'function') CLASSES.set(name, c as unknown as ErrorClass);
 
 interface SerializedError {
   isError: true;

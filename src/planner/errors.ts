@@ -5,14 +5,16 @@
 
 /** Base class of the planner's own errors. */
 export class PlannerError extends Error {
+  override name: string = 'PlannerError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // Each subclass names itself in a field: bundlers minify class names, and the worker revives errors by name.
   }
 }
 
 /** A tool definition is malformed or its schema cannot be enforced. */
 export class ToolDefinitionError extends PlannerError {
+  override name: string = 'ToolDefinitionError';
   constructor(
     /** Tool name (or `#index` when the name itself is the problem). */
     readonly tool: string,
@@ -28,6 +30,7 @@ export class ToolDefinitionError extends PlannerError {
 
 /** The prompt (plus the token budget of the plan) exceeds the allowed context. */
 export class PromptTooLongError extends PlannerError {
+  override name: string = 'PromptTooLongError';
   constructor(
     readonly promptTokens: number,
     readonly maxTokens: number,
@@ -39,6 +42,7 @@ export class PromptTooLongError extends PlannerError {
 
 /** The planner was used after `dispose()`. */
 export class PlannerDisposedError extends PlannerError {
+  override name: string = 'PlannerDisposedError';
   constructor() {
     super('the planner has been disposed');
   }
@@ -46,6 +50,7 @@ export class PlannerDisposedError extends PlannerError {
 
 /** A plan failed re-validation (a bug: the grammar should make this impossible). */
 export class PlanValidationError extends PlannerError {
+  override name: string = 'PlanValidationError';
   constructor(readonly errors: readonly string[]) {
     super(`generated plan failed validation: ${errors.join('; ')}`);
   }

@@ -8,6 +8,7 @@ export { createPlanner, WorkerPlanner, WorkerCrashedError, type CreatePlannerOpt
 export { Planner } from './planner.ts';
 export type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats } from './types.ts';
 export { executionOrder, toOpenAIToolCalls, type OpenAIToolCall, type Plan, type PlanStep } from './plan.ts';
+export { validateTools } from './check-tools.ts';
 export { planSchema } from './plan-schema.ts';
 export { normalizeTools, toTemplateTools, type BareTool, type JsonSchema, type McpTool, type OpenAITool, type Tool, type ToolInput } from './tools.ts';
 export { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';

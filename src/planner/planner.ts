@@ -2,13 +2,15 @@
  * The planner: `plan(query, tools)` → a valid plan, with the model runtime and the constraint
  * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
  */
-import { compileGrammar, SchemaError, Vocabulary, vocabularyFromTokenizerJson, type GrammarMatcher, type TokenizerJson } from '../grammar/index.ts';
+import { compileGrammar, type GrammarMatcher, type Vocabulary } from '../grammar/index.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type Model } from '../model/index.ts';
-import { PlannerDisposedError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
+import { checkToolSchemas } from './check-tools.ts';
+import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
 import { EventQueue } from './event-queue.ts';
 import type { Plan, PlanStep } from './plan.ts';
 import { planSchema } from './plan-schema.ts';
 import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
+import { vocabularyOf } from './model-vocabulary.ts';
 import { buildPrompt } from './prompt.ts';
 import { StepScanner } from './step-scanner.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
@@ -31,25 +33,6 @@ function abortError(signal: AbortSignal): unknown {
 interface Loaded {
   model: Model;
   vocab: Vocabulary;
-}
-
-function vocabularyOf(model: Model): Vocabulary {
-  const fatal = new TextDecoder('utf-8', { fatal: true });
-  return new Vocabulary(
-    vocabularyFromTokenizerJson(model.tokenizer.json as unknown as TokenizerJson, {
-      size: model.vocabSize,
-      stopTokens: model.eosTokenIds,
-      // Jump-forward feeds forced text the way the tokenizer would; a run cut inside a UTF-8
-      // sequence is not jumped.
-      encode: (bytes) => {
-        try {
-          return model.tokenizer.encode(fatal.decode(bytes));
-        } catch {
-          return [];
-        }
-      },
-    }),
-  );
 }
 
 /**
@@ -247,21 +230,6 @@ export class Planner {
 }
 
 /** Compiles each tool's parameters alone so an error names the tool and the pointer inside it. */
-function checkToolSchemas(tools: Tool[], vocab: Vocabulary): Tool[] {
-  for (const t of tools) {
-    try {
-      compileGrammar(t.parameters, vocab);
-    } catch (e) {
-      if (e instanceof SchemaError) {
-        const keyword = (e as { keyword?: string }).keyword;
-        throw new ToolDefinitionError(t.name, e.pointer, e.message.replace(/ \(at #.*\)$/, ''), keyword);
-      }
-      throw e;
-    }
-  }
-  return tools;
-}
-
 /** Wraps the matcher to note when the token budget was near enough to narrow the mask. */
 class BudgetWatch {
   limited = false;

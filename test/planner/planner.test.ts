@@ -11,6 +11,7 @@ import { executionOrder, toOpenAIToolCalls, type Plan } from '../../src/planner/
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { Planner } from '../../src/planner/planner.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
+import { validateTools } from '../../src/planner/check-tools.ts';
 import type { PlanEvent } from '../../src/planner/types.ts';
 import { modelDir } from '../helpers/fixtures.ts';
 import { QUERY, TOOLS } from './tools-fixture.ts';
@@ -139,5 +140,26 @@ describe('plan helpers', () => {
   it('executionOrder groups steps into waves', () => {
     expect(executionOrder(plan).map((w) => w.map((s) => s.id))).toEqual([[1, 2], [3, 4]]);
     expect(() => executionOrder({ steps: [{ id: 1, tool: 'a', args: {}, depends_on: [2] }] })).toThrow(RangeError);
+  });
+});
+
+describe('validateTools (no model: the demo editor and apps check tools with it)', () => {
+  it('names the tool, pointer and keyword of an unsupported keyword, and keeps good tools', () => {
+    const bad = [...TOOLS, { name: 'upload', inputSchema: { type: 'object', properties: { data: { type: 'string', contentEncoding: 'base64' } } } }];
+    let err: unknown;
+    try {
+      validateTools(bad);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ToolDefinitionError);
+    expect(err).toMatchObject({ name: 'ToolDefinitionError', tool: 'upload', pointer: '/properties/data/contentEncoding', keyword: 'contentEncoding' });
+    expect(validateTools(TOOLS).map((t) => t.name)).toEqual(normalizeTools(TOOLS).map((t) => t.name));
+  });
+
+  it('error names are fields, not the (minifiable) class name', () => {
+    const e = new PromptTooLongError(10, 5, 12);
+    expect(Object.hasOwn(e, 'name')).toBe(true);
+    expect(e.name).toBe('PromptTooLongError');
   });
 });

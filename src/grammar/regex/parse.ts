@@ -13,7 +13,9 @@ export type RegexAst =
   | { t: 'alt'; items: RegexAst[] }
   | { t: 'rep'; item: RegexAst; min: number; max: number };
 
-export class RegexSyntaxError extends Error {}
+export class RegexSyntaxError extends Error {
+  override name: string = 'RegexSyntaxError';
+}
 
 export const MAX_CODE_POINT = 0x10ffff;
 /** Code points a JSON string can hold here: no lone surrogates. */
