@@ -132,6 +132,22 @@ test.describe('model runtime in the browser', () => {
     }
   }
 
+  test('WebGPU: live GPU buffers do not grow with the steps (old cache tensors are freed every step)', async ({ page }) => {
+    // CI runs 20 steps (SwiftShader takes ~3.6 s a step here); GPU_STEPS=10000 runs the full check on a real GPU.
+    const steps = Number(process.env.GPU_STEPS ?? 20);
+    test.setTimeout(Math.max(300_000, steps * 6000));
+    const every = steps / 10;
+    const r = await page.evaluate(([s, e]) => window.tp.gpuGrowth('/fixtures/models/tiny-qwen3', s, e), [steps, every] as const);
+    expect(r.device).toBe('webgpu');
+    expect(r.length).toBe(4 + steps);
+    console.log(`gpu buffers over ${steps} steps: ${r.points.map((p) => `${p.step}:${p.buffers}/${(p.bytes / 2 ** 20).toFixed(1)}MiB`).join(' ')} (${(r.points.at(-1)!.ms / steps).toFixed(1)} ms/step); still alive from the steps: ${JSON.stringify(r.born)}`);
+    const first = r.points[0]!;
+    const last = r.points.at(-1)!;
+    // The KV cache legitimately grows (~1 KiB a token here; the pool adds buffers at size-bucket
+    // boundaries). A leaked logits buffer per step would add ~1 MiB a step (it did, before getData(true)).
+    expect(last.bytes - first.bytes).toBeLessThan(2 ** 20 + 2048 * steps);
+  });
+
   test('Cache Storage: the second load is served from cache; a corrupt entry is evicted and refetched', async ({ page }) => {
     const base = `${new URL(page.url()).origin}/fixtures/models/tiny-qwen3/`;
     await page.evaluate(() => window.tp.clearCache());

@@ -26,6 +26,35 @@ async function outcome<T>(p: Promise<T>): Promise<Outcome<T>> {
   }
 }
 
+/** Live GPU buffers and their bytes, counted by wrapping createBuffer/destroy (installed once). */
+const gpuLive = { buffers: 0, bytes: 0, serial: 0, live: new Map<GPUBuffer, { n: number; size: number; usage: number }>() };
+let gpuCounting = false;
+function countGpuBuffers(): void {
+  if (gpuCounting || !('GPUDevice' in self)) return;
+  gpuCounting = true;
+  const sizes = new WeakMap<GPUBuffer, number>();
+  const create = GPUDevice.prototype.createBuffer;
+  GPUDevice.prototype.createBuffer = function (this: GPUDevice, d: GPUBufferDescriptor) {
+    const b = create.call(this, d);
+    sizes.set(b, d.size);
+    gpuLive.live.set(b, { n: gpuLive.serial++, size: d.size, usage: d.usage });
+    gpuLive.buffers++;
+    gpuLive.bytes += d.size;
+    return b;
+  };
+  const destroy = GPUBuffer.prototype.destroy;
+  GPUBuffer.prototype.destroy = function (this: GPUBuffer) {
+    const n = sizes.get(this);
+    if (n !== undefined) {
+      sizes.delete(this);
+      gpuLive.live.delete(this);
+      gpuLive.buffers--;
+      gpuLive.bytes -= n;
+    }
+    return destroy.call(this);
+  };
+}
+
 let planner: WorkerPlanner | undefined;
 const progress: ProgressInfo[] = [];
 
@@ -128,6 +157,31 @@ const tp = {
         lm.restore(snap);
       }
       return { device: m.device, worst, length: lm.length };
+    } finally {
+      await m.dispose();
+    }
+  },
+  /**
+   * Greedy single-token steps on WebGPU, recording live GPU buffers at each checkpoint: a leaked
+   * tensor per step would show as growth proportional to the steps.
+   */
+  async gpuGrowth(model: string, steps: number, every: number) {
+    countGpuBuffers();
+    const m = await loadModel(model, { device: 'webgpu', dtype: 'q4', wasmPaths: WASM_PATHS, useCache: false });
+    try {
+      const argmax = (a: Float32Array) => a.reduce((b, v, i) => (v > a[b]! ? i : b), 0);
+      let logits = await m.lm.forward([9707, 11, 1246, 525]);
+      const points: { step: number; buffers: number; bytes: number; ms: number }[] = [];
+      const t0 = performance.now();
+      const firstSerial = gpuLive.serial;
+      for (let s = 1; s <= steps; s++) {
+        logits = await m.lm.forward([argmax(logits)]);
+        if (s % every === 0) points.push({ step: s, buffers: gpuLive.buffers, bytes: gpuLive.bytes, ms: performance.now() - t0 });
+      }
+      // Buffers made during the steps and still alive, by usage and size: names the culprit of any growth.
+      const born = new Map<string, number>();
+      for (const v of gpuLive.live.values()) if (v.n >= firstSerial) born.set(`usage ${v.usage} size ${v.size}`, (born.get(`usage ${v.usage} size ${v.size}`) ?? 0) + 1);
+      return { device: m.device, points, length: m.lm.length, born: [...born].sort((a, b) => b[1] - a[1]).slice(0, 5) };
     } finally {
       await m.dispose();
     }

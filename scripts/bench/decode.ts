@@ -180,10 +180,24 @@ for (const backend of args.backends!.split(',')) {
       console.log(JSON.stringify(r));
       return r;
     };
-    const bareRow = add('bare session.run loop', await repeat(RUNS, WARMUP, () => bare(model, ort, prompt)));
-    const free = add('ours unconstrained', await repeat(RUNS, WARMUP, () => ours(model, prompt, 'free')));
-    const cons = add('ours constrained', await repeat(RUNS, WARMUP, () => ours(model, prompt, 'constrained')));
-    const jump = add('ours constrained + jump-forward', await repeat(RUNS, WARMUP, () => ours(model, prompt, 'jump')));
+    // Modes take turns within each repetition, so drift on a noisy machine hits them alike.
+    const modes = {
+      bare: () => bare(model, ort, prompt),
+      free: () => ours(model, prompt, 'free'),
+      constrained: () => ours(model, prompt, 'constrained'),
+      jump: () => ours(model, prompt, 'jump'),
+    };
+    const timed: Record<keyof typeof modes, Timed[]> = { bare: [], free: [], constrained: [], jump: [] };
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      for (const [k, fn] of Object.entries(modes) as [keyof typeof modes, () => Promise<Timed>][]) {
+        const t = await fn();
+        if (i >= WARMUP) timed[k].push(t);
+      }
+    }
+    const bareRow = add('bare session.run loop', timed.bare);
+    const free = add('ours unconstrained', timed.free);
+    const cons = add('ours constrained', timed.constrained);
+    const jump = add('ours constrained + jump-forward', timed.jump);
     const t = await tjs(join(dir, '..'), name, backend, prompt);
     const tjsRow = t ? add('transformers.js generate', t) : undefined;
     const tt = await ttft(model);

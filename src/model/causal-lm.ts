@@ -214,7 +214,9 @@ async function lastRow(logits: Tensor): Promise<Float32Array> {
   const dims = logits.dims;
   const vocab = dims[dims.length - 1]!;
   const rows = logits.size / vocab;
-  const data = (logits.location === 'cpu' ? logits.data : await logits.getData()) as ArrayLike<number> & {
+  // getData(true) frees the GPU buffer: after a plain getData() the tensor reports location 'cpu'
+  // and dispose() would skip it, leaking one logits buffer per step.
+  const data = (logits.location === 'cpu' ? logits.data : await logits.getData(true)) as ArrayLike<number> & {
     subarray(a: number, b: number): ArrayLike<number>;
   };
   const row = data.subarray((rows - 1) * vocab, rows * vocab);

@@ -44,6 +44,41 @@ function candidates(logits: Float32Array, mask: Uint32Array | undefined): number
   return out;
 }
 
+/**
+ * Greedy choice without building a candidate list: it runs once per token over the whole
+ * vocabulary (150k+ for Qwen), where an array of ids would cost more than a small model's step.
+ */
+function argmaxAllowed(logits: Float32Array, mask: Uint32Array | undefined): number {
+  let best = -1;
+  let max = -Infinity;
+  if (!mask) {
+    for (let i = 0; i < logits.length; i++) {
+      const v = logits[i]!;
+      if (v > max) {
+        max = v;
+        best = i;
+      }
+    }
+  } else {
+    const words = Math.min(mask.length, Math.ceil(logits.length / 32));
+    for (let w = 0; w < words; w++) {
+      let bits = mask[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        const i = w * 32 + (31 - Math.clz32(low));
+        bits ^= low;
+        const v = i < logits.length ? logits[i]! : -Infinity;
+        if (v > max) {
+          max = v;
+          best = i;
+        }
+      }
+    }
+  }
+  if (best < 0) throw new NoAllowedTokenError();
+  return best;
+}
+
 /** The k best of `ids` by logit, best first (k small: insertion into a sorted window). */
 function topKOf(logits: Float32Array, ids: number[], k: number): number[] {
   if (ids.length <= k) return ids.sort((a, b) => logits[b]! - logits[a]! || a - b);
@@ -79,13 +114,10 @@ export class Sampler {
 
   /** A token allowed by `mask` (all tokens when absent). */
   sample(logits: Float32Array, mask?: Uint32Array): number {
+    if (this.temperature === 0) return argmaxAllowed(logits, mask);
     let ids = candidates(logits, mask);
     if (ids.length === 0) throw new NoAllowedTokenError();
-    if (this.temperature === 0 || ids.length === 1) {
-      let best = ids[0]!;
-      for (const i of ids) if (logits[i]! > logits[best]!) best = i;
-      return best;
-    }
+    if (ids.length === 1) return ids[0]!;
     if (this.topK > 0) ids = topKOf(logits, ids, this.topK);
     else if (this.topP < 1) ids.sort((a, b) => logits[b]! - logits[a]! || a - b);
     let max = -Infinity;
