@@ -4,7 +4,9 @@
  */
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { collect, isComplete, stepStack, type Stack } from './frames/stack.ts';
-import { StringFrame } from './frames/string.ts';
+import { KeyFrame } from './frames/object.ts';
+import { pendingBytes } from './frames/string-bytes.ts';
+import { StringFrame, stringOwnMin } from './frames/string.ts';
 import type { ExitGroup } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
@@ -84,7 +86,10 @@ export class GrammarMatcher {
     if (this.stopped) return;
     const limit = this.budget - 1;
     for (const s of this.states) {
-      if (this.useStringCache && s.top instanceof StringFrame && s.top.isFree) this.freeString(s, s.top, mask, limit);
+      if (this.useStringCache && s.top instanceof StringFrame) {
+        if (s.top.isFree) this.freeString(s, s.top, mask, limit);
+        else this.boundString(s, s.top, mask, limit);
+      } else if (this.useStringCache && s.top instanceof KeyFrame && s.top.trieNode < 0 && s.top.addl >= 0) this.additionalKey(s, s.top, mask, limit);
       else this.walk(s, mask, limit);
     }
     if (this.isComplete()) for (const t of this.vocab.stopTokens) mask[t >>> 5]! |= 1 << (t & 31);
@@ -148,6 +153,55 @@ export class GrammarMatcher {
         for (let i = 1; i < g.rem.length && cur.length; i++) cur = stepAll(cur, g.rem[i]!);
         if (cur.length && minOfStates(cur) <= limit) admit(g);
       }
+    }
+  }
+
+  /** Mask inside a pattern string or an object key from the cache: same result as the walk. */
+  private boundString(s: Stack, f: StringFrame, mask: Uint32Array, limit: number): void {
+    const e = this.vocab.boundStrings.entry(f.node, f.onClose !== null, f.auto, f.bs);
+    const belowMin = s.below!.min;
+    const room = f.node.maxLength - f.count;
+    const need = Math.max(0, f.node.minLength - f.count);
+    if (room >= e.maxChars && belowMin + e.maxOwn + need <= limit) {
+      for (let w = 0; w < mask.length; w++) mask[w]! |= e.insideMask[w]!;
+    } else {
+      const { insideIds, insideChars, insideBs, insideAuto } = e;
+      for (let k = 0; k < insideIds.length; k++) {
+        const c = insideChars[k]!;
+        if (c > room) continue;
+        if (belowMin + stringOwnMin(f.node, f.count + c, insideBs[k]!, insideAuto[k]!) <= limit) {
+          const t = insideIds[k]!;
+          mask[t >>> 5]! |= 1 << (t & 31);
+        }
+      }
+    }
+    this.exits(s, e.exitIds, mask, limit);
+  }
+
+  /** Mask inside an additional object key (off the declared names) from the cache: same result as the walk. */
+  private additionalKey(s: Stack, f: KeyFrame, mask: Uint32Array, limit: number): void {
+    const e = this.vocab.boundStrings.keyEntry(f.addl);
+    const base = (s.below ? s.below.min : 0) + f.additionalTail();
+    if (base + e.maxPending <= limit) {
+      for (let w = 0; w < mask.length; w++) mask[w]! |= e.insideMask[w]!;
+    } else {
+      const { insideIds, insideBs } = e;
+      for (let k = 0; k < insideIds.length; k++) {
+        if (base + pendingBytes(insideBs[k]!) <= limit) {
+          const t = insideIds[k]!;
+          mask[t >>> 5]! |= 1 << (t & 31);
+        }
+      }
+    }
+    this.exits(s, e.exitIds, mask, limit);
+  }
+
+  /** Tokens that leave a string, stepped through the real stack (their fate depends on what follows). */
+  private exits(s: Stack, ids: Int32Array, mask: Uint32Array, limit: number): void {
+    const one = [s];
+    for (const t of ids) {
+      const after = this.advance(one, t);
+      if (after && minOfStates(after) <= limit) mask[t >>> 5]! |= 1 << (t & 31);
     }
   }
 

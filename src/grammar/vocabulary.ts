@@ -1,5 +1,6 @@
 import { NORMAL } from './frames/string-bytes.ts';
 import { FreeStringCache } from './string-cache.ts';
+import { BoundStringCache } from './bound-string-cache.ts';
 
 /**
  * The vocabulary side of the engine, independent of any grammar: each token's bytes, and a
@@ -46,6 +47,8 @@ export class Vocabulary {
   readonly maxTokenBytes: number;
   /** Classification of the vocabulary inside free-text strings (see string-cache.ts). */
   readonly freeStrings: FreeStringCache;
+  /** Pattern strings and object keys (bound-string-cache.ts). */
+  readonly boundStrings: BoundStringCache;
 
   constructor(input: VocabularyInput) {
     if (input.size < input.tokens.length) throw new RangeError('vocabulary size is smaller than its token list');
@@ -104,6 +107,7 @@ export class Vocabulary {
     // Once per tokenizer, like the trie: the common in-string state is classified up front so the
     // first mask inside a string does not pay for it.
     this.freeStrings = new FreeStringCache(this);
+    this.boundStrings = new BoundStringCache(this);
     this.freeStrings.entry(NORMAL);
   }
 

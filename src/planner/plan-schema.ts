@@ -1,6 +1,6 @@
 /**
- * The default plan schema: `{"steps": [{"id", "tool", "args", "depends_on"}, …]}` with 1..maxSteps
- * steps. Step k has `id` = k, `tool` one of the tool names, `args` that tool's parameters, and
+ * The default plan schema: `{"steps": [{"id", "tool", "args", "depends_on"}, …]}` with minSteps..maxSteps
+ * steps (1..5 by default; minSteps 0 lets a model say that no tool fits). Step k has `id` = k, `tool` one of the tool names, `args` that tool's parameters, and
  * `depends_on` ids of earlier steps only — all enforced by the grammar, so a plan is valid by
  * construction.
  */
@@ -35,8 +35,9 @@ function dependsOn(k: number): JsonSchema {
  * const schema = planSchema([{ name: 'search', description: '', parameters: { type: 'object', properties: { q: { type: 'string' } } } }], 3);
  * ```
  */
-export function planSchema(tools: readonly Tool[], maxSteps: number): JsonSchema {
+export function planSchema(tools: readonly Tool[], maxSteps: number, minSteps = 1): JsonSchema {
   if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 64) throw new RangeError('maxSteps must be an integer in 1..64');
+  if (!Number.isInteger(minSteps) || minSteps < 0 || minSteps > maxSteps) throw new RangeError('minSteps must be an integer in 0..maxSteps');
   const $defs: Record<string, unknown> = {};
   tools.forEach((t, i) => ($defs[toolDefName(i)] = relocate(t.parameters, toolDefName(i))));
   const step = (k: number): JsonSchema => ({
@@ -58,7 +59,7 @@ export function planSchema(tools: readonly Tool[], maxSteps: number): JsonSchema
     properties: {
       steps: {
         type: 'array',
-        minItems: 1,
+        minItems: minSteps,
         maxItems: maxSteps,
         prefixItems: Array.from({ length: maxSteps }, (_, k) => step(k + 1)),
       },

@@ -147,7 +147,7 @@ export class Planner {
     const tools = checkToolSchemas(normalizeTools(toolInput), vocab);
     const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
     const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
-    const schema = planSchema(tools, maxSteps);
+    const schema = planSchema(tools, maxSteps, o.minSteps ?? 1);
     const grammar = compileGrammar(schema, vocab);
     const prompt = buildPrompt(model.tokenizer, tools, query, this.preset);
     const limit = Math.min(this.options.maxContextTokens ?? DEFAULT_CONTEXT, model.lm.maxLength);

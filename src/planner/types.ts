@@ -43,6 +43,8 @@ export interface PlanOptions {
   seed?: number;
   /** Most steps in the plan (default 5). */
   maxSteps?: number;
+  /** Fewest steps (default 1); 0 allows an empty plan, the model's way to say that no tool fits. */
+  minSteps?: number;
   /** Token budget of the plan (default 512): the grammar ends the plan within it. */
   maxTokens?: number;
   /** Feed forced runs in one forward pass (default true). */

@@ -177,3 +177,38 @@ describe('free-string cache', () => {
     }
   });
 });
+
+describe('bound-string cache (patterns, formats, object keys)', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      to: { type: 'string', format: 'email' },
+      code: { type: 'string', pattern: '^[A-Z]{2}-[0-9]{2,4}$' },
+      name: { type: 'string', minLength: 2, maxLength: 6 },
+    },
+    required: ['to'],
+    additionalProperties: { type: 'integer' },
+  };
+  const prefixes = ['{"to":"', '{"to":"ana.b', '{"to":"ana@ex', '{"to":"ana@example.co', '{"to":"a@b.cd","code":"A', '{"to":"a@b.cd","code":"AB-12', '{"to":"a@b.cd","', '{"to":"a@b.cd","na', '{"to":"a@b.cd","zz', '{"to":"a@b.cd","name":"xy","caf'];
+
+  function maskAfter(text: string, cache: boolean, maxTokens?: number): Uint32Array {
+    const m = compileGrammar(schema, vocab).matcher({ stringCache: cache, ...(maxTokens ? { maxTokens } : {}) });
+    for (const b of enc.encode(text)) m.accept(vocab.byteToken[b]!);
+    const mask = vocab.allocateMask();
+    m.fillMask(mask);
+    return mask;
+  }
+
+  it.each(prefixes)('gives the plain walk’s mask after %s', (prefix) => {
+    const a = maskAfter(prefix, true);
+    expect(allowedTokens(a, vocab.size).length).toBeGreaterThan(0);
+    expect(a).toEqual(maskAfter(prefix, false));
+  });
+
+  it('gives the plain walk’s mask under tight budgets', () => {
+    for (const prefix of ['{"to":"ana@ex', '{"to":"a@b.cd","zz']) {
+      const used = enc.encode(prefix).length;
+      for (const extra of [12, 14, 16, 20, 30]) expect(maskAfter(prefix, true, used + extra)).toEqual(maskAfter(prefix, false, used + extra));
+    }
+  });
+});

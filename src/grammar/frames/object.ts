@@ -216,7 +216,7 @@ export class ObjectFrame extends Frame {
  * Inside a key: follows the declared-key trie and, where allowed, an additional key in parallel,
  * until the closing quote decides which it was.
  */
-class KeyFrame extends Frame {
+export class KeyFrame extends Frame {
   constructor(
     readonly obj: ObjectFrame,
     readonly objBelow: Stack,
@@ -257,10 +257,12 @@ class KeyFrame extends Frame {
         }
       }
     }
-    if (this.addl >= 0) {
-      // Finish the character, add up to 4 characters to make the name unused, close, colon, value.
-      best = Math.min(best, pendingBytes(this.addl) + 4 + 1 + this.obj.afterColon(-1, this.obj.count));
-    }
+    if (this.addl >= 0) best = Math.min(best, pendingBytes(this.addl) + this.additionalTail());
     return best;
+  }
+
+  /** After the additional key's pending bytes: up to 4 characters to make the name unused, close, colon, value. */
+  additionalTail(): number {
+    return 4 + 1 + this.obj.afterColon(-1, this.obj.count);
   }
 }

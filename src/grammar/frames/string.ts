@@ -66,15 +66,20 @@ export class StringFrame extends Frame {
   }
 
   ownMin(): number {
-    const a = this.node.automaton;
-    const pend = pendingBytes(this.bs);
-    if (!a) return pend + 1 + Math.max(0, this.node.minLength - this.count);
-    if (modeOf(this.bs) === NORMAL) return 1 + a.minBytes[this.auto]!;
-    // Mid-character: finish it through the cheapest live code point (via \uXXXX after a backslash).
-    const [lo, hi] = pendingRange(this.bs);
-    const extra = modeOf(this.bs) === 1 ? 5 : pend;
-    return extra + 1 + a.bestIn(this.auto, lo, hi);
+    return stringOwnMin(this.node, this.count, this.bs, this.auto);
   }
+}
+
+/** Fewest bytes that close a string in this state, the quote included (StringFrame.ownMin, allocation-free). */
+export function stringOwnMin(node: StringNode, count: number, bs: number, auto: number): number {
+  const a = node.automaton;
+  const pend = pendingBytes(bs);
+  if (!a) return pend + 1 + Math.max(0, node.minLength - count);
+  if (modeOf(bs) === NORMAL) return 1 + a.minBytes[auto]!;
+  // Mid-character: finish it through the cheapest live code point (via \uXXXX after a backslash).
+  const [lo, hi] = pendingRange(bs);
+  const extra = modeOf(bs) === 1 ? 5 : pend;
+  return extra + 1 + a.bestIn(auto, lo, hi);
 }
 
 /** A string frame just after its opening quote. */

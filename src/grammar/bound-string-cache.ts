@@ -1,0 +1,133 @@
+/**
+ * The fast path for strings the free-string cache cannot serve: strings with a pattern/format
+ * automaton and object keys (which must not contain escapes and are judged when they close). A
+ * trie walk inside such a string visits most of the vocabulary (an email's local part allows
+ * nearly every ASCII token), so per (string node, automaton state, byte state) the vocabulary is
+ * classified once:
+ * - tokens that stay inside the string: a bitmask, plus per token the characters it adds and the
+ *   state it ends in, for the exact checks near maxLength or the token budget;
+ * - tokens that reach the closing quote: listed, and stepped through the real stack at run time
+ *   (the close depends on the count, the automaton's accepting states and the key hook).
+ * Additional object keys off the declared-name trie (object.ts KeyFrame) get the same treatment.
+ */
+import { CLOSE, completedCodePoint, modeOf, NORMAL, pendingBytes, pendingRange, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
+import { stringOwnMin } from './frames/string.ts';
+import type { StringNode } from './schema/nodes.ts';
+import type { Vocabulary } from './vocabulary.ts';
+
+export interface BoundStringEntry {
+  readonly insideMask: Uint32Array;
+  readonly insideIds: Int32Array;
+  readonly insideChars: Uint16Array;
+  readonly insideBs: Int32Array;
+  readonly insideAuto: Int32Array;
+  readonly maxChars: number;
+  /** Largest closing cost after an inside token, with minLength taken as met (string nodes only). */
+  readonly maxOwn: number;
+  /** Largest count of pending UTF-8/escape bytes after an inside token. */
+  readonly maxPending: number;
+  /** Tokens whose bytes reach the closing quote validly. */
+  readonly exitIds: Int32Array;
+}
+
+const SATISFIED = 2 ** 30;
+
+export class BoundStringCache {
+  private readonly byNode = new WeakMap<StringNode, Map<string, BoundStringEntry>>();
+  private readonly additionalKeys = new Map<number, BoundStringEntry>();
+  constructor(private readonly vocab: Vocabulary) {}
+
+  /** An additional (undeclared) object key, off the declared-name trie: free text without escapes. */
+  keyEntry(bs: number): BoundStringEntry {
+    let e = this.additionalKeys.get(bs);
+    if (!e) this.additionalKeys.set(bs, (e = this.build(null, true, -1, bs)));
+    return e;
+  }
+
+  entry(node: StringNode, isKey: boolean, auto: number, bs: number): BoundStringEntry {
+    let m = this.byNode.get(node);
+    if (!m) this.byNode.set(node, (m = new Map()));
+    const key = `${auto}:${bs}:${isKey ? 1 : 0}`;
+    let e = m.get(key);
+    if (!e) m.set(key, (e = this.build(node, isKey, auto, bs)));
+    return e;
+  }
+
+  private build(node: StringNode | null, isKey: boolean, auto0: number, bs0: number): BoundStringEntry {
+    const { tokens, maskWords } = this.vocab;
+    const a = node?.automaton ?? null;
+    const insideMask = new Uint32Array(maskWords);
+    const ids: number[] = [];
+    const chars: number[] = [];
+    const endBs: number[] = [];
+    const endAuto: number[] = [];
+    const exits: number[] = [];
+    let maxOwn = 0;
+    let maxPending = 0;
+    for (let id = 0; id < tokens.length; id++) {
+      const bytes = tokens[id];
+      if (!bytes || bytes.length === 0) continue;
+      let bs = bs0;
+      let auto = auto0;
+      let n = 0;
+      let outcome = 0; // 0 inside, 1 exit, -1 rejected
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i]!;
+        const r = stringStep(bs, b);
+        if (r === REJECT) {
+          outcome = -1;
+          break;
+        }
+        if (r === CLOSE) {
+          outcome = 1;
+          break;
+        }
+        // Same rules as StringFrame.step, minus the count (checked at run time against the room left).
+        if (isKey && b === 0x5c && modeOf(bs) === NORMAL) {
+          outcome = -1;
+          break;
+        }
+        if (startsChar(bs, b)) n++;
+        if (a) {
+          const cp = completedCodePoint(bs, b);
+          if (cp >= 0) {
+            auto = a.step(auto, cp);
+            if (auto < 0) {
+              outcome = -1;
+              break;
+            }
+          } else {
+            const [lo, hi] = pendingRange(r);
+            if (!a.anyIn(auto, lo, hi)) {
+              outcome = -1;
+              break;
+            }
+          }
+        }
+        bs = r;
+      }
+      if (outcome === 1) exits.push(id);
+      else if (outcome === 0) {
+        insideMask[id >>> 5]! |= 1 << (id & 31);
+        ids.push(id);
+        chars.push(n);
+        endBs.push(bs);
+        endAuto.push(auto);
+        if (node) maxOwn = Math.max(maxOwn, stringOwnMin(node, SATISFIED, bs, auto));
+        maxPending = Math.max(maxPending, pendingBytes(bs));
+      }
+    }
+    return {
+      insideMask,
+      insideIds: Int32Array.from(ids),
+      insideChars: Uint16Array.from(chars),
+      insideBs: Int32Array.from(endBs),
+      insideAuto: Int32Array.from(endAuto),
+      maxChars: chars.reduce((x, y) => Math.max(x, y), 0),
+      maxOwn,
+      maxPending,
+      exitIds: Int32Array.from(exits),
+    };
+  }
+}
+
