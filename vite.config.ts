@@ -82,12 +82,17 @@ export default defineConfig(({ command, mode }) => {
         target: 'es2022',
         sourcemap: true,
         lib: {
-          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), worker: resolve(import.meta.dirname, 'worker/planner.worker.ts') },
+          entry: {
+            index: resolve(import.meta.dirname, 'src/index.ts'),
+            worker: resolve(import.meta.dirname, 'worker/planner.worker.ts'),
+            cli: resolve(import.meta.dirname, 'src/cli/bin.ts'),
+          },
           formats: ['es'],
         },
         rollupOptions: {
           // Runtime dependencies stay imports: the app's bundler dedupes and versions them.
-          external: [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, 'comlink', /^ajv/],
+          external: [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, 'comlink', /^ajv/, /^node:/],
+          output: { banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
         },
       },
     };

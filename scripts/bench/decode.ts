@@ -19,8 +19,8 @@ import { planSchema } from '../../src/planner/plan-schema.ts';
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
-import { handLoop } from '../../test/helpers/hand-loop.ts';
 import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
+import { bareLoop } from './bare-loop.ts';
 import { median, ratio, repeat } from './stats.ts';
 
 const { values: args } = parseArgs({
@@ -102,18 +102,11 @@ async function ours(model: Model, prompt: number[], mode: 'free' | 'constrained'
   return { ttftMs: s.ttftMs, decodeMs: s.decodeMs, tokens: s.tokens, passes: s.forwardPasses };
 }
 
-/** The bare loop: sessions fed by hand, argmax, no constraint, no snapshots. */
+/** The bare loop (bare-loop.ts): session.run and argmax, nothing else. */
 async function bare(model: Model, ort: OrtModule, prompt: number[]): Promise<Timed> {
-  const sessions = model.lm.sessions;
-  let t1 = 0;
-  const t0 = now();
-  // handLoop has no per-step hook: time one step (the prefill) and then the whole run.
-  await handLoop({ ort: ort as never, decoder: sessions.decoder, ...(sessions.embed ? { embed: sessions.embed } : {}), prompt, steps: 1 });
-  t1 = now() - t0;
-  const t2 = now();
-  await handLoop({ ort: ort as never, decoder: sessions.decoder, ...(sessions.embed ? { embed: sessions.embed } : {}), prompt, steps: N });
-  const total = now() - t2;
-  return { ttftMs: t1, decodeMs: total - t1, tokens: N, passes: N };
+  const { decoder, embed } = model.lm.sessions;
+  const t = await bareLoop(ort, decoder, embed, prompt, N);
+  return { ...t, tokens: N, passes: N };
 }
 
 /** Transformers.js generate() on the same files and backend (greedy, exactly N new tokens). */

@@ -1,0 +1,67 @@
+/** The `toolplan` command: check-tools verdicts and exit codes, plan and --stream on the tiny model. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { modelDir } from '../helpers/fixtures.ts';
+import { TOOLS, QUERY } from '../planner/tools-fixture.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'toolplan-cli-'));
+const good = join(dir, 'tools.json');
+const bad = join(dir, 'bad.json');
+writeFileSync(good, JSON.stringify(TOOLS));
+writeFileSync(bad, JSON.stringify([{ name: 'calc', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 3 } } } }]));
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+describe('toolplan CLI', () => {
+  it('check-tools: ok lists the tools; a bad schema names tool, pointer and keyword with exit 1', async () => {
+    const ok = await run('check-tools', good);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^ok: \d+ tool\(s\): /);
+    const no = await run('check-tools', bad);
+    expect(no.code).toBe(1);
+    expect(no.err).toContain('ToolDefinitionError: tool "calc"');
+    expect(no.err).toContain('/properties/n/multipleOf');
+  });
+
+  it('bad usage exits 2 with the usage text', async () => {
+    const r = await run('plan', '--tools', good);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('a query is required');
+    expect(r.err).toContain('usage:');
+    expect((await run('frobnicate')).code).toBe(2);
+  });
+
+  it('plan prints a plan over the given tools; --stream prints each step, then the plan', async () => {
+    const r = await run('plan', '--model', modelDir('tiny-qwen3_5'), '--tools', good, '--max-tokens', '300', '--seed', '1', QUERY);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.out) as { steps: { tool: string }[] };
+    const names = TOOLS.map((t) => ('function' in t ? t.function.name : t.name));
+    expect(plan.steps.length).toBeGreaterThan(0);
+    for (const s of plan.steps) expect(names).toContain(s.tool);
+    const s = await run('plan', '--model', modelDir('tiny-qwen3_5'), '--tools', good, '--max-tokens', '300', '--stream', QUERY);
+    expect(s.code).toBe(0);
+    const lines = s.out.trim().split('\n');
+    const final = JSON.parse(lines.at(-1)!.replace(/^plan /, '')) as { steps: unknown[] };
+    expect(lines.filter((l) => l.startsWith('step '))).toHaveLength(final.steps.length);
+  }, 120_000);
+
+  it.runIf(existsSync('dist/cli.js'))('the built executable runs (exit codes through the shebang entry)', () => {
+    expect(execFileSync('node', ['dist/cli.js', 'check-tools', good], { encoding: 'utf8' })).toMatch(/^ok: /);
+    let code = 0;
+    try {
+      execFileSync('node', ['dist/cli.js', 'check-tools', bad], { stdio: 'pipe' });
+    } catch (e) {
+      code = (e as { status: number }).status;
+    }
+    expect(code).toBe(1);
+  });
+});
