@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: the browser benchmark. Serves e2e/bench/bench.html with Vite, drives Chromium
+ * (playwright-core) and, per backend the browser offers, records the adapter, model load cold and
+ * warm, prefill / decode tok/s unconstrained vs constrained vs jump-forward, the grammar's first
+ * mask over 5 / 50 / 500 tools and peak JS heap. Writes bench-results/<date>-<adapter>.{json,md,svg},
+ * the JSON checked against e2e/bench/result.schema.json.
+ *
+ *   npm run bench -- [--quick] [--model <URL | hub id>] [--backends webgpu,wasm] [--browser-path /usr/bin/chromium] [--runs 3] [--tokens 64]
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.ts';
+import { barChart } from './chart.ts';
+import { ratio } from './stats.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    model: { type: 'string' },
+    backends: { type: 'string', default: 'webgpu,wasm' },
+    'browser-path': { type: 'string', default: CHROMIUM_PATH },
+    runs: { type: 'string' },
+    tokens: { type: 'string' },
+    out: { type: 'string', default: 'bench-results' },
+    port: { type: 'string', default: '5179' },
+  },
+});
+const root = resolve(import.meta.dirname, '../..');
+const port = Number(a.port);
+const server = await createServer({ configFile: join(root, 'vite.config.ts'), root, logLevel: 'warn', server: { port, strictPort: true, host: '127.0.0.1' } });
+await server.listen();
+const origin = `http://127.0.0.1:${port}`;
+const model = a.model ?? `${origin}/fixtures/models/tiny-qwen3`;
+const browser = await chromium.launch({ executablePath: a['browser-path'], args: CHROMIUM_ARGS });
+type Result = Record<string, unknown> & { requested: string; device: string; adapter: { vendor: string; architecture: string; description: string } | null; modes: { mode: string; decode_tok_s: number; forward_passes: number; tokens: number }[] };
+const backends: Result[] = [];
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
+  await page.goto(`${origin}/e2e/bench/bench.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
+  for (const backend of a.backends!.split(',') as ('webgpu' | 'wasm')[]) {
+    // SwiftShader WebGPU takes seconds a pass: --quick keeps it to a few tokens and no warm-up.
+    const slow = backend === 'webgpu' && a.quick;
+    const config = {
+      model,
+      device: backend,
+      tokens: Number(a.tokens ?? (slow ? 4 : a.quick ? 24 : 64)),
+      runs: Number(a.runs ?? (a.quick ? 1 : 3)),
+      warmup: slow ? 0 : 1,
+      toolCounts: [5, 50, 500],
+    };
+    const t0 = performance.now();
+    const r = (await page.evaluate((c) => window.bench.run(c), config)) as unknown as Result;
+    backends.push({ ...r, requested: backend });
+    const gpu = r.adapter ? ` on ${[r.adapter.vendor, r.adapter.architecture, r.adapter.description].filter(Boolean).join(' / ')}` : '';
+    console.error(`${backend}: ran on ${r.device}${gpu} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const decode = (b: Result, m: string) => b.modes.find((x) => x.mode === m);
+const ratios: Record<string, number | null> = {};
+for (const b of backends) {
+  ratios[`${b.requested}: constrained / unconstrained decode`] = ratio(decode(b, 'constrained')?.decode_tok_s, decode(b, 'unconstrained')?.decode_tok_s);
+  const jf = decode(b, 'constrained + jump-forward');
+  ratios[`${b.requested}: forward passes / tokens with jump-forward`] = ratio(jf?.forward_passes, jf?.tokens);
+}
+const wg = backends.find((b) => b.requested === 'webgpu');
+const wa = backends.find((b) => b.requested === 'wasm');
+if (wg && wa) ratios['webgpu / wasm decode (unconstrained)'] = ratio(decode(wg, 'unconstrained')?.decode_tok_s, decode(wa, 'unconstrained')?.decode_tok_s);
+const result = { date: new Date().toISOString(), browser: browser.version(), model, quick: a.quick, backends, ratios };
+
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+(addFormats as unknown as (x: Ajv2020) => void)(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync(join(root, 'e2e/bench/result.schema.json'), 'utf8')) as object);
+if (!validate(result)) throw new Error(`benchmark result does not match e2e/bench/result.schema.json: ${ajv.errorsText(validate.errors)}`);
+
+const adapterName = (wg?.adapter ? `${wg.adapter.vendor}-${wg.adapter.architecture}` : 'no-webgpu').replace(/[^A-Za-z0-9_-]+/g, '_') || 'unknown';
+const base = join(root, a.out!, `${result.date.slice(0, 10)}-${adapterName}`);
+mkdirSync(join(root, a.out!), { recursive: true });
+writeFileSync(`${base}.json`, JSON.stringify(result, null, 2));
+const f = (x: unknown) => (typeof x === 'number' ? x.toFixed(1) : '–');
+const md = [
+  `# toolplan browser benchmark — ${result.date}`,
+  '',
+  `Chromium ${result.browser}; model ${model}${a.quick ? '; --quick' : ''}.`,
+  '',
+  '| backend | device | adapter | load cold ms | load warm ms | mode | prefill tok/s | decode tok/s | ttft ms | tokens | passes |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+  ...backends.flatMap((b) =>
+    b.modes.map((m) => {
+      const x = m as unknown as Record<string, number>;
+      const ad = b.adapter ? [b.adapter.vendor, b.adapter.architecture].filter(Boolean).join(' ') : '–';
+      return `| ${b.requested} | ${b.device} | ${ad} | ${f(b.load_cold_ms)} | ${f(b.load_warm_ms)} | ${m.mode} | ${f(x.prefill_tok_s)} | ${f(x.decode_tok_s)} | ${f(x.ttft_ms)} | ${f(x.tokens)} | ${f(x.forward_passes)} |`;
+    }),
+  ),
+  '',
+  '| backend | tools | first mask ms (compile + mask) | peak JS heap MB |',
+  '|---|---|---|---|',
+  ...backends.flatMap((b) => (b.grammar as { tools: number; first_mask_ms: number }[]).map((g) => `| ${b.requested} | ${g.tools} | ${f(g.first_mask_ms)} | ${f(b.peak_js_heap_mb)} |`)),
+  '',
+  ...Object.entries(ratios).map(([k, v]) => `- ${k}: ${v ?? '–'}`),
+  '',
+].join('\n');
+writeFileSync(`${base}.md`, md);
+writeFileSync(`${base}.svg`, barChart(`decode tok/s · ${model.split('/').slice(-1)[0]}`, 'tok/s', backends.flatMap((b) => b.modes.map((m) => ({ group: b.requested, label: m.mode, value: m.decode_tok_s })))));
+console.log(md);
+console.error(`wrote ${base}.{json,md,svg}`);
