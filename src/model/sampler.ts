@@ -24,22 +24,34 @@ export class NoAllowedTokenError extends Error {
   }
 }
 
+/** Calls `visit` with each id below `n` whose bit is set in `mask`, in increasing order. */
+function forEachSet(mask: Uint32Array, n: number, visit: (id: number) => void): void {
+  const words = Math.min(mask.length, Math.ceil(n / 32));
+  for (let w = 0; w < words; w++) {
+    let bits = mask[w]!;
+    if (bits === 0xffffffff) {
+      // Inside free text most words are full: no bit tricks needed.
+      for (let i = w * 32, end = Math.min(n, i + 32); i < end; i++) visit(i);
+      continue;
+    }
+    while (bits !== 0) {
+      const low = bits & -bits;
+      const i = w * 32 + (31 - Math.clz32(low));
+      bits ^= low;
+      if (i < n) visit(i);
+    }
+  }
+}
+
 /** Indices of the allowed, finite logits. */
 function candidates(logits: Float32Array, mask: Uint32Array | undefined): number[] {
   const out: number[] = [];
   if (!mask) {
     for (let i = 0; i < logits.length; i++) if (logits[i]! > -Infinity) out.push(i);
-    return out;
-  }
-  const words = Math.min(mask.length, Math.ceil(logits.length / 32));
-  for (let w = 0; w < words; w++) {
-    let bits = mask[w]!;
-    while (bits !== 0) {
-      const low = bits & -bits;
-      const i = w * 32 + (31 - Math.clz32(low));
-      bits ^= low;
-      if (i < logits.length && logits[i]! > -Infinity) out.push(i);
-    }
+  } else {
+    forEachSet(mask, logits.length, (i) => {
+      if (logits[i]! > -Infinity) out.push(i);
+    });
   }
   return out;
 }
@@ -51,27 +63,21 @@ function candidates(logits: Float32Array, mask: Uint32Array | undefined): number
 function argmaxAllowed(logits: Float32Array, mask: Uint32Array | undefined): number {
   let best = -1;
   let max = -Infinity;
-  if (!mask) {
+  const consider = (i: number) => {
+    const v = logits[i]!;
+    if (v > max) {
+      max = v;
+      best = i;
+    }
+  };
+  if (mask) forEachSet(mask, logits.length, consider);
+  else {
+    // The unmasked path inline: a closure call per id would double its cost.
     for (let i = 0; i < logits.length; i++) {
       const v = logits[i]!;
       if (v > max) {
         max = v;
         best = i;
-      }
-    }
-  } else {
-    const words = Math.min(mask.length, Math.ceil(logits.length / 32));
-    for (let w = 0; w < words; w++) {
-      let bits = mask[w]!;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        const i = w * 32 + (31 - Math.clz32(low));
-        bits ^= low;
-        const v = i < logits.length ? logits[i]! : -Infinity;
-        if (v > max) {
-          max = v;
-          best = i;
-        }
       }
     }
   }

@@ -96,3 +96,25 @@ describe('SnapshotStore', () => {
     expect(s.bytes).toBe(0);
   });
 });
+
+describe('greedy under masks (full words take a fast path)', () => {
+  it('equals a brute-force argmax over the allowed ids, for sparse, dense and full masks', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const n = 1000;
+    for (let trial = 0; trial < 60; trial++) {
+      const logits = Float32Array.from({ length: n }, () => rnd() * 10 - 5);
+      const mask = new Uint32Array(Math.ceil(n / 32) + 1);
+      const density = trial % 3 === 0 ? 0.02 : trial % 3 === 1 ? 0.7 : 1;
+      for (let w = 0; w < mask.length; w++) mask[w] = density === 1 && rnd() < 0.8 ? 0xffffffff : 0;
+      for (let i = 0; i < n + 32; i++) if (rnd() < density * 0.5) mask[i >>> 5]! |= 1 << (i & 31);
+      // Put the best logit on a word's last or first bit now and then: the edges of the fast path.
+      const full = [...mask.keys()].filter((w) => mask[w] === 0xffffffff && w * 32 + 31 < n);
+      if (full.length && trial % 2) logits[full[trial % full.length]! * 32 + (trial % 4 === 1 ? 31 : 0)] = 99;
+      let best = -1;
+      for (let i = 0; i < n; i++) if (mask[i >>> 5]! & (1 << (i & 31)) && (best < 0 || logits[i]! > logits[best]!)) best = i;
+      if (best < 0) continue;
+      expect(new Sampler().sample(logits, mask)).toBe(best);
+    }
+  });
+});
