@@ -24,6 +24,8 @@ export interface BenchConfig {
   /** Unmeasured runs first (0 in --quick on slow backends). */
   warmup: number;
   toolCounts: number[];
+  /** Tool counts for XGrammar (its compile of the plan schema takes ~1 min at 500 tools here). */
+  xgrammarToolCounts: number[];
 }
 
 export interface ModeResult {
@@ -77,6 +79,76 @@ async function mode(name: string, model: Model, prompt: number[], c: BenchConfig
   };
 }
 
+/**
+ * Transformers.js generate() on the same files and backend, greedy, exactly `tokens` new tokens.
+ * It brings its own onnxruntime-web, served from its nested copy so the page stays offline.
+ */
+async function tjsGenerate(c: BenchConfig, prompt: number[]): Promise<ModeResult | { mode: string; error: string }> {
+  try {
+    const { AutoModelForCausalLM, env, Tensor } = await import('@huggingface/transformers');
+    const onnx = env.backends.onnx as { wasm?: { wasmPaths?: string } };
+    if (onnx.wasm) onnx.wasm.wasmPaths = '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/';
+    const url = new URL(c.model, location.href);
+    const name = url.pathname.replace(/\/$/, '').split('/').pop()!;
+    env.allowLocalModels = false;
+    env.remoteHost = url.origin + url.pathname.replace(/\/$/, '').slice(0, -name.length);
+    env.remotePathTemplate = '{model}/';
+    const m = await AutoModelForCausalLM.from_pretrained(name, { dtype: 'q4', device: c.device === 'wasm' ? 'wasm' : 'webgpu' });
+    const input_ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
+    const attention_mask = new Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
+    const gen = (n: number) => m.generate({ input_ids, attention_mask, max_new_tokens: n, min_new_tokens: n, do_sample: false });
+    const ttfts: number[] = [];
+    const rates: number[] = [];
+    for (let i = 0; i < c.warmup + c.runs; i++) {
+      let t = performance.now();
+      await gen(1);
+      const ttft = performance.now() - t;
+      t = performance.now();
+      await gen(c.tokens);
+      const total = performance.now() - t;
+      if (i >= c.warmup) {
+        ttfts.push(ttft);
+        rates.push((c.tokens - 1) / ((total - ttft) / 1000));
+      }
+    }
+    sampleHeap();
+    await m.dispose();
+    const ttft = median(ttfts);
+    return { mode: 'transformers.js generate', prefill_tok_s: prompt.length / (ttft / 1000), decode_tok_s: median(rates), ttft_ms: ttft, tokens: c.tokens, forward_passes: c.tokens };
+  } catch (e) {
+    return { mode: 'transformers.js generate', error: String((e as Error).message ?? e).split('\n')[0]! };
+  }
+}
+
+/** XGrammar (WASM) on the same vocabulary and schemas: compile + first mask, like ours. */
+async function xgrammarCost(model: Model, sets: Tool[][], runs: number): Promise<{ tools: number; first_mask_ms: number }[] | { error: string }> {
+  try {
+    const xg = await import('@mlc-ai/web-xgrammar');
+    const json = model.tokenizer.json as unknown as { model: { vocab: Record<string, number> }; added_tokens: { id: number; content: string }[] };
+    const encoded = Array.from({ length: model.vocabSize }, (_, i) => `<|placeholder_${i}|>`);
+    for (const [t, id] of Object.entries(json.model.vocab)) encoded[id] = t;
+    for (const a of json.added_tokens) encoded[a.id] = a.content;
+    const info = await xg.TokenizerInfo.createTokenizerInfo(encoded, 'byte_level', false, model.vocabSize, [...model.eosTokenIds]);
+    const compiler = await xg.GrammarCompiler.createGrammarCompiler(info);
+    const out = [];
+    for (const set of sets) {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t = performance.now();
+        const g = await compiler.compileJSONSchema(JSON.stringify({ ...planSchema(set, 5), $comment: `run ${i} ${Math.random()}` }), false, -1, [',', ':']);
+        const m = await xg.GrammarMatcher.createGrammarMatcher(g);
+        await m.getNextTokenBitmask();
+        times.push(performance.now() - t);
+        m.dispose();
+      }
+      out.push({ tools: set.length, first_mask_ms: median(times) });
+    }
+    return out;
+  } catch (e) {
+    return { error: String((e as Error).message ?? e).split('\n')[0]! };
+  }
+}
+
 const bench = {
   async run(c: BenchConfig) {
     peakHeap = 0;
@@ -100,6 +172,7 @@ const bench = {
         await mode('constrained', model, prompt, c, () => grammar.matcher({ maxTokens: budget }), false),
         await mode('constrained + jump-forward', model, prompt, c, () => grammar.matcher({ maxTokens: budget }), true),
       ];
+      const tjs = await tjsGenerate(c, prompt);
       // Grammar cost as the tool set grows: compile + first mask (lazy per-tool compilation keeps it flat).
       const grammarCost = c.toolCounts.map((n) => {
         const set = toolSet(n);
@@ -114,6 +187,8 @@ const bench = {
         sampleHeap();
         return { tools: n, first_mask_ms: median(times) };
       });
+      const xgrammar = await xgrammarCost(model, c.xgrammarToolCounts.map(toolSet), c.runs);
+      sampleHeap();
       return {
         device: model.device,
         reason: model.reason,
@@ -122,7 +197,9 @@ const bench = {
         load_warm_ms: warmMs,
         prompt_tokens: prompt.length,
         modes,
+        transformers_js: tjs,
         grammar: grammarCost,
+        xgrammar,
         peak_js_heap_mb: peakHeap ? peakHeap / 2 ** 20 : null,
         user_agent: navigator.userAgent,
       };

@@ -32,12 +32,37 @@ const { values: a } = parseArgs({
 });
 const root = resolve(import.meta.dirname, '../..');
 const port = Number(a.port);
-const server = await createServer({ configFile: join(root, 'vite.config.ts'), root, logLevel: 'warn', server: { port, strictPort: true, host: '127.0.0.1' } });
+const server = await createServer({
+  configFile: join(root, 'vite.config.ts'),
+  root,
+  logLevel: 'warn',
+  server: { port, strictPort: true, host: '127.0.0.1' },
+  // Pre-bundled up front: a dependency discovered mid-run makes Vite reload the page.
+  optimizeDeps: { include: ['@huggingface/transformers', '@mlc-ai/web-xgrammar'] },
+});
 await server.listen();
 const origin = `http://127.0.0.1:${port}`;
 const model = a.model ?? `${origin}/fixtures/models/tiny-qwen3`;
 const browser = await chromium.launch({ executablePath: a['browser-path'], args: CHROMIUM_ARGS });
-type Result = Record<string, unknown> & { requested: string; device: string; adapter: { vendor: string; architecture: string; description: string } | null; modes: { mode: string; decode_tok_s: number; forward_passes: number; tokens: number }[] };
+interface ModeRow {
+  mode: string;
+  decode_tok_s: number;
+  forward_passes: number;
+  tokens: number;
+}
+interface GrammarRow {
+  tools: number;
+  first_mask_ms: number;
+}
+type Result = Record<string, unknown> & {
+  requested: string;
+  device: string;
+  adapter: { vendor: string; architecture: string; description: string } | null;
+  modes: ModeRow[];
+  transformers_js: ModeRow | { mode: string; error: string };
+  grammar: GrammarRow[];
+  xgrammar: GrammarRow[] | { error: string };
+};
 const backends: Result[] = [];
 try {
   const page = await browser.newPage();
@@ -54,6 +79,7 @@ try {
       runs: Number(a.runs ?? (a.quick ? 1 : 3)),
       warmup: slow ? 0 : 1,
       toolCounts: [5, 50, 500],
+      xgrammarToolCounts: a.quick ? [5, 50] : [5, 50, 500],
     };
     const t0 = performance.now();
     const r = (await page.evaluate((c) => window.bench.run(c), config)) as unknown as Result;
@@ -72,6 +98,11 @@ for (const b of backends) {
   ratios[`${b.requested}: constrained / unconstrained decode`] = ratio(decode(b, 'constrained')?.decode_tok_s, decode(b, 'unconstrained')?.decode_tok_s);
   const jf = decode(b, 'constrained + jump-forward');
   ratios[`${b.requested}: forward passes / tokens with jump-forward`] = ratio(jf?.forward_passes, jf?.tokens);
+  const tjs = b.transformers_js;
+  ratios[`${b.requested}: ours / transformers.js decode (unconstrained)`] = 'error' in tjs ? null : ratio(decode(b, 'unconstrained')?.decode_tok_s, tjs.decode_tok_s);
+  if (Array.isArray(b.xgrammar)) {
+    for (const g of b.grammar) ratios[`${b.requested}: xgrammar / toolplan first mask, ${g.tools} tools`] = ratio(b.xgrammar.find((x) => x.tools === g.tools)?.first_mask_ms, g.first_mask_ms);
+  }
 }
 const wg = backends.find((b) => b.requested === 'webgpu');
 const wa = backends.find((b) => b.requested === 'wasm');
@@ -96,21 +127,25 @@ const md = [
   '| backend | device | adapter | load cold ms | load warm ms | mode | prefill tok/s | decode tok/s | ttft ms | tokens | passes |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
   ...backends.flatMap((b) =>
-    b.modes.map((m) => {
+    [...b.modes, ...('error' in b.transformers_js ? [] : [b.transformers_js])].map((m) => {
       const x = m as unknown as Record<string, number>;
       const ad = b.adapter ? [b.adapter.vendor, b.adapter.architecture].filter(Boolean).join(' ') : '–';
       return `| ${b.requested} | ${b.device} | ${ad} | ${f(b.load_cold_ms)} | ${f(b.load_warm_ms)} | ${m.mode} | ${f(x.prefill_tok_s)} | ${f(x.decode_tok_s)} | ${f(x.ttft_ms)} | ${f(x.tokens)} | ${f(x.forward_passes)} |`;
     }),
   ),
   '',
-  '| backend | tools | first mask ms (compile + mask) | peak JS heap MB |',
-  '|---|---|---|---|',
-  ...backends.flatMap((b) => (b.grammar as { tools: number; first_mask_ms: number }[]).map((g) => `| ${b.requested} | ${g.tools} | ${f(g.first_mask_ms)} | ${f(b.peak_js_heap_mb)} |`)),
+  ...backends.filter((b) => 'error' in b.transformers_js).map((b) => `Transformers.js on ${b.requested}: ${(b.transformers_js as { error: string }).error}\n`),
+  '| backend | tools | toolplan first mask ms (compile + mask) | XGrammar first mask ms | peak JS heap MB |',
+  '|---|---|---|---|---|',
+  ...backends.flatMap((b) =>
+    b.grammar.map((g) => `| ${b.requested} | ${g.tools} | ${f(g.first_mask_ms)} | ${Array.isArray(b.xgrammar) ? f(b.xgrammar.find((x) => x.tools === g.tools)?.first_mask_ms) : b.xgrammar.error} | ${f(b.peak_js_heap_mb)} |`),
+  ),
   '',
   ...Object.entries(ratios).map(([k, v]) => `- ${k}: ${v ?? '–'}`),
   '',
 ].join('\n');
 writeFileSync(`${base}.md`, md);
-writeFileSync(`${base}.svg`, barChart(`decode tok/s · ${model.split('/').slice(-1)[0]}`, 'tok/s', backends.flatMap((b) => b.modes.map((m) => ({ group: b.requested, label: m.mode, value: m.decode_tok_s })))));
+const bars = backends.flatMap((b) => [...b.modes, ...('error' in b.transformers_js ? [] : [b.transformers_js])].map((m) => ({ group: b.requested, label: m.mode, value: m.decode_tok_s })));
+writeFileSync(`${base}.svg`, barChart(`decode tok/s · ${model.split('/').filter(Boolean).slice(-1)[0]}`, 'tok/s', bars));
 console.log(md);
 console.error(`wrote ${base}.{json,md,svg}`);
