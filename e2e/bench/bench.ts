@@ -88,11 +88,15 @@ async function tjsGenerate(c: BenchConfig, prompt: number[]): Promise<ModeResult
     const { AutoModelForCausalLM, env, Tensor } = await import('@huggingface/transformers');
     const onnx = env.backends.onnx as { wasm?: { wasmPaths?: string } };
     if (onnx.wasm) onnx.wasm.wasmPaths = '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/';
-    const url = new URL(c.model, location.href);
-    const name = url.pathname.replace(/\/$/, '').split('/').pop()!;
     env.allowLocalModels = false;
-    env.remoteHost = url.origin + url.pathname.replace(/\/$/, '').slice(0, -name.length);
-    env.remotePathTemplate = '{model}/';
+    let name = c.model;
+    // A hub id goes to the Hub as TJS does by default; a URL is split into host + folder name.
+    if (!/^[\w.-]+\/[\w.-]+$/.test(c.model)) {
+      const url = new URL(c.model, location.href);
+      name = url.pathname.replace(/\/$/, '').split('/').pop()!;
+      env.remoteHost = url.origin + url.pathname.replace(/\/$/, '').slice(0, -name.length);
+      env.remotePathTemplate = '{model}/';
+    }
     const m = await AutoModelForCausalLM.from_pretrained(name, { dtype: 'q4', device: c.device === 'wasm' ? 'wasm' : 'webgpu' });
     const input_ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
     const attention_mask = new Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
