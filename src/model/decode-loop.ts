@@ -3,6 +3,7 @@
  * constraint, feeding each sampled token together with the run of tokens the constraint forces
  * after it in a single forward pass (jump-forward).
  */
+import { now } from './clock.ts';
 import type { CausalLM } from './causal-lm.ts';
 import type { Sampler } from './sampler.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -60,9 +61,6 @@ export interface DecodeStats {
   finish: 'stop' | 'length';
 }
 
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
 
 /** Prefill: restore the longest matching snapshot, compute the rest, store the prefix snapshot. */
 async function prefill(lm: CausalLM, prompt: readonly number[], o: DecodeOptions): Promise<{ logits: Float32Array; computed: number; passes: number }> {

@@ -5,7 +5,7 @@
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from './error-transfer.ts';
 import { PlannerDisposedError, PlannerError } from './errors.ts';
-import { EventQueue } from './event-queue.ts';
+import { streamOf } from './event-queue.ts';
 import type { PlannerWorkerApi, WorkerPlannerOptions } from './protocol.ts';
 import type { Tool, ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult } from './types.ts';
@@ -123,17 +123,7 @@ export class WorkerPlanner {
    */
   stream(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): AsyncIterableIterator<PlanEvent> {
     const { signal, ...rest } = options;
-    const q = new EventQueue<PlanEvent>();
-    const inner = new AbortController();
-    const relay = () => inner.abort(signal?.reason);
-    if (signal?.aborted) relay();
-    else signal?.addEventListener('abort', relay, { once: true });
-    q.onReturn = () => inner.abort(new DOMException('stream closed', 'AbortError'));
-    this.call(inner.signal, (live, id) => live.remote.plan(id, query, [...tools], rest, proxy((e: PlanEvent) => q.push(e)))).then(
-      () => q.end(),
-      (e: unknown) => q.fail(e),
-    );
-    return q;
+    return streamOf<PlanEvent>(signal, (inner, emit) => this.call(inner, (live, id) => live.remote.plan(id, query, [...tools], rest, proxy(emit))));
   }
 
   /** Normalises tools and checks their schemas; throws ToolDefinitionError on the first problem. */

@@ -53,3 +53,21 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 }
+
+/**
+ * Runs `start` as a stream: the caller's `signal` and the consumer leaving the loop early both
+ * abort the signal handed to `start`; its events and its end or failure reach the iterator.
+ */
+export function streamOf<T>(signal: AbortSignal | undefined, start: (inner: AbortSignal, emit: (e: T) => void) => Promise<unknown>): EventQueue<T> {
+  const q = new EventQueue<T>();
+  const inner = new AbortController();
+  const relay = () => inner.abort(signal?.reason ?? new DOMException('aborted', 'AbortError'));
+  if (signal?.aborted) relay();
+  else signal?.addEventListener('abort', relay, { once: true });
+  q.onReturn = () => inner.abort(new DOMException('stream closed', 'AbortError'));
+  start(inner.signal, (e) => q.push(e)).then(
+    () => q.end(),
+    (e: unknown) => q.fail(e),
+  );
+  return q;
+}

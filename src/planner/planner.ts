@@ -3,10 +3,11 @@
  * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
  */
 import { compileGrammar, type GrammarMatcher, type Vocabulary } from '../grammar/index.ts';
+import { now } from '../model/clock.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type Model } from '../model/index.ts';
 import { checkToolSchemas } from './check-tools.ts';
 import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
-import { EventQueue } from './event-queue.ts';
+import { streamOf } from './event-queue.ts';
 import type { Plan, PlanStep } from './plan.ts';
 import { planSchema } from './plan-schema.ts';
 import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
@@ -20,10 +21,6 @@ import { validatePlan } from './validate-plan.ts';
 const DEFAULT_MAX_TOKENS = 512;
 const DEFAULT_MAX_STEPS = 5;
 const DEFAULT_CONTEXT = 8192;
-
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('aborted', 'AbortError');
@@ -107,18 +104,7 @@ export class Planner {
 
   /** Like `plan`, as an async iterator of `token`, `step` and `done` events. */
   stream(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): AsyncIterableIterator<PlanEvent> {
-    const q = new EventQueue<PlanEvent>();
-    const inner = new AbortController();
-    const outer = options.signal;
-    const relay = () => inner.abort(outer ? abortError(outer) : undefined);
-    if (outer?.aborted) relay();
-    else outer?.addEventListener('abort', relay, { once: true });
-    q.onReturn = () => inner.abort(new DOMException('stream closed', 'AbortError'));
-    this.enqueue(inner.signal, () => this.run(query, tools, { ...options, signal: inner.signal }, (e) => q.push(e))).then(
-      () => q.end(),
-      (e: unknown) => q.fail(e),
-    );
-    return q;
+    return streamOf<PlanEvent>(options.signal, (signal, emit) => this.enqueue(signal, () => this.run(query, tools, { ...options, signal }, emit)));
   }
 
   private enqueue<T>(signal: AbortSignal | undefined, job: () => Promise<T>): Promise<T> {
