@@ -32,6 +32,21 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
 const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
+const regexCache = new Map<string, RegexAst>();
+const REGEX_CACHE_LIMIT = 512;
+
+/** Parses a pattern once per (source, flags); errors are not cached, so each schema node reports its own. */
+function parsedRegex(source: string, ignoreCase: boolean): RegexAst {
+  const key = `${ignoreCase ? 'i' : '-'}${source}`;
+  let ast = regexCache.get(key);
+  if (!ast) {
+    ast = parseRegex(source, { ignoreCase });
+    if (regexCache.size >= REGEX_CACHE_LIMIT) regexCache.delete(regexCache.keys().next().value!);
+    regexCache.set(key, ast);
+  }
+  return ast;
+}
+
 /** Branches of a oneOf that are checked pairwise for exclusivity at most. */
 const MAX_PAIRWISE_ONEOF = 64;
 
@@ -372,6 +387,7 @@ export class SchemaBuilder {
   }
 
   private string(raw: Record<string, unknown>, pointer: string): StringNode {
+    // (parsedRegex shares one AST per pattern, so equal patterns share their automaton too.)
     let regex: RegexAst | null = null;
     if (typeof raw.pattern === 'string' && typeof raw.format === 'string') {
       throw new UnsupportedSchemaError('format', `${pointer}/format`, 'format together with pattern');
@@ -382,7 +398,7 @@ export class SchemaBuilder {
     if (re) {
       const at = `${pointer}/${source ? 'pattern' : 'format'}`;
       try {
-        regex = parseRegex(re.source, { ignoreCase: re.ignoreCase });
+        regex = parsedRegex(re.source, re.ignoreCase);
       } catch (e) {
         if (e instanceof UnsupportedRegexFeature) throw new UnsupportedSchemaError('pattern', at, e.message);
         if (e instanceof RegexSyntaxError) throw new InvalidSchemaError(`invalid pattern: ${e.message}`, at);

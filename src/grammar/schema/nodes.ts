@@ -42,6 +42,23 @@ export class LiteralNode extends BaseNode {
   }
 }
 
+/**
+ * Automata by regex and length bounds: a tool set repeats the same few formats (3,000 tools with
+ * an email and a date each would otherwise build 6,000 automata). Keyed by the parsed regex, which
+ * the schema builder shares across equal patterns; automata are read-only once built.
+ */
+const automata = new WeakMap<RegexAst, Map<string, StringAutomaton>>();
+
+function sharedAutomaton(regex: RegexAst, minLength: number, maxLength: number, pointer: string): StringAutomaton {
+  let byBounds = automata.get(regex);
+  if (!byBounds) automata.set(regex, (byBounds = new Map()));
+  const key = `${minLength}|${maxLength}`;
+  let a = byBounds.get(key);
+  // A failure is not cached: the next schema node must get the error with its own pointer.
+  if (!a) byBounds.set(key, (a = new StringAutomaton(regex, minLength, maxLength, pointer)));
+  return a;
+}
+
 export class StringNode extends BaseNode {
   readonly kind = 'string';
   private automatonCache: StringAutomaton | null | undefined;
@@ -57,9 +74,7 @@ export class StringNode extends BaseNode {
   /** The pattern's automaton (in product with the length bounds), built on first use. */
   get automaton(): StringAutomaton | null {
     if (this.automatonCache === undefined) {
-      this.automatonCache = this.regex
-        ? new StringAutomaton(this.regex, this.minLength, this.maxLength, this.pointer)
-        : null;
+      this.automatonCache = this.regex ? sharedAutomaton(this.regex, this.minLength, this.maxLength, this.pointer) : null;
     }
     return this.automatonCache;
   }
