@@ -15,6 +15,13 @@ import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
 
 const WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
 
+/** The fixed query suite; decode figures are medians over queries × runs. */
+const QUERIES = [
+  QUERY,
+  'Email bo@example.com the cheapest flight from Porto to Paris on 2026-12-20.',
+  'Search flights from Madrid to Rome on 2027-01-03, then send the list to team@example.com with the subject Trip.',
+];
+
 export interface BenchConfig {
   model: string;
   device: DeviceRequest;
@@ -24,6 +31,8 @@ export interface BenchConfig {
   /** Unmeasured runs first (0 in --quick on slow backends). */
   warmup: number;
   toolCounts: number[];
+  /** How many of the suite's queries to run (all by default). */
+  queries?: number;
   /** Tool counts for XGrammar (its compile of the plan schema takes ~1 min at 500 tools here). */
   xgrammarToolCounts: number[];
 }
@@ -63,12 +72,10 @@ async function once(model: Model, prompt: number[], tokens: number, constraint: 
   return r.value;
 }
 
-async function mode(name: string, model: Model, prompt: number[], c: BenchConfig, make: () => TokenConstraint | undefined, jf: boolean): Promise<ModeResult> {
+async function mode(name: string, model: Model, prompts: number[][], c: BenchConfig, make: () => TokenConstraint | undefined, jf: boolean): Promise<ModeResult> {
   const runs = [];
-  for (let i = 0; i < c.warmup + c.runs; i++) {
-    const s = await once(model, prompt, c.tokens, make(), jf);
-    if (i >= c.warmup) runs.push(s);
-  }
+  for (let i = 0; i < c.warmup; i++) await once(model, prompts[0]!, c.tokens, make(), jf);
+  for (const prompt of prompts) for (let i = 0; i < c.runs; i++) runs.push(await once(model, prompt, c.tokens, make(), jf));
   return {
     mode: name,
     prefill_tok_s: median(runs.map((s) => s.prefilledTokens / (s.ttftMs / 1000))),
@@ -167,14 +174,15 @@ const bench = {
     try {
       const vocab = vocabularyOf(model);
       const tools = normalizeTools(TOOLS);
-      const prompt = buildPrompt(model.tokenizer, tools, QUERY, DEFAULT_PRESET).tokens;
+      const prompts = QUERIES.slice(0, c.queries ?? QUERIES.length).map((q) => buildPrompt(model.tokenizer, tools, q, DEFAULT_PRESET).tokens);
+      const prompt = prompts[0]!;
       const grammar = compileGrammar(planSchema(tools, 5), vocab);
       // Generation stops at c.tokens; the grammar budget only has to fit a whole plan.
       const budget = 512;
       const modes = [
-        await mode('unconstrained', model, prompt, c, () => undefined, false),
-        await mode('constrained', model, prompt, c, () => grammar.matcher({ maxTokens: budget }), false),
-        await mode('constrained + jump-forward', model, prompt, c, () => grammar.matcher({ maxTokens: budget }), true),
+        await mode('unconstrained', model, prompts, c, () => undefined, false),
+        await mode('constrained', model, prompts, c, () => grammar.matcher({ maxTokens: budget }), false),
+        await mode('constrained + jump-forward', model, prompts, c, () => grammar.matcher({ maxTokens: budget }), true),
       ];
       const tjs = await tjsGenerate(c, prompt);
       // Grammar cost as the tool set grows: compile + first mask (lazy per-tool compilation keeps it flat).
@@ -200,6 +208,7 @@ const bench = {
         load_cold_ms: coldMs,
         load_warm_ms: warmMs,
         prompt_tokens: prompt.length,
+        queries: prompts.length,
         modes,
         transformers_js: tjs,
         grammar: grammarCost,

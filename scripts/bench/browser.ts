@@ -80,6 +80,8 @@ try {
       warmup: slow ? 0 : 1,
       toolCounts: [5, 50, 500],
       xgrammarToolCounts: a.quick ? [5, 50] : [5, 50, 500],
+      // SwiftShader WebGPU in --quick: one query of the suite.
+      ...(slow ? { queries: 1 } : {}),
     };
     const t0 = performance.now();
     const r = (await page.evaluate((c) => window.bench.run(c), config)) as unknown as Result;
@@ -122,7 +124,7 @@ const f = (x: unknown) => (typeof x === 'number' ? x.toFixed(1) : '–');
 const md = [
   `# toolplan browser benchmark — ${result.date}`,
   '',
-  `Chromium ${result.browser}; model ${model}${a.quick ? '; --quick' : ''}.`,
+  `Chromium ${result.browser}; model ${model}${a.quick ? '; --quick' : ''}; decode figures are medians over ${backends.map((b) => `${b.queries} quer${b.queries === 1 ? 'y' : 'ies'} on ${b.requested}`).join(', ')} × runs.`,
   '',
   '| backend | device | adapter | load cold ms | load warm ms | mode | prefill tok/s | decode tok/s | ttft ms | tokens | passes |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
