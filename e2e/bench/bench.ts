@@ -9,6 +9,7 @@ import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
+import { StepScanner } from '../../src/planner/step-scanner.ts';
 import { normalizeTools, type Tool } from '../../src/planner/tools.ts';
 import { median } from '../../scripts/bench/stats.ts';
 import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
@@ -31,6 +32,8 @@ export interface BenchConfig {
   /** Unmeasured runs first (0 in --quick on slow backends). */
   warmup: number;
   toolCounts: number[];
+  /** Measure the time to the first closed plan step (default true; off for SwiftShader in --quick). */
+  firstStep?: boolean;
   /** How many of the suite's queries to run (all by default). */
   queries?: number;
   /** Tool counts for XGrammar (its compile of the plan schema takes ~1 min at 500 tools here). */
@@ -160,6 +163,20 @@ async function xgrammarCost(model: Model, sets: Tool[][], runs: number): Promise
   }
 }
 
+/** Time from the start of a constrained, jump-forward decode to the first plan step closing (the UI's first card). */
+async function timeToFirstStep(model: Model, prompt: number[], matcher: TokenConstraint): Promise<number | null> {
+  const scanner = new StepScanner();
+  const t0 = performance.now();
+  const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 512, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: true });
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    if (scanner.push(model.tokenizer.decode([r.value.token])).length > 0) {
+      await it.return(undefined as never);
+      return performance.now() - t0;
+    }
+  }
+  return null;
+}
+
 const bench = {
   async run(c: BenchConfig) {
     peakHeap = 0;
@@ -184,6 +201,11 @@ const bench = {
         await mode('constrained', model, prompts, c, () => grammar.matcher({ maxTokens: budget }), false),
         await mode('constrained + jump-forward', model, prompts, c, () => grammar.matcher({ maxTokens: budget }), true),
       ];
+      const firstStep: number[] = [];
+      if (c.firstStep !== false) for (const p of prompts) {
+        const ms = await timeToFirstStep(model, p, grammar.matcher({ maxTokens: budget }));
+        if (ms !== null) firstStep.push(ms);
+      }
       const tjs = await tjsGenerate(c, prompt);
       // Grammar cost as the tool set grows: compile + first mask (lazy per-tool compilation keeps it flat).
       const grammarCost = c.toolCounts.map((n) => {
@@ -208,6 +230,7 @@ const bench = {
         load_cold_ms: coldMs,
         load_warm_ms: warmMs,
         prompt_tokens: prompt.length,
+        time_to_first_step_ms: firstStep.length ? median(firstStep) : null,
         queries: prompts.length,
         modes,
         transformers_js: tjs,
