@@ -148,6 +148,15 @@ test.describe('model runtime in the browser', () => {
     expect(last.bytes - first.bytes).toBeLessThan(2 ** 20 + 2048 * steps);
   });
 
+  test('device auto passes over a software WebGPU adapter (SwiftShader here) for WASM, and says why', async ({ page }) => {
+    const r = await page.evaluate((m) => window.tp.load(m, 'auto'), '/fixtures/models/tiny-qwen3');
+    expect(r.r.ok).toBe(true);
+    if (r.r.ok) {
+      expect(r.r.value.device).toBe('wasm');
+      expect(r.r.value.reason).toMatch(/software renderer/);
+    }
+  });
+
   test('Cache Storage: the second load is served from cache; a corrupt entry is evicted and refetched', async ({ page }) => {
     const base = `${new URL(page.url()).origin}/fixtures/models/tiny-qwen3/`;
     await page.evaluate(() => window.tp.clearCache());

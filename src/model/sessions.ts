@@ -23,6 +23,11 @@ export type ModelBytes =
   | { kind: 'path'; path: string };
 
 /** First choice of device before any session exists: what the environment can offer. */
+function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return info.isFallbackAdapter === true || /swiftshader/i.test(`${info.architecture} ${info.description}`);
+}
+
 export async function probeDevice(request: DeviceRequest, needsF16: boolean, dtype: string): Promise<DeviceChoice> {
   if (isNode()) {
     if (request === 'webgpu' || request === 'wasm') throw new BackendError(`device "${request}" is not available in Node; use "cpu"`);
@@ -43,6 +48,9 @@ export async function probeDevice(request: DeviceRequest, needsF16: boolean, dty
     return fallback(`requestAdapter failed: ${(e as Error).message}`);
   }
   if (!adapter) return fallback('no WebGPU adapter');
+  // A software adapter (SwiftShader) runs on the CPU, seconds a step: WASM is faster. Asked for
+  // explicitly, WebGPU is still used.
+  if (request === 'auto' && isSoftwareAdapter(adapter)) return fallback(`the only WebGPU adapter is a software renderer (${adapter.info.architecture || adapter.info.description || 'fallback adapter'})`);
   if (needsF16 && !adapter.features.has('shader-f16')) return fallback(`the WebGPU adapter lacks shader-f16 (needed by ${dtype})`);
   return { device: 'webgpu', reason: request === 'webgpu' ? 'requested' : 'WebGPU adapter available' };
 }
