@@ -17,6 +17,11 @@ function stepAll(states: readonly Stack[], b: number): Stack[] {
   return out;
 }
 
+/** mask |= bits, word by word. */
+function orInto(mask: Uint32Array, bits: Uint32Array): void {
+  for (let w = 0; w < mask.length; w++) mask[w]! |= bits[w]!;
+}
+
 function minOfStates(states: readonly Stack[]): number {
   let m = Infinity;
   for (const s of states) if (s.min < m) m = s.min;
@@ -127,7 +132,7 @@ export class GrammarMatcher {
     const room = f.node.maxLength - f.count;
     const need = f.node.minLength - f.count;
     if (room >= e.maxChars && below.min + e.maxPending + 1 + Math.max(0, need) <= limit) {
-      for (let w = 0; w < mask.length; w++) mask[w]! |= e.insideMask[w]!;
+      orInto(mask, e.insideMask);
     } else {
       const { insideIds, insideChars, insidePending } = e;
       for (let k = 0; k < insideIds.length; k++) {
@@ -163,7 +168,7 @@ export class GrammarMatcher {
     const room = f.node.maxLength - f.count;
     const need = Math.max(0, f.node.minLength - f.count);
     if (room >= e.maxChars && belowMin + e.maxOwn + need <= limit) {
-      for (let w = 0; w < mask.length; w++) mask[w]! |= e.insideMask[w]!;
+      orInto(mask, e.insideMask);
     } else {
       const { insideIds, insideChars, insideBs, insideAuto } = e;
       for (let k = 0; k < insideIds.length; k++) {
@@ -183,7 +188,7 @@ export class GrammarMatcher {
     const e = this.vocab.boundStrings.keyEntry(f.addl);
     const base = (s.below ? s.below.min : 0) + f.additionalTail();
     if (base + e.maxPending <= limit) {
-      for (let w = 0; w < mask.length; w++) mask[w]! |= e.insideMask[w]!;
+      orInto(mask, e.insideMask);
     } else {
       const { insideIds, insideBs } = e;
       for (let k = 0; k < insideIds.length; k++) {
