@@ -95,7 +95,7 @@ async function mode(name: string, model: Model, prompts: number[][], c: BenchCon
  */
 async function tjsGenerate(c: BenchConfig, prompt: number[]): Promise<ModeResult | { mode: string; error: string }> {
   try {
-    const { AutoModelForCausalLM, env, Tensor } = await import('@huggingface/transformers');
+    const { AutoModelForCausalLM, BaseStreamer, env, Tensor } = await import('@huggingface/transformers');
     const onnx = env.backends.onnx as { wasm?: { wasmPaths?: string } };
     if (onnx.wasm) onnx.wasm.wasmPaths = '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist/';
     env.allowLocalModels = false;
@@ -110,21 +110,31 @@ async function tjsGenerate(c: BenchConfig, prompt: number[]): Promise<ModeResult
     const m = await AutoModelForCausalLM.from_pretrained(name, { dtype: 'q4', device: c.device === 'wasm' ? 'wasm' : 'webgpu' });
     const input_ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
     const attention_mask = new Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
-    const gen = (n: number) => m.generate({ input_ids, attention_mask, max_new_tokens: n, min_new_tokens: n, do_sample: false });
+    // Timestamps from one generate() call: the streamer gets the prompt first, then each new token. Timing two
+    // separate calls (1 token, then n) and subtracting went negative on noisy machines.
+    class Clock extends BaseStreamer {
+      stamps: number[] = [];
+      override put(): void {
+        this.stamps.push(performance.now());
+      }
+      override end(): void {}
+    }
+    // TJS types the option as a TextStreamer though generate() only calls put() and end().
+    type GenerateArgs = Parameters<typeof m.generate>[0];
     const ttfts: number[] = [];
     const rates: number[] = [];
     for (let i = 0; i < c.warmup + c.runs; i++) {
-      let t = performance.now();
-      await gen(1);
-      const ttft = performance.now() - t;
-      t = performance.now();
-      await gen(c.tokens);
-      const total = performance.now() - t;
-      if (i >= c.warmup) {
-        ttfts.push(ttft);
-        rates.push((c.tokens - 1) / ((total - ttft) / 1000));
+      const clock = new Clock();
+      const start = performance.now();
+      await m.generate({ input_ids, attention_mask, max_new_tokens: c.tokens, min_new_tokens: c.tokens, do_sample: false, streamer: clock as unknown as GenerateArgs['streamer'] });
+      const s = clock.stamps;
+      // s[0] is the prompt, s[1] the first generated token, s[s.length - 1] the last.
+      if (i >= c.warmup && s.length >= 3) {
+        ttfts.push(s[1]! - start);
+        rates.push((s.length - 2) / ((s[s.length - 1]! - s[1]!) / 1000));
       }
     }
+    if (rates.length === 0) throw new Error('generate() streamed fewer than 2 tokens');
     sampleHeap();
     await m.dispose();
     const ttft = median(ttfts);
