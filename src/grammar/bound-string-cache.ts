@@ -8,10 +8,13 @@
  *   state it ends in, for the exact checks near maxLength or the token budget;
  * - tokens that reach the closing quote: listed, and stepped through the real stack at run time
  *   (the close depends on the count, the automaton's accepting states and the key hook).
- * Additional object keys off the declared-name trie (object.ts KeyFrame) get the same treatment.
+ * Additional object keys off the declared-name trie (object.ts KeyFrame) get the same treatment, and
+ * so does raw text with a pattern (XML values, structure/raw-text.ts), whose exits are the tokens
+ * that carry its terminator's first byte.
  */
 import { CLOSE, completedCodePoint, modeOf, NORMAL, pendingBytes, pendingRange, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
 import { stringOwnMin } from './frames/string.ts';
+import { rawStep } from './structure/raw-text.ts';
 import type { StringNode } from './schema/nodes.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
@@ -32,6 +35,10 @@ export interface BoundStringEntry {
 
 const SATISFIED = 2 ** 30;
 
+/** How the string is written: a JSON string value, an object key, or raw text (0-255: its terminator's first byte). */
+export const JSON_VALUE = 256;
+export const OBJECT_KEY = 257;
+
 export class BoundStringCache {
   private readonly byNode = new WeakMap<StringNode, Map<string, BoundStringEntry>>();
   private readonly additionalKeys = new Map<number, BoundStringEntry>();
@@ -40,20 +47,23 @@ export class BoundStringCache {
   /** An additional (undeclared) object key, off the declared-name trie: free text without escapes. */
   keyEntry(bs: number): BoundStringEntry {
     let e = this.additionalKeys.get(bs);
-    if (!e) this.additionalKeys.set(bs, (e = this.build(null, true, -1, bs)));
+    if (!e) this.additionalKeys.set(bs, (e = this.build(null, OBJECT_KEY, -1, bs)));
     return e;
   }
 
-  entry(node: StringNode, isKey: boolean, auto: number, bs: number): BoundStringEntry {
+  /** `mode`: JSON_VALUE, OBJECT_KEY, or for raw text its terminator's first byte. */
+  entry(node: StringNode, mode: number, auto: number, bs: number): BoundStringEntry {
     let m = this.byNode.get(node);
     if (!m) this.byNode.set(node, (m = new Map()));
-    const key = `${auto}:${bs}:${isKey ? 1 : 0}`;
+    const key = `${auto}:${bs}:${mode}`;
     let e = m.get(key);
-    if (!e) m.set(key, (e = this.build(node, isKey, auto, bs)));
+    if (!e) m.set(key, (e = this.build(node, mode, auto, bs)));
     return e;
   }
 
-  private build(node: StringNode | null, isKey: boolean, auto0: number, bs0: number): BoundStringEntry {
+  private build(node: StringNode | null, mode: number, auto0: number, bs0: number): BoundStringEntry {
+    const isKey = mode === OBJECT_KEY;
+    const raw = mode < 256;
     const { tokens, maskWords } = this.vocab;
     const a = node?.automaton ?? null;
     const insideMask = new Uint32Array(maskWords);
@@ -73,7 +83,11 @@ export class BoundStringCache {
       let outcome = 0; // 0 inside, 1 exit, -1 rejected
       for (let i = 0; i < bytes.length; i++) {
         const b = bytes[i]!;
-        const r = stringStep(bs, b);
+        if (raw && b === mode) {
+          outcome = 1;
+          break;
+        }
+        const r = raw ? rawStep(bs, b) : stringStep(bs, b);
         if (r === REJECT) {
           outcome = -1;
           break;
@@ -87,9 +101,10 @@ export class BoundStringCache {
           outcome = -1;
           break;
         }
-        if (startsChar(bs, b)) n++;
+        // Raw text has no closing quote: every byte in the normal state starts a character.
+        if (raw ? modeOf(bs) === NORMAL : startsChar(bs, b)) n++;
         if (a) {
-          const cp = completedCodePoint(bs, b);
+          const cp = raw && modeOf(bs) === NORMAL && b < 0x80 ? b : completedCodePoint(bs, b);
           if (cp >= 0) {
             auto = a.step(auto, cp);
             if (auto < 0) {

@@ -5,6 +5,7 @@ import { UnsatisfiableSchemaError } from './errors.ts';
 import { DONE, Stack, ws, type GrammarContext } from './frames/stack.ts';
 import { ValueFrame } from './frames/value.ts';
 import { GrammarMatcher, type MatcherOptions } from './matcher.ts';
+import { hashOf } from './content-hash.ts';
 import { SchemaBuilder } from './schema/build.ts';
 import { minBytesOf } from './schema/min-bytes.ts';
 import type { Node } from './schema/nodes.ts';
@@ -49,18 +50,6 @@ export class CompiledGrammar {
   matcher(options: MatcherOptions = {}): GrammarMatcher {
     return new GrammarMatcher(this.vocab, this.initial(), options);
   }
-}
-
-/** FNV-1a over the schema's JSON: a cache key, not a security boundary. */
-function hashOf(text: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}-${text.length}`;
 }
 
 const cache = new Map<string, CompiledGrammar>();

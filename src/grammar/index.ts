@@ -15,3 +15,6 @@ export {
   UnsatisfiableSchemaError,
   UnsupportedSchemaError,
 } from './errors.ts';
+export { compileStructure, CompiledStructure } from './structure/compile.ts';
+export type { Structure } from './structure/spec.ts';
+export { parseXmlParameters, readXmlParameters, xmlParametersNode, XmlParametersSyntaxError } from './structure/xml-parameters.ts';

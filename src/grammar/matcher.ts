@@ -2,11 +2,14 @@
  * Per-request matcher: token masks from one pre-order walk of the vocabulary trie, token
  * acceptance, rollback, completion, jump-forward and the token budget.
  */
+import { JSON_VALUE, OBJECT_KEY } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { collect, isComplete, stepStack, type Stack } from './frames/stack.ts';
 import { KeyFrame } from './frames/object.ts';
 import { pendingBytes } from './frames/string-bytes.ts';
 import { StringFrame, stringOwnMin } from './frames/string.ts';
+import { RawTextFrame } from './structure/raw-text.ts';
+import { rawTextEntry } from './structure/raw-text-cache.ts';
 import type { ExitGroup } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
@@ -94,7 +97,11 @@ export class GrammarMatcher {
       if (this.useStringCache && s.top instanceof StringFrame) {
         if (s.top.isFree) this.freeString(s, s.top, mask, limit);
         else this.boundString(s, s.top, mask, limit);
-      } else if (this.useStringCache && s.top instanceof KeyFrame && s.top.trieNode < 0 && s.top.addl >= 0) this.additionalKey(s, s.top, mask, limit);
+      } else if (this.useStringCache && s.top instanceof RawTextFrame && s.top.matched === 0) {
+        if (s.top.isFree) this.rawText(s, s.top, mask, limit);
+        else this.boundRawText(s, s.top, mask, limit);
+      }
+      else if (this.useStringCache && s.top instanceof KeyFrame && s.top.trieNode < 0 && s.top.addl >= 0) this.additionalKey(s, s.top, mask, limit);
       else this.walk(s, mask, limit);
     }
     if (this.isComplete()) for (const t of this.vocab.stopTokens) mask[t >>> 5]! |= 1 << (t & 31);
@@ -163,7 +170,7 @@ export class GrammarMatcher {
 
   /** Mask inside a pattern string or an object key from the cache: same result as the walk. */
   private boundString(s: Stack, f: StringFrame, mask: Uint32Array, limit: number): void {
-    const e = this.vocab.boundStrings.entry(f.node, f.onClose !== null, f.auto, f.bs);
+    const e = this.vocab.boundStrings.entry(f.node, f.onClose !== null ? OBJECT_KEY : JSON_VALUE, f.auto, f.bs);
     const belowMin = s.below!.min;
     const room = f.node.maxLength - f.count;
     const need = Math.max(0, f.node.minLength - f.count);
@@ -193,6 +200,51 @@ export class GrammarMatcher {
       const { insideIds, insideBs } = e;
       for (let k = 0; k < insideIds.length; k++) {
         if (base + pendingBytes(insideBs[k]!) <= limit) {
+          const t = insideIds[k]!;
+          mask[t >>> 5]! |= 1 << (t & 31);
+        }
+      }
+    }
+    this.exits(s, e.exitIds, mask, limit);
+  }
+
+  /** Mask inside free raw text (XML values) from the cache: same result as the walk. */
+  private rawText(s: Stack, f: RawTextFrame, mask: Uint32Array, limit: number): void {
+    const e = rawTextEntry(this.vocab, f.end[0]!, f.content.bs);
+    const base = s.below!.min + f.end.length;
+    const room = f.node.maxLength - f.content.count;
+    const need = f.node.minLength - f.content.count;
+    if (room >= e.maxChars && base + e.maxPending + Math.max(0, need) <= limit) {
+      orInto(mask, e.insideMask);
+    } else {
+      const { insideIds, insideChars, insidePending } = e;
+      for (let k = 0; k < insideIds.length; k++) {
+        const c = insideChars[k]!;
+        if (c <= room && base + insidePending[k]! + Math.max(0, need - c) <= limit) {
+          const t = insideIds[k]!;
+          mask[t >>> 5]! |= 1 << (t & 31);
+        }
+      }
+    }
+    this.exits(s, e.exitIds, mask, limit);
+  }
+
+  /** Mask inside raw text with a pattern (XML values) from the cache: same result as the walk. */
+  private boundRawText(s: Stack, f: RawTextFrame, mask: Uint32Array, limit: number): void {
+    const { node, content } = f;
+    const e = this.vocab.boundStrings.entry(node, f.end[0]!, content.auto, content.bs);
+    // stringOwnMin counts a closing quote; raw text closes with the terminator instead.
+    const base = s.below!.min + f.end.length - 1;
+    const room = node.maxLength - content.count;
+    const need = Math.max(0, node.minLength - content.count);
+    if (room >= e.maxChars && base + e.maxOwn + need <= limit) {
+      orInto(mask, e.insideMask);
+    } else {
+      const { insideIds, insideChars, insideBs, insideAuto } = e;
+      for (let k = 0; k < insideIds.length; k++) {
+        const c = insideChars[k]!;
+        if (c > room) continue;
+        if (base + stringOwnMin(node, content.count + c, insideBs[k]!, insideAuto[k]!) <= limit) {
           const t = insideIds[k]!;
           mask[t >>> 5]! |= 1 << (t & 31);
         }

@@ -2,18 +2,19 @@
  * The planner: `plan(query, tools)` → a valid plan, with the model runtime and the constraint
  * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
  */
-import { compileGrammar, type GrammarMatcher, type Vocabulary } from '../grammar/index.ts';
+import { compileGrammar, compileStructure, SchemaError, type GrammarMatcher, type Vocabulary, xmlParametersNode } from '../grammar/index.ts';
 import { now } from '../model/clock.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type Model } from '../model/index.ts';
 import { checkToolSchemas } from './check-tools.ts';
-import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
+import { PlannerDisposedError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
 import type { Plan, PlanStep } from './plan.ts';
 import { planSchema } from './plan-schema.ts';
-import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
+import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';
 import { vocabularyOf } from './model-vocabulary.ts';
 import { buildPrompt } from './prompt.ts';
 import { StepScanner } from './step-scanner.ts';
+import { detectToolCallSyntax, parseToolCalls, ToolCallScanner, toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats } from './types.ts';
 import { validatePlan } from './validate-plan.ts';
@@ -26,10 +27,11 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('aborted', 'AbortError');
 }
 
-/** A model with the vocabulary the grammar needs. */
+/** A model with the vocabulary the grammar needs and the tool-call syntax its template asks for. */
 interface Loaded {
   model: Model;
   vocab: Vocabulary;
+  syntax: ToolCallSyntax;
 }
 
 /**
@@ -61,10 +63,12 @@ export class Planner {
     return p;
   }
 
-  /** The loaded model's device and the reason for it. */
+  /** The loaded model's device and the reason for it, and the plan formats it gets. */
   get info(): PlannerInfo | undefined {
-    const m = this.loaded?.model;
-    return m && { model: m.name, device: m.device, reason: m.reason, dtype: m.dtype };
+    const l = this.loaded;
+    if (!l) return undefined;
+    const m = l.model;
+    return { model: m.name, device: m.device, reason: m.reason, dtype: m.dtype, format: this.preset.format ?? 'steps', toolCallSyntax: l.syntax };
   }
 
   private ensureLoaded(): Promise<Loaded> {
@@ -82,7 +86,8 @@ export class Planner {
         ...(o.ort ? { ort: o.ort } : {}),
         ...(o.wasmPaths ? { wasmPaths: o.wasmPaths } : {}),
       });
-      this.loaded = { model, vocab: vocabularyOf(model) };
+      const syntax = this.preset.toolCallSyntax ?? detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
+      this.loaded = { model, vocab: vocabularyOf(model), syntax };
       return this.loaded;
     })().finally(() => (this.loading = undefined));
     return this.loading;
@@ -131,11 +136,17 @@ export class Planner {
     const loaded = await this.ensureLoaded();
     const { model, vocab } = loaded;
     const tools = checkToolSchemas(normalizeTools(toolInput), vocab);
+    const format: PlanFormat = o.format ?? this.preset.format ?? 'steps';
     const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
+    const minSteps = o.minSteps ?? 1;
     const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
-    const schema = planSchema(tools, maxSteps, o.minSteps ?? 1);
-    const grammar = compileGrammar(schema, vocab);
-    const prompt = buildPrompt(model.tokenizer, tools, query, this.preset);
+    // Either format's result is checked against the same plan schema before it is returned.
+    const schema = planSchema(tools, maxSteps, minSteps);
+    const grammar =
+      format === 'tool-calls'
+        ? compileStructure(toolCallStructure(checkXmlTools(tools, loaded.syntax), loaded.syntax, minSteps, maxSteps), vocab)
+        : compileGrammar(schema, vocab);
+    const prompt = buildPrompt(model.tokenizer, tools, query, this.preset, format);
     const limit = Math.min(this.options.maxContextTokens ?? DEFAULT_CONTEXT, model.lm.maxLength);
     if (prompt.tokens.length + maxTokens + 1 > limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, limit);
     const matcher = grammar.matcher({ maxTokens });
@@ -148,7 +159,7 @@ export class Planner {
     });
     const bytes: number[] = [];
     const utf8 = new TextDecoder();
-    const scanner = new StepScanner();
+    const scanner = format === 'tool-calls' ? new ToolCallScanner(tools, loaded.syntax) : new StepScanner();
     const watched = new BudgetWatch(matcher, vocab.maxTokenBytes);
     const it = decode(model.lm, prompt.tokens, {
       sampler,
@@ -178,7 +189,8 @@ export class Planner {
     }
     const stats = r.value as Exclude<typeof r.value, { token: number }>;
     const text = new TextDecoder().decode(Uint8Array.from(bytes));
-    const plan: Plan = validatePlan(JSON.parse(text), schema, JSON.stringify(schema));
+    const parsed: unknown = format === 'tool-calls' ? { steps: parseToolCalls(text, tools, loaded.syntax) } : JSON.parse(text);
+    const plan: Plan = validatePlan(parsed, schema, JSON.stringify(schema));
     const totalMs = now() - t0;
     const planStats: PlanStats = {
       promptTokens: stats.promptTokens,
@@ -192,7 +204,7 @@ export class Planner {
       budgetLimited: watched.limited,
       device: model.device,
     };
-    const result: PlanResult = { plan, text, stats: planStats };
+    const result: PlanResult = { plan, text, format, stats: planStats };
     emit?.({ type: 'done', result });
     return result;
   }
@@ -215,7 +227,20 @@ export class Planner {
   }
 }
 
-/** Compiles each tool's parameters alone so an error names the tool and the pointer inside it. */
+/** XML calls need object parameters without property counts; say which tool is at fault. */
+function checkXmlTools(tools: Tool[], syntax: ToolCallSyntax): Tool[] {
+  if (syntax !== 'xml') return tools;
+  for (const t of tools) {
+    try {
+      xmlParametersNode(t.parameters);
+    } catch (e) {
+      if (e instanceof SchemaError) throw new ToolDefinitionError(t.name, e.pointer, e.message.replace(/ \(at #.*\)$/, ''), (e as { keyword?: string }).keyword);
+      throw e;
+    }
+  }
+  return tools;
+}
+
 /** Wraps the matcher to note when the token budget was near enough to narrow the mask. */
 class BudgetWatch {
   limited = false;

@@ -3,7 +3,7 @@
  * + tools form a stable prefix shared by every query over the same tools.
  */
 import type { TextTokenizer } from '../model/index.ts';
-import type { ModelPreset } from './presets.ts';
+import type { ModelPreset, PlanFormat } from './presets.ts';
 import { toTemplateTools, type Tool } from './tools.ts';
 
 export interface PlanPrompt {
@@ -17,12 +17,13 @@ export interface PlanPrompt {
 const PROBE_A = '\u0001probe-a\u0001';
 const PROBE_B = '\u0002probe-b\u0002';
 
-/** Renders and tokenizes the prompt for `query` over `tools`. */
-export function buildPrompt(tokenizer: TextTokenizer, tools: readonly Tool[], query: string, preset: ModelPreset): PlanPrompt {
+/** Renders and tokenizes the prompt for `query` over `tools`, with the system prompt of `format`. */
+export function buildPrompt(tokenizer: TextTokenizer, tools: readonly Tool[], query: string, preset: ModelPreset, format: PlanFormat = 'steps'): PlanPrompt {
+  const system = format === 'tool-calls' ? preset.toolCallsSystemPrompt : preset.systemPrompt;
   const render = (q: string) =>
     tokenizer.applyChatTemplate(
       [
-        { role: 'system', content: preset.systemPrompt },
+        { role: 'system', content: system },
         { role: 'user', content: q },
       ],
       { tools: toTemplateTools(tools), addGenerationPrompt: true, enableThinking: preset.enableThinking },

@@ -3,7 +3,8 @@
  */
 import type { DeviceRequest, ModelDtype, OrtModule, ProgressCallback } from '../model/index.ts';
 import type { Plan, PlanStep } from './plan.ts';
-import type { ModelPreset } from './presets.ts';
+import type { ModelPreset, PlanFormat } from './presets.ts';
+import type { ToolCallSyntax } from './tool-calls.ts';
 
 /** Options of `createPlanner` / `Planner.create`. */
 export interface PlannerOptions {
@@ -19,7 +20,7 @@ export interface PlannerOptions {
   useCache?: boolean;
   /** Load progress (Transformers.js `progress_callback` shape). */
   onProgress?: ProgressCallback;
-  /** Override the preset's system prompt or thinking switch. */
+  /** Override the preset's system prompts, thinking switch, plan format or tool-call syntax. */
   preset?: Partial<ModelPreset>;
   /** Largest prompt + plan budget in tokens (default 8192, never above the model's window). */
   maxContextTokens?: number;
@@ -49,6 +50,12 @@ export interface PlanOptions {
   maxTokens?: number;
   /** Feed forced runs in one forward pass (default true). */
   jumpForward?: boolean;
+  /**
+   * What the model writes (default: the preset's, `steps`): the JSON plan, or the model's native
+   * `tool-calls` (Qwen3.5: XML, Qwen3 / Qwen2.5: JSON in `<tool_call>`), converted to a plan whose
+   * steps have no dependencies.
+   */
+  format?: PlanFormat;
 }
 
 /** Measurements of one plan. */
@@ -72,7 +79,9 @@ export interface PlanStats {
 /** A plan with the text it was parsed from and the call's stats. */
 export interface PlanResult {
   plan: Plan;
+  /** What the model wrote (JSON plan or native tool calls, per `format`). */
   text: string;
+  format: PlanFormat;
   stats: PlanStats;
 }
 
@@ -88,4 +97,8 @@ export interface PlannerInfo {
   device: string;
   reason: string;
   dtype: string;
+  /** The preset's default plan format. */
+  format: PlanFormat;
+  /** How this model writes `tool-calls`. */
+  toolCallSyntax: ToolCallSyntax;
 }

@@ -3,10 +3,12 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import {
   compileGrammar,
+  compileStructure,
   InvalidSchemaError,
   TokenRejectedError,
   UnsatisfiableSchemaError,
   UnsupportedSchemaError,
+  type Structure,
 } from '../../src/grammar/index.ts';
 import { allowedTokens, drive, PICKERS } from '../helpers/drive.ts';
 import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
@@ -209,6 +211,56 @@ describe('bound-string cache (patterns, formats, object keys)', () => {
     for (const prefix of ['{"to":"ana@ex', '{"to":"a@b.cd","zz']) {
       const used = enc.encode(prefix).length;
       for (const extra of [12, 14, 16, 20, 30]) expect(maskAfter(prefix, true, used + extra)).toEqual(maskAfter(prefix, false, used + extra));
+    }
+  });
+});
+
+describe('raw-text caches (XML values: free text and patterns)', () => {
+  const params = {
+    type: 'object',
+    properties: {
+      note: { type: 'string', minLength: 2, maxLength: 12 },
+      to: { type: 'string', format: 'email' },
+      body: { type: 'string' },
+    },
+    required: ['note', 'to'],
+  };
+  const structure: Structure = {
+    type: 'sequence',
+    items: [{ type: 'text', text: '<function=f>\n' }, { type: 'xml_parameters', schema: params }, { type: 'text', text: '</function>' }],
+  };
+  const head = '<function=f>\n<parameter=note>\n';
+  const prefixes = [head, `${head}ab`, `${head}a "b" \\c`, `${head}abcdefghij`, `${head}ab\n</para`, `${head}xy\n</parameter>\n<parameter=to>\nana.b`, `${head}xy\n</parameter>\n<parameter=to>\nana@ex`];
+
+  function maskAfter(bytes: Uint8Array, cache: boolean, maxTokens?: number): Uint32Array {
+    const m = compileStructure(structure, vocab).matcher({ stringCache: cache, ...(maxTokens ? { maxTokens } : {}) });
+    for (const b of bytes) m.accept(vocab.byteToken[b]!);
+    const mask = vocab.allocateMask();
+    m.fillMask(mask);
+    return mask;
+  }
+
+  it.each(prefixes.map((p) => [JSON.stringify(p), p]))('gives the plain walk’s mask after %s', (_, prefix) => {
+    const bytes = enc.encode(prefix);
+    const a = maskAfter(bytes, true);
+    expect(allowedTokens(a, vocab.size).length).toBeGreaterThan(0);
+    expect(a).toEqual(maskAfter(bytes, false));
+  });
+
+  it('gives the plain walk’s mask mid-UTF-8 and under tight budgets', () => {
+    const mid = Uint8Array.from([...enc.encode(`${head}ab`), 0xe2, 0x82]);
+    expect(maskAfter(mid, true)).toEqual(maskAfter(mid, false));
+    for (const prefix of [`${head}abc`, `${head}xy\n</parameter>\n<parameter=to>\nana@ex`]) {
+      const bytes = enc.encode(prefix);
+      const probe = compileStructure(structure, vocab).matcher();
+      for (const b of bytes) probe.accept(vocab.byteToken[b]!);
+      // Budgets from "just enough" up: the narrowing must agree with the walk at every distance.
+      for (const slack of [1, 2, 4, 8, 16, 40]) {
+        const budget = bytes.length + probe.minBytesToComplete() + slack;
+        const a = maskAfter(bytes, true, budget);
+        expect(allowedTokens(a, vocab.size).length).toBeGreaterThan(0);
+        expect(a).toEqual(maskAfter(bytes, false, budget));
+      }
     }
   });
 });

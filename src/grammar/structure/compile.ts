@@ -1,0 +1,62 @@
+/** Compiling a structure for a vocabulary, cached by content like JSON Schema grammars. */
+import { UnsatisfiableSchemaError } from '../errors.ts';
+import { DONE, type GrammarContext } from '../frames/stack.ts';
+import { hashOf } from '../content-hash.ts';
+import { GrammarMatcher, type MatcherOptions } from '../matcher.ts';
+import type { Vocabulary } from '../vocabulary.ts';
+import { buildSegment } from './segments.ts';
+import type { Segment } from './segment.ts';
+import type { Structure } from './spec.ts';
+
+/** A structure compiled for one vocabulary; make one matcher per request from it. */
+export class CompiledStructure {
+  private readonly root: Segment;
+  constructor(
+    readonly structure: Structure,
+    readonly vocab: Vocabulary,
+  ) {
+    const ctx = (flexible: boolean): GrammarContext => ({ flexible, literalTries: new WeakMap() });
+    this.root = buildSegment(structure, { compact: ctx(false), flexible: ctx(true) });
+    if (this.root.min === Infinity) throw new UnsatisfiableSchemaError('no text satisfies this structure', '');
+  }
+
+  /** Shortest text, in bytes. */
+  get minBytes(): number {
+    return this.root.min;
+  }
+
+  /** A fresh matcher at the start of the text. */
+  matcher(options: MatcherOptions = {}): GrammarMatcher {
+    return new GrammarMatcher(this.vocab, this.root.push(DONE), options);
+  }
+}
+
+const cache = new Map<string, CompiledStructure>();
+const CACHE_LIMIT = 32;
+
+/**
+ * Compiles `structure` for `vocab`, or returns the cached result for the same content.
+ *
+ * @example
+ * ```ts
+ * // `<tool_call>\n{"name": "get_weather", "arguments": {...}}\n</tool_call>`, once or twice
+ * const call: Structure = { type: 'sequence', items: [
+ *   { type: 'text', text: '<tool_call>\n{"name": "get_weather", "arguments": ' },
+ *   { type: 'json', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, whitespace: 'flexible' },
+ *   { type: 'text', text: '}\n</tool_call>' },
+ * ] };
+ * const m = compileStructure({ type: 'repeat', item: call, min: 1, max: 2, separator: '\n' }, vocab).matcher();
+ * ```
+ */
+export function compileStructure(structure: Structure, vocab: Vocabulary): CompiledStructure {
+  const key = `${vocab.id}|${hashOf(JSON.stringify(structure))}`;
+  let g = cache.get(key);
+  if (g) {
+    cache.delete(key);
+  } else {
+    g = new CompiledStructure(structure, vocab);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(key, g);
+  return g;
+}

@@ -1,0 +1,210 @@
+/**
+ * Arguments as Qwen3.5 / Qwen3-Coder XML: `<parameter=NAME>\nVALUE\n</parameter>\n` per property, in
+ * declared order. The chat template writes strings raw (`| string`) and mappings and lists as JSON
+ * (`| tojson`), so values whose schema only admits strings and literals are raw text here and every
+ * other value is JSON. Reading a value back follows the same rule, so what the grammar lets through
+ * parses to arguments valid against the schema.
+ */
+import { UnsatisfiableSchemaError, UnsupportedSchemaError } from '../errors.ts';
+import { ChoiceFrame, pushText } from './frames.ts';
+import { RawTextFrame } from './raw-text.ts';
+import type { Segment } from './segment.ts';
+import { LiteralFrame, LiteralTrie, minOf, Stack, DONE, type GrammarContext } from '../frames/stack.ts';
+import { ValueFrame } from '../frames/value.ts';
+import { SchemaBuilder } from '../schema/build.ts';
+import { minBytesOf } from '../schema/min-bytes.ts';
+import { deref, type LiteralNode, type Node, type ObjectNode, type StringNode } from '../schema/nodes.ts';
+
+const utf8 = new TextEncoder();
+/** What closes every value. */
+export const PARAMETER_END = '\n</parameter>\n';
+const END = utf8.encode(PARAMETER_END);
+const OPEN = '<parameter=';
+
+/** Parameters of an object schema, built once per schema object. */
+const roots = new WeakMap<object, ObjectNode>();
+
+/** The object node of a tool's parameters; anything else cannot be written as XML parameters. */
+export function xmlParametersNode(schema: unknown): ObjectNode {
+  const key = typeof schema === 'object' && schema !== null ? schema : null;
+  const hit = key && roots.get(key);
+  if (hit) return hit;
+  const root = deref(new SchemaBuilder(schema).rootNode());
+  if (root.kind !== 'object') {
+    throw new UnsupportedSchemaError('type', '', 'the XML tool-call format writes the parameters of one object schema');
+  }
+  if (minBytesOf(root) === Infinity) throw new UnsatisfiableSchemaError('no arguments satisfy this schema', '');
+  const required = root.props.filter((p) => p.required).length;
+  // Counting properties across optional XML blocks is not implemented; refusing keeps the promise.
+  if (root.minProps > required) throw new UnsupportedSchemaError('minProperties', '', 'not enforced by the XML tool-call format');
+  if (root.maxProps < root.props.length) throw new UnsupportedSchemaError('maxProperties', '', 'not enforced by the XML tool-call format');
+  if (key) roots.set(key, root);
+  return root;
+}
+
+/** A literal as the template writes it, with the value it stands for. */
+interface RawLiteral {
+  readonly text: string;
+  readonly value: unknown;
+}
+
+/** How a value is written: raw alternatives (strings and literals), or null for JSON. */
+interface RawForm {
+  readonly strings: readonly StringNode[];
+  readonly literals: readonly RawLiteral[];
+}
+
+const forms = new WeakMap<Node, RawForm | null>();
+
+function literalsOf(n: LiteralNode): RawLiteral[] {
+  const out: RawLiteral[] = [];
+  for (const bytes of n.values) {
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof value === 'string') out.push({ text: value, value });
+    else {
+      out.push({ text: JSON.stringify(value), value });
+      // Jinja's `| string` on Python values: True, False, None.
+      if (value === true) out.push({ text: 'True', value });
+      if (value === false) out.push({ text: 'False', value });
+      if (value === null) out.push({ text: 'None', value });
+    }
+  }
+  return out;
+}
+
+function rawForm(node: Node): RawForm | null {
+  const n = deref(node);
+  if (forms.has(n)) return forms.get(n)!;
+  let form: RawForm | null = null;
+  if (n.kind === 'string') form = { strings: [n], literals: [] };
+  else if (n.kind === 'literal') form = { strings: [], literals: literalsOf(n) };
+  else if (n.kind === 'union') {
+    const strings: StringNode[] = [];
+    const literals: RawLiteral[] = [];
+    let ok = true;
+    for (const branch of n.branches) {
+      if (minOf(branch) === Infinity) continue;
+      const f = rawForm(branch);
+      if (!f) ok = false;
+      else strings.push(...f.strings), literals.push(...f.literals);
+    }
+    if (ok) form = { strings, literals };
+  }
+  forms.set(n, form);
+  return form;
+}
+
+/** One value and the `\n</parameter>\n` after it. */
+class ValueSegment implements Segment {
+  private minCache: number | undefined;
+  private trie: LiteralTrie | null | undefined;
+  constructor(
+    readonly ctx: GrammarContext,
+    readonly node: Node,
+  ) {}
+
+  get min(): number {
+    return (this.minCache ??= this.push(DONE).min);
+  }
+
+  push(below: Stack): Stack {
+    const form = rawForm(this.node);
+    const closed = pushText(END, below);
+    if (!form) return new Stack(new ValueFrame(this.ctx, this.node, 0), closed);
+    const options: Stack[] = [];
+    for (const s of form.strings) if (minOf(s) !== Infinity) options.push(new Stack(RawTextFrame.open(s, END), below));
+    if (form.literals.length) {
+      this.trie ??= new LiteralTrie(form.literals.map((l) => ({ bytes: utf8.encode(l.text), payload: 0 })));
+      options.push(new Stack(new LiteralFrame(this.trie, 0), closed));
+    }
+    return options.length === 1 ? options[0]! : new Stack(new ChoiceFrame(options, below), below);
+  }
+}
+
+class ParameterSegment implements Segment {
+  readonly min: number;
+  private readonly open: Uint8Array;
+  private readonly value: ValueSegment;
+  constructor(ctx: GrammarContext, name: string, node: Node) {
+    this.open = utf8.encode(`<parameter=${name}>\n`);
+    this.value = new ValueSegment(ctx, node);
+    this.min = this.open.length + this.value.min;
+  }
+  push(below: Stack): Stack {
+    return pushText(this.open, this.value.push(below));
+  }
+}
+
+/** The parameter blocks of `schema`; `optional` wraps a segment as "zero or one". */
+export function xmlParametersSegments(
+  ctx: GrammarContext,
+  schema: unknown,
+  optional: (s: Segment) => Segment,
+): Segment[] {
+  const root = xmlParametersNode(schema);
+  const out: Segment[] = [];
+  for (const p of root.props) {
+    const node = p.node.get();
+    if (minOf(node) === Infinity) continue;
+    const seg = new ParameterSegment(ctx, p.name, node);
+    out.push(p.required ? seg : optional(seg));
+  }
+  return out;
+}
+
+/** Malformed XML arguments: the text did not come from this grammar. */
+export class XmlParametersSyntaxError extends Error {
+  override name: string = 'XmlParametersSyntaxError';
+}
+
+/**
+ * Reads `<parameter=…>` blocks back from `text` at `at`, typing each value by the schema the same
+ * way the grammar wrote it; stops at the first position that does not open a parameter. Returns
+ * null when a block is cut off (streamed text).
+ *
+ * @example
+ * ```ts
+ * readXmlParameters(schema, '<parameter=city>\nLisbon\n</parameter>\n</function>', 0);
+ * // { args: { city: 'Lisbon' }, end: 36 }
+ * ```
+ */
+export function readXmlParameters(schema: unknown, text: string, at: number): { args: Record<string, unknown>; end: number } | null {
+  const root = xmlParametersNode(schema);
+  const args: Record<string, unknown> = {};
+  const open = /<parameter=([^>\n]*)>\n/y;
+  for (;;) {
+    open.lastIndex = at;
+    const m = open.exec(text);
+    if (!m) {
+      // A cut-off opening tag is not the end of the parameters.
+      const rest = text.slice(at);
+      const cut = rest.length > 0 && (rest.length < OPEN.length ? OPEN.startsWith(rest) : rest.startsWith(OPEN));
+      return cut ? null : { args, end: at };
+    }
+    const name = m[1]!;
+    const start = open.lastIndex;
+    const end = text.indexOf(PARAMETER_END, start);
+    if (end < 0) return null;
+    const prop = root.props.find((p) => p.name === name);
+    if (!prop) throw new XmlParametersSyntaxError(`unknown parameter ${name}`);
+    args[name] = valueOf(prop.node.get(), text.slice(start, end));
+    at = end + PARAMETER_END.length;
+  }
+}
+
+/** Reads a whole parameters body (everything between `<function=…>\n` and `</function>`). */
+export function parseXmlParameters(schema: unknown, body: string): Record<string, unknown> {
+  const r = readXmlParameters(schema, body, 0);
+  if (!r) throw new XmlParametersSyntaxError('a parameter is not closed');
+  if (r.end !== body.length) throw new XmlParametersSyntaxError(`expected <parameter=…> at ${r.end}`);
+  return r.args;
+}
+
+function valueOf(node: Node, text: string): unknown {
+  const form = rawForm(node);
+  if (!form) return JSON.parse(text);
+  const lit = form.literals.find((l) => l.text === text);
+  if (lit) return lit.value;
+  if (form.strings.length) return text;
+  throw new XmlParametersSyntaxError(`${JSON.stringify(text)} is none of the allowed values`);
+}
