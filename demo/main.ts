@@ -145,6 +145,7 @@ async function generate(): Promise<void> {
       temperature: Number(numberOr($<HTMLInputElement>('temperature').value, 0)),
       maxSteps: Math.max(1, Math.round(numberOr($<HTMLInputElement>('max-steps').value, 5))),
       seed: Math.round(numberOr($<HTMLInputElement>('seed').value, 0)),
+      format: $<HTMLSelectElement>('format').value === 'tool-calls' ? ('tool-calls' as const) : ('steps' as const),
     };
     for await (const e of p.stream(query.value, tools, opts)) {
       if (e.type === 'token') {

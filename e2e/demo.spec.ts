@@ -58,6 +58,19 @@ test('pick a preset, type a query, generate: a plan graph with one node per step
   mkdirSync(info.outputDir, { recursive: true });
   await page.screenshot({ path: info.outputPath('demo-desktop.png'), fullPage: true });
   if (process.env.UPDATE_DOCS_SCREENSHOT) await page.screenshot({ path: 'docs/demo.png', fullPage: true });
+
+  // The embedded model's native syntax (its template asks for XML calls), converted to the same plan view.
+  await page.getByLabel('Format').selectOption('tool-calls');
+  await page.getByRole('button', { name: 'Generate plan' }).click();
+  await expect(page.locator('#run-status')).toContainText('Done', { timeout: 120_000 });
+  expect(await page.locator('#stream').textContent()).toMatch(/^<tool_call>\n<function=(list_events|create_event|cancel_event)>\n/);
+  const calls = await planSteps(page);
+  expect(calls.length).toBeGreaterThanOrEqual(1);
+  for (const c of calls) expect(c.depends_on).toEqual([]);
+  await expect(page.locator('#graph .node')).toHaveCount(calls.length);
+  await expect(page.locator('#cards .card')).toHaveCount(calls.length);
+  expect(outside).toEqual([]);
+
   await page.setViewportSize({ width: 390, height: 844 });
   // Phone width: nothing wider than the screen.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

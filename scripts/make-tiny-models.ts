@@ -16,6 +16,7 @@ import type { Quant } from './onnx/graph-builder.ts';
 import { buildDecoder, buildEmbedTokens, buildQwen35, qwen35ConfigJson, type SpecialIds } from './tiny/qwen3_5.ts';
 import { buildQwen3, qwen3ConfigJson, tinyQwen3Config } from './tiny/qwen3.ts';
 import { Rng } from './onnx/rng.ts';
+import { QWEN3_5_CHAT_TEMPLATE } from './tiny/qwen3_5-chat-template.ts';
 
 /** Logits width of Qwen3 checkpoints: the tokenizer's 151,669 ids padded to a multiple of 128·… */
 const VOCAB = 151936;
@@ -58,14 +59,17 @@ function write(path: string, data: Uint8Array | string): void {
   sizes[path.slice(outRoot.length + 1)] = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
 }
 
-function writeRepoFiles(dir: string, config: object): void {
+function writeRepoFiles(dir: string, config: object, chatTemplate?: string): void {
   write(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   write(
     join(dir, 'generation_config.json'),
     JSON.stringify({ eos_token_id: [ids.imEnd, ids.endOfText], pad_token_id: ids.endOfText, do_sample: false }, null, 2),
   );
   mkdirSync(dir, { recursive: true });
-  for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(tokenizerDir, f), join(dir, f));
+  copyFileSync(join(tokenizerDir, 'tokenizer.json'), join(dir, 'tokenizer.json'));
+  const tokenizerConfig = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  if (chatTemplate) tokenizerConfig.chat_template = chatTemplate;
+  write(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2));
   copyFileSync(join(tokenizerDir, '..', 'LICENSE'), join(dir, 'TOKENIZER_LICENSE'));
 }
 
@@ -75,7 +79,7 @@ const t0 = performance.now();
 {
   const dir = join(outRoot, 'tiny-qwen3_5');
   const { config, embed } = buildQwen35(seed, VOCAB);
-  writeRepoFiles(dir, qwen35ConfigJson(config, ids));
+  writeRepoFiles(dir, qwen35ConfigJson(config, ids), QWEN3_5_CHAT_TEMPLATE);
   const embedFile = buildEmbedTokens(embed, VOCAB, config.hidden);
   for (const { quant, suffix } of QUANTS) {
     write(join(dir, 'onnx', `embed_tokens${suffix}.onnx`), embedFile);

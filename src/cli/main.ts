@@ -1,7 +1,7 @@
 /**
  * The `toolplan` command (Node, onnxruntime-node):
  *
- *   toolplan plan --model <hub id | URL | folder> --tools tools.json [--stream] [--temperature 0.7] "query"
+ *   toolplan plan --model <hub id | URL | folder> --tools tools.json [--stream] [--temperature 0.7] [--format tool-calls] "query"
  *   toolplan check-tools tools.json
  *
  * `plan` prints the plan as JSON on stdout (with `--stream`: tokens on stderr as they come, then one
@@ -10,12 +10,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Planner, validateTools, type PlanOptions, type ToolInput } from '../planner/index.ts';
+import { Planner, validateTools, type PlanOptions, type ToolCallSyntax, type ToolInput } from '../planner/index.ts';
 import type { ModelDtype } from '../model/index.ts';
 
 const USAGE = `usage:
   toolplan plan --model <hub id | URL | folder> --tools <tools.json> [--dtype q4] [--stream]
-                [--temperature T] [--seed N] [--max-steps N] [--max-tokens N] "query"
+                [--temperature T] [--seed N] [--max-steps N] [--max-tokens N]
+                [--format steps|tool-calls] [--syntax json|xml] "query"
   toolplan check-tools <tools.json>`;
 
 class UsageError extends Error {
@@ -57,6 +58,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
         seed: { type: 'string' },
         'max-steps': { type: 'string' },
         'max-tokens': { type: 'string' },
+        format: { type: 'string' },
+        syntax: { type: 'string' },
       },
     });
     const query = positionals.join(' ');
@@ -72,6 +75,11 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     if (seed !== undefined) opts.seed = seed;
     if (maxSteps !== undefined) opts.maxSteps = maxSteps;
     if (maxTokens !== undefined) opts.maxTokens = maxTokens;
+    if (o.format !== undefined) {
+      if (o.format !== 'steps' && o.format !== 'tool-calls') throw new UsageError('--format must be steps or tool-calls');
+      opts.format = o.format;
+    }
+    if (o.syntax !== undefined && o.syntax !== 'json' && o.syntax !== 'xml') throw new UsageError('--syntax must be json or xml');
     const ac = new AbortController();
     const onSigint = () => ac.abort(new DOMException('interrupted', 'AbortError'));
     process.once('SIGINT', onSigint);
@@ -79,6 +87,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     const planner = await Planner.create({
       ...(o.model ? { model: o.model } : {}),
       ...(o.dtype ? { dtype: o.dtype as ModelDtype } : {}),
+      ...(o.syntax ? { preset: { toolCallSyntax: o.syntax as ToolCallSyntax } } : {}),
       onProgress: (p) => {
         if (p.status === 'done') err(`loaded ${p.file}${p.fromCache ? ' (cache)' : ''}\n`);
         if (p.status === 'ready') err(`running on ${p.device}: ${p.reason}\n`);
@@ -87,6 +96,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     try {
       if (!o.stream) {
         const r = await planner.plan(query, tools, opts);
+        if (r.format === 'tool-calls') err(`${r.text}\n`);
         out(JSON.stringify(r.plan, null, 2) + '\n');
         err(`${r.stats.tokens} tokens, ${r.stats.forwardPasses} forward passes, ${r.stats.tokensPerSecond.toFixed(1)} tok/s\n`);
         return 0;

@@ -54,6 +54,20 @@ describe('toolplan CLI', () => {
     expect(lines.filter((l) => l.startsWith('step '))).toHaveLength(final.steps.length);
   }, 120_000);
 
+  it('--format tool-calls prints the native calls on stderr and the plan on stdout; bad values are usage errors', async () => {
+    const r = await run('plan', '--model', modelDir('tiny-qwen3_5'), '--tools', good, '--max-tokens', '200', '--seed', '2', '--format', 'tool-calls', QUERY);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('<tool_call>\n<function=');
+    const plan = JSON.parse(r.out) as { steps: { depends_on: number[] }[] };
+    expect(plan.steps.length).toBeGreaterThan(0);
+    for (const s of plan.steps) expect(s.depends_on).toEqual([]);
+    const json = await run('plan', '--model', modelDir('tiny-qwen3_5'), '--tools', good, '--max-tokens', '200', '--format', 'tool-calls', '--syntax', 'json', QUERY);
+    expect(json.code).toBe(0);
+    expect(json.err).toContain('<tool_call>\n{"name": "');
+    expect((await run('plan', '--tools', good, '--format', 'yaml', QUERY)).code).toBe(2);
+    expect((await run('plan', '--tools', good, '--syntax', 'toml', QUERY)).code).toBe(2);
+  }, 120_000);
+
   it.runIf(existsSync('dist/cli.js'))('the built executable runs (exit codes through the shebang entry)', () => {
     expect(execFileSync('node', ['dist/cli.js', 'check-tools', good], { encoding: 'utf8' })).toMatch(/^ok: /);
     let code = 0;

@@ -39,6 +39,12 @@ for (const model of ['tiny-qwen3', 'tiny-qwen3_5'] as const) {
     });
     afterAll(() => planner?.dispose());
 
+    it('reads the call syntax from the chat template', () => {
+      // tiny-qwen3 carries Qwen3's template (JSON calls), tiny-qwen3_5 a Qwen3.5-style one (XML calls).
+      expect(planner.info!.toolCallSyntax).toBe(model === 'tiny-qwen3' ? 'json' : 'xml');
+      expect(planner.info!.format).toBe('steps');
+    });
+
     for (const syntax of ['json', 'xml'] as const) {
       it(`${syntax}: native text, converted to valid plans, for many seeds`, async () => {
         const p = syntax === planner.info!.toolCallSyntax ? planner : await Planner.create({ model: modelDir(model), dtype: 'q4', preset: { toolCallSyntax: syntax } });
