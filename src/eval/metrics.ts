@@ -98,9 +98,13 @@ function astMatches(plan: PlanLike, expected: readonly ExpectedCall[]): boolean 
 
 const b = (x: boolean): number => (x ? 1 : 0);
 
-/** Scores one case's output text. */
+/** Scores one case's output text (a JSON plan). */
 export function scoreCase(c: EvalCase, text: string): CaseMetrics {
-  const plan = parsePlan(text);
+  return scorePlan(c, parsePlan(text));
+}
+
+/** Scores one case's output, already read as a plan (null: the output did not parse). */
+export function scorePlan(c: EvalCase, plan: PlanLike | null): CaseMetrics {
   if (!plan) return { validJson: 0, realIds: 0, correctPlugins: 0, paramsType: 0, paramKeys: 0, depsBackward: 0, composite: 0, astMatch: 0 };
   const tools = new Map(c.tools.map((t) => [t.name, t]));
   const realIds = plan.steps.every((s) => tools.has(s.tool));

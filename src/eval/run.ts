@@ -5,9 +5,9 @@
  */
 import { decode, loadModel, Sampler, type DeviceRequest, type ModelDtype } from '../model/index.ts';
 import { buildPrompt } from '../planner/prompt.ts';
-import { DEFAULT_PRESET, normalizeTools, Planner, ToolDefinitionError } from '../planner/index.ts';
+import { DEFAULT_PRESET, detectToolCallSyntax, normalizeTools, parseToolCalls, Planner, ToolDefinitionError, type PlanFormat, type ToolCallSyntax } from '../planner/index.ts';
 import { difficulty, type EvalCase } from './cases.ts';
-import { scoreCase, type CaseMetrics } from './metrics.ts';
+import { parsePlan, scorePlan, type CaseMetrics, type PlanLike } from './metrics.ts';
 
 export type EvalMode = 'constrained' | 'unconstrained';
 
@@ -16,6 +16,8 @@ export interface EvalOptions {
   dtype?: ModelDtype;
   device?: DeviceRequest;
   mode: EvalMode;
+  /** What the model is asked to write (default `steps`); `tool-calls` scores its native calls read back as a plan. */
+  format?: PlanFormat;
   /** Token budget per plan (default 512). */
   maxTokens?: number;
   temperature?: number;
@@ -38,6 +40,16 @@ export interface CaseResult {
 
 const now = () => performance.now();
 
+/** Reads an output as a plan in `format`; null when it does not parse (the "valid" metric). */
+function readPlan(c: EvalCase, text: string, format: PlanFormat, syntax: ToolCallSyntax): PlanLike | null {
+  if (format === 'steps') return parsePlan(text);
+  try {
+    return { steps: parseToolCalls(text, normalizeTools(c.tools), syntax) };
+  } catch {
+    return null;
+  }
+}
+
 /** Evaluates `cases` in one mode; a case whose tools cannot be compiled is reported as skipped. */
 export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promise<CaseResult[]> {
   const maxTokens = o.maxTokens ?? 512;
@@ -47,15 +59,17 @@ export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promi
     results.push(r);
     o.onCase?.(r, results.length, cases.length);
   };
+  const format = o.format ?? 'steps';
   if (o.mode === 'constrained') {
     const planner = await Planner.create({ model: o.model, ...(o.dtype ? { dtype: o.dtype } : {}), device: o.device ?? 'auto' });
+    const syntax = planner.info!.toolCallSyntax;
     try {
       for (const c of cases) {
         const t0 = now();
         try {
           // minSteps 0: the model may answer that no tool fits (BFCL irrelevance).
-          const r = await planner.plan(c.query, c.tools, { minSteps: 0, maxSteps: Math.max(5, c.expected.length), maxTokens, temperature: o.temperature ?? 0, seed: o.seed ?? 0 });
-          push({ ...base(c), text: r.text, metrics: scoreCase(c, r.text), ms: now() - t0, tokens: r.stats.tokens });
+          const r = await planner.plan(c.query, c.tools, { minSteps: 0, maxSteps: Math.max(5, c.expected.length), maxTokens, temperature: o.temperature ?? 0, seed: o.seed ?? 0, format });
+          push({ ...base(c), text: r.text, metrics: scorePlan(c, readPlan(c, r.text, format, syntax)), ms: now() - t0, tokens: r.stats.tokens });
         } catch (e) {
           if (!(e instanceof ToolDefinitionError)) throw e;
           push({ ...base(c), skipped: e.keyword ?? e.message, text: '', metrics: null, ms: 0, tokens: 0 });
@@ -67,10 +81,11 @@ export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promi
     return results;
   }
   const model = await loadModel(o.model, { ...(o.dtype ? { dtype: o.dtype } : {}), device: o.device ?? 'auto' });
+  const syntax = detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
   try {
     for (const c of cases) {
       const t0 = now();
-      const prompt = buildPrompt(model.tokenizer, normalizeTools(c.tools), c.query, DEFAULT_PRESET);
+      const prompt = buildPrompt(model.tokenizer, normalizeTools(c.tools), c.query, DEFAULT_PRESET, format);
       const sampler = new Sampler({ temperature: o.temperature ?? 0, seed: o.seed ?? 0 });
       const it = decode(model.lm, prompt.tokens, { sampler, maxNewTokens: maxTokens, stopTokens: model.eosTokenIds });
       const ids: number[] = [];
@@ -80,7 +95,7 @@ export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promi
         r = await it.next();
       }
       const text = ids.length ? model.tokenizer.decode(ids) : '';
-      push({ ...base(c), text, metrics: scoreCase(c, text), ms: now() - t0, tokens: r.value.tokens });
+      push({ ...base(c), text, metrics: scorePlan(c, readPlan(c, text, format, syntax)), ms: now() - t0, tokens: r.value.tokens });
     }
   } finally {
     await model.dispose();

@@ -28,4 +28,16 @@ describe('eval pipeline (tiny-qwen3_5, onnxruntime-node)', () => {
     expect(u.metrics.validJson).toBeLessThan(50);
     expect(rows.map((r) => r.group)).toEqual(expect.arrayContaining(['simple_python', 'irrelevance', '1 call', '2-3 calls']));
   }, 300_000);
+
+  it('tool-calls format: native calls read back as plans, 100% on the same structural metrics when constrained', async () => {
+    const model = modelDir('tiny-qwen3_5');
+    const results = await runEval(slice, { model, device: 'cpu', mode: 'constrained', format: 'tool-calls', maxTokens: 200, temperature: 1, seed: 3 });
+    const c = summarize(results).find((r) => r.group === 'all')!;
+    expect(c.cases).toBeGreaterThanOrEqual(slice.length - 2);
+    for (const k of ['validJson', 'realIds', 'paramsType', 'depsBackward'] as const) expect(c.metrics[k]).toBe(100);
+    // The tiny model's template asks for XML calls, and that is what was scored.
+    const written = results.filter((r) => r.text.length > 0);
+    expect(written.length).toBeGreaterThan(0);
+    for (const r of written) expect(r.text.startsWith('<tool_call>\n<function=')).toBe(true);
+  }, 300_000);
 });
