@@ -6,6 +6,7 @@ import { DONE, Stack, ws, type GrammarContext } from './frames/stack.ts';
 import { ValueFrame } from './frames/value.ts';
 import { GrammarMatcher, type MatcherOptions } from './matcher.ts';
 import { hashOf } from './content-hash.ts';
+import { buildAll } from './schema/build-all.ts';
 import { SchemaBuilder } from './schema/build.ts';
 import { minBytesOf } from './schema/min-bytes.ts';
 import type { Node } from './schema/nodes.ts';
@@ -16,6 +17,13 @@ export type WhitespacePolicy = 'compact' | 'flexible';
 export interface CompileOptions {
   /** `compact` (default): no whitespace. `flexible`: bounded whitespace between tokens. */
   whitespace?: WhitespacePolicy;
+  /**
+   * Build the schema's parts only when the matcher reaches them (default false: the whole schema is
+   * built and checked at compile). For schemas whose parts were checked already — the planner checks
+   * each tool's parameters on its own, then compiles the 3,000-tool plan schema this way, so that
+   * only the first step's choice among tools is built before the first mask.
+   */
+  deferChecks?: boolean;
 }
 
 /** A schema compiled for one vocabulary; make one matcher per request from it. */
@@ -31,6 +39,7 @@ export class CompiledGrammar {
   ) {
     this.ctx = { flexible: options.whitespace === 'flexible', literalTries: new WeakMap() };
     this.root = new SchemaBuilder(schema).rootNode();
+    if (!options.deferChecks) buildAll(this.root);
     if (minBytesOf(this.root) === Infinity) {
       throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
     }
@@ -68,8 +77,8 @@ const CACHE_LIMIT = 64;
  * ```
  */
 export function compileGrammar(schema: unknown, vocab: Vocabulary, options: CompileOptions = {}): CompiledGrammar {
-  const opts: Required<CompileOptions> = { whitespace: options.whitespace ?? 'compact' };
-  const key = `${vocab.id}|${opts.whitespace}|${hashOf(JSON.stringify(schema))}`;
+  const opts: Required<CompileOptions> = { whitespace: options.whitespace ?? 'compact', deferChecks: options.deferChecks ?? false };
+  const key = `${vocab.id}|${opts.whitespace}|${opts.deferChecks ? 'defer' : 'check'}|${hashOf(JSON.stringify(schema))}`;
   let g = cache.get(key);
   if (!g) {
     g = new CompiledGrammar(schema, vocab, opts);

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { compileGrammar, CompiledGrammar, type CompileOptions, type WhitespacePolicy } from './compile.ts';
+export { hashOf as contentHash } from './content-hash.ts';
 export { GrammarMatcher, type MatcherOptions } from './matcher.ts';
 export { Vocabulary, vocabularyFromTokenizerJson, type VocabularyInput, type TokenizerJson } from './vocabulary.ts';
 export {
@@ -15,6 +16,6 @@ export {
   UnsatisfiableSchemaError,
   UnsupportedSchemaError,
 } from './errors.ts';
-export { compileStructure, CompiledStructure } from './structure/compile.ts';
+export { compileStructure, CompiledStructure, type StructureOptions } from './structure/compile.ts';
 export type { Structure } from './structure/spec.ts';
 export { parseXmlParameters, readXmlParameters, xmlParametersNode, XmlParametersSyntaxError } from './structure/xml-parameters.ts';

@@ -9,7 +9,24 @@ import type { JsonSchema, Tool } from './tools.ts';
 /** Where each tool's parameters live in the plan schema. */
 export const toolDefName = (i: number): string => `tool${i}`;
 
-/** Rewrites a tool schema's local `$ref`s (`#/…`) to its place under the plan's `$defs`. */
+/** Does a tool schema need relocating: a local `$ref`, an `$id` or a `$schema` anywhere in it? */
+function needsRelocation(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(needsRelocation);
+  if (typeof schema !== 'object' || schema === null) return false;
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === '$ref' || k === '$id' || k === '$schema' || needsRelocation(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Rewrites a tool schema's local `$ref`s (`#/…`) to its place under the plan's `$defs`. Most tool
+ * schemas have none and are used as they are (copying 3,000 of them is most of a large plan's setup).
+ */
+function relocated(schema: unknown, prefix: string): unknown {
+  return needsRelocation(schema) ? relocate(schema, prefix) : schema;
+}
+
 function relocate(schema: unknown, prefix: string): unknown {
   if (Array.isArray(schema)) return schema.map((s) => relocate(s, prefix));
   if (typeof schema !== 'object' || schema === null) return schema;
@@ -27,6 +44,12 @@ function dependsOn(k: number): JsonSchema {
   return { type: 'array', items: { enum: Array.from({ length: k - 1 }, (_, i) => i + 1) }, maxItems: k - 1 };
 }
 
+/** Throws RangeError unless 0 ≤ minSteps ≤ maxSteps ≤ 64 (integers, maxSteps ≥ 1). */
+export function checkStepBounds(minSteps: number, maxSteps: number): void {
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 64) throw new RangeError('maxSteps must be an integer in 1..64');
+  if (!Number.isInteger(minSteps) || minSteps < 0 || minSteps > maxSteps) throw new RangeError('minSteps must be an integer in 0..maxSteps');
+}
+
 /**
  * Builds the plan schema for `tools`.
  *
@@ -36,10 +59,9 @@ function dependsOn(k: number): JsonSchema {
  * ```
  */
 export function planSchema(tools: readonly Tool[], maxSteps: number, minSteps = 1): JsonSchema {
-  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 64) throw new RangeError('maxSteps must be an integer in 1..64');
-  if (!Number.isInteger(minSteps) || minSteps < 0 || minSteps > maxSteps) throw new RangeError('minSteps must be an integer in 0..maxSteps');
+  checkStepBounds(minSteps, maxSteps);
   const $defs: Record<string, unknown> = {};
-  tools.forEach((t, i) => ($defs[toolDefName(i)] = relocate(t.parameters, toolDefName(i))));
+  tools.forEach((t, i) => ($defs[toolDefName(i)] = relocated(t.parameters, toolDefName(i))));
   const step = (k: number): JsonSchema => ({
     oneOf: tools.map((t, i) => ({
       type: 'object',

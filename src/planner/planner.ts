@@ -2,19 +2,19 @@
  * The planner: `plan(query, tools)` → a valid plan, with the model runtime and the constraint
  * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
  */
-import { compileGrammar, compileStructure, SchemaError, type GrammarMatcher, type Vocabulary, xmlParametersNode } from '../grammar/index.ts';
+import type { GrammarMatcher, Vocabulary } from '../grammar/index.ts';
 import { now } from '../model/clock.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type Model } from '../model/index.ts';
 import { checkToolSchemas } from './check-tools.ts';
-import { PlannerDisposedError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
+import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
 import type { Plan, PlanStep } from './plan.ts';
-import { planSchema } from './plan-schema.ts';
+import { PlanGrammars } from './plan-grammars.ts';
 import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';
 import { vocabularyOf } from './model-vocabulary.ts';
 import { buildPrompt } from './prompt.ts';
 import { StepScanner } from './step-scanner.ts';
-import { detectToolCallSyntax, parseToolCalls, ToolCallScanner, toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
+import { detectToolCallSyntax, parseToolCalls, ToolCallScanner, type ToolCallSyntax } from './tool-calls.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats } from './types.ts';
 import { validatePlan } from './validate-plan.ts';
@@ -32,6 +32,7 @@ interface Loaded {
   model: Model;
   vocab: Vocabulary;
   syntax: ToolCallSyntax;
+  grammars: PlanGrammars;
 }
 
 /**
@@ -87,7 +88,8 @@ export class Planner {
         ...(o.wasmPaths ? { wasmPaths: o.wasmPaths } : {}),
       });
       const syntax = this.preset.toolCallSyntax ?? detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
-      this.loaded = { model, vocab: vocabularyOf(model), syntax };
+      const vocab = vocabularyOf(model);
+      this.loaded = { model, vocab, syntax, grammars: new PlanGrammars(vocab) };
       return this.loaded;
     })().finally(() => (this.loading = undefined));
     return this.loading;
@@ -135,17 +137,12 @@ export class Planner {
     if (typeof query !== 'string' || query.trim() === '') throw new RangeError('the query must be a non-empty string');
     const loaded = await this.ensureLoaded();
     const { model, vocab } = loaded;
-    const tools = checkToolSchemas(normalizeTools(toolInput), vocab);
+    const tools = normalizeTools(toolInput);
     const format: PlanFormat = o.format ?? this.preset.format ?? 'steps';
     const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
     const minSteps = o.minSteps ?? 1;
     const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
-    // Either format's result is checked against the same plan schema before it is returned.
-    const schema = planSchema(tools, maxSteps, minSteps);
-    const grammar =
-      format === 'tool-calls'
-        ? compileStructure(toolCallStructure(checkXmlTools(tools, loaded.syntax), loaded.syntax, minSteps, maxSteps), vocab)
-        : compileGrammar(schema, vocab);
+    const grammar = loaded.grammars.get(tools, format, loaded.syntax, minSteps, maxSteps);
     const prompt = buildPrompt(model.tokenizer, tools, query, this.preset, format);
     const limit = Math.min(this.options.maxContextTokens ?? DEFAULT_CONTEXT, model.lm.maxLength);
     if (prompt.tokens.length + maxTokens + 1 > limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, limit);
@@ -190,7 +187,7 @@ export class Planner {
     const stats = r.value as Exclude<typeof r.value, { token: number }>;
     const text = new TextDecoder().decode(Uint8Array.from(bytes));
     const parsed: unknown = format === 'tool-calls' ? { steps: parseToolCalls(text, tools, loaded.syntax) } : JSON.parse(text);
-    const plan: Plan = validatePlan(parsed, schema, JSON.stringify(schema));
+    const plan: Plan = validatePlan(parsed, tools, minSteps, maxSteps);
     const totalMs = now() - t0;
     const planStats: PlanStats = {
       promptTokens: stats.promptTokens,
@@ -225,20 +222,6 @@ export class Planner {
     await this.loaded?.model.dispose();
     this.loaded = undefined;
   }
-}
-
-/** XML calls need object parameters without property counts; say which tool is at fault. */
-function checkXmlTools(tools: Tool[], syntax: ToolCallSyntax): Tool[] {
-  if (syntax !== 'xml') return tools;
-  for (const t of tools) {
-    try {
-      xmlParametersNode(t.parameters);
-    } catch (e) {
-      if (e instanceof SchemaError) throw new ToolDefinitionError(t.name, e.pointer, e.message.replace(/ \(at #.*\)$/, ''), (e as { keyword?: string }).keyword);
-      throw e;
-    }
-  }
-  return tools;
 }
 
 /** Wraps the matcher to note when the token budget was near enough to narrow the mask. */

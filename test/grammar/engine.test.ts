@@ -264,3 +264,30 @@ describe('raw-text caches (XML values: free text and patterns)', () => {
     }
   });
 });
+
+describe('deferChecks', () => {
+  const schema = {
+    type: 'object',
+    properties: { a: { type: 'string' }, b: { type: 'object', properties: { c: { type: 'string', contentEncoding: 'base64' } } } },
+    required: ['a'],
+  };
+
+  it('by default the whole schema is built and checked at compile', () => {
+    expect(() => compileGrammar(schema, vocab)).toThrow(UnsupportedSchemaError);
+  });
+
+  it('deferred, only what the first masks need is built: the fault surfaces when the matcher reaches it', () => {
+    const m = compileGrammar(schema, vocab, { deferChecks: true }).matcher();
+    const mask = vocab.allocateMask();
+    acceptText(m, '{"a":"x"');
+    m.fillMask(mask);
+    expect(allowedTokens(mask, vocab.size).length).toBeGreaterThan(1);
+    acceptText(m, ',"b":');
+    // b's value may be an object whose key "c" needs c's schema: the refusal comes here, typed.
+    expect(() => m.fillMask(mask)).toThrow(UnsupportedSchemaError);
+    const ok = compileGrammar(schema, vocab, { deferChecks: true }).matcher();
+    acceptText(ok, '{"a":"x');
+    ok.fillMask(mask);
+    expect(allowedTokens(mask, vocab.size).length).toBeGreaterThan(1000);
+  });
+});

@@ -30,6 +30,8 @@ export const MAX_INTEGER = 999_999_999_999_999;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+const keyPointer = (pointer: string, k: string) => `${pointer}/${escapePointer(k)}`;
+const bad = (k: string, pointer: string, what: string) => new InvalidSchemaError(`"${k}" must be ${what}`, keyPointer(pointer, k));
 const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 const regexCache = new Map<string, RegexAst>();
@@ -109,37 +111,37 @@ export class SchemaBuilder {
   }
 
   private checkKeywords(raw: Record<string, unknown>, pointer: string): void {
-    for (const [k, v] of Object.entries(raw)) {
-      const at = `${pointer}/${escapePointer(k)}`;
+    for (const k in raw) {
       if (ANNOTATIONS.has(k)) continue;
-      if (!SUPPORTED.has(k)) throw new UnsupportedSchemaError(k, at);
-      const bad = (what: string) => new InvalidSchemaError(`"${k}" must be ${what}`, at);
+      const v = raw[k];
+      // No closures or pointer strings unless there is an error: this loop runs for every node of every tool.
+      if (!SUPPORTED.has(k)) throw new UnsupportedSchemaError(k, keyPointer(pointer, k));
       switch (k) {
         case 'type': {
           const list = Array.isArray(v) ? v : [v];
           if (list.length === 0 || !list.every((t) => (JSON_TYPES as readonly unknown[]).includes(t))) {
-            throw bad(`one of ${JSON_TYPES.join(', ')} or an array of them`);
+            throw bad(k, pointer, `one of ${JSON_TYPES.join(', ')} or an array of them`);
           }
           break;
         }
         case 'properties':
-          if (!isObject(v)) throw bad('an object');
+          if (!isObject(v)) throw bad(k, pointer, 'an object');
           break;
         case 'required':
-          if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw bad('an array of strings');
+          if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw bad(k, pointer, 'an array of strings');
           break;
         case 'enum':
-          if (!Array.isArray(v)) throw bad('an array');
+          if (!Array.isArray(v)) throw bad(k, pointer, 'an array');
           break;
         case 'anyOf':
         case 'oneOf':
         case 'allOf':
         case 'prefixItems':
-          if (!Array.isArray(v) || (k !== 'prefixItems' && v.length === 0)) throw bad('a non-empty array');
+          if (!Array.isArray(v) || (k !== 'prefixItems' && v.length === 0)) throw bad(k, pointer, 'a non-empty array');
           break;
         case 'items':
         case 'additionalProperties':
-          if (typeof v !== 'boolean' && !isObject(v)) throw bad('a schema');
+          if (typeof v !== 'boolean' && !isObject(v)) throw bad(k, pointer, 'a schema');
           break;
         case 'minLength':
         case 'maxLength':
@@ -147,26 +149,26 @@ export class SchemaBuilder {
         case 'maxItems':
         case 'minProperties':
         case 'maxProperties':
-          if (!isNonNegInt(v)) throw bad('a non-negative integer');
+          if (!isNonNegInt(v)) throw bad(k, pointer, 'a non-negative integer');
           break;
         case 'minimum':
         case 'maximum':
         case 'exclusiveMinimum':
         case 'exclusiveMaximum':
-          if (typeof v !== 'number') throw bad('a number');
+          if (typeof v !== 'number') throw bad(k, pointer, 'a number');
           break;
         case 'pattern':
         case 'format':
         case '$ref':
-          if (typeof v !== 'string') throw bad('a string');
-          if (k === 'format' && !FORMATS.has(v)) throw new UnsupportedSchemaError('format', at, `format "${v}"`);
+          if (typeof v !== 'string') throw bad(k, pointer, 'a string');
+          if (k === 'format' && !FORMATS.has(v)) throw new UnsupportedSchemaError('format', keyPointer(pointer, k), `format "${v}"`);
           break;
         case 'uniqueItems':
-          if (typeof v !== 'boolean') throw bad('a boolean');
-          if (v) throw new UnsupportedSchemaError('uniqueItems', at, 'uniqueItems: true');
+          if (typeof v !== 'boolean') throw bad(k, pointer, 'a boolean');
+          if (v) throw new UnsupportedSchemaError('uniqueItems', keyPointer(pointer, k), 'uniqueItems: true');
           break;
         case '$id':
-          if (pointer !== '') throw new UnsupportedSchemaError('$id', at, '$id below the document root');
+          if (pointer !== '') throw new UnsupportedSchemaError('$id', keyPointer(pointer, k), '$id below the document root');
           break;
       }
     }

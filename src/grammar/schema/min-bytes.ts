@@ -14,12 +14,28 @@ export function integerMinBytes(lo: number, hi: number): number {
   return lo > 0 ? String(lo).length : String(hi).length;
 }
 
+/**
+ * The children a node's own minimum depends on, and nothing more: building is lazy, so optional
+ * properties, items past minItems and the like are only built when the matcher reaches them.
+ */
 function children(n: Node): Node[] {
   switch (n.kind) {
-    case 'object':
-      return [...n.props.map((p) => p.node.get()), ...(n.additional ? [n.additional.get()] : [])];
-    case 'array':
-      return [...n.prefix.map((p) => p.get()), ...(n.items ? [n.items.get()] : [])];
+    case 'object': {
+      const out: Node[] = [];
+      let required = 0;
+      for (const p of n.props) if (p.required) out.push(p.node.get()), required++;
+      if (n.minProps > required) {
+        for (const p of n.props) if (!p.required) out.push(p.node.get());
+        if (n.additional) out.push(n.additional.get());
+      }
+      return out;
+    }
+    case 'array': {
+      const out: Node[] = [];
+      for (let i = 0; i < n.minItems && i < n.prefix.length; i++) out.push(n.prefix[i]!.get());
+      if (n.minItems > n.prefix.length && n.items) out.push(n.items.get());
+      return out;
+    }
     case 'union':
       return [...n.branches];
     case 'discriminated':
@@ -72,19 +88,23 @@ function local(n: Node): number {
       // Each property costs key + ':' + value + ',' (one comma too many, removed below).
       let total = 2;
       let count = 0;
-      const optional: number[] = [];
       for (const p of n.props) {
-        const c = p.key.length + 1 + cur(p.node.get()) + 1;
-        if (p.required) {
-          total += c;
-          count++;
-        } else if (Number.isFinite(c)) optional.push(c);
+        if (!p.required) continue;
+        total += p.key.length + 1 + cur(p.node.get()) + 1;
+        count++;
       }
       if (count > n.maxProps) return Infinity;
-      optional.sort((a, b) => a - b);
       const needed = n.minProps - count;
       if (needed > 0) {
         if (count + needed > n.maxProps) return Infinity;
+        // Only now are optional properties looked at (children() built them for this case).
+        const optional: number[] = [];
+        for (const p of n.props) {
+          if (p.required) continue;
+          const c = p.key.length + 1 + cur(p.node.get()) + 1;
+          if (Number.isFinite(c)) optional.push(c);
+        }
+        optional.sort((a, b) => a - b);
         total += extraPropsBytes(optional, additionalPropBytes(n, cur), needed);
         count += needed;
       }

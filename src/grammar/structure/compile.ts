@@ -8,15 +8,21 @@ import { buildSegment } from './segments.ts';
 import type { Segment } from './segment.ts';
 import type { Structure } from './spec.ts';
 
+export interface StructureOptions {
+  /** Build the JSON parts' schemas only when the matcher reaches them (see CompileOptions.deferChecks). */
+  deferChecks?: boolean;
+}
+
 /** A structure compiled for one vocabulary; make one matcher per request from it. */
 export class CompiledStructure {
   private readonly root: Segment;
   constructor(
     readonly structure: Structure,
     readonly vocab: Vocabulary,
+    readonly options: StructureOptions = {},
   ) {
     const ctx = (flexible: boolean): GrammarContext => ({ flexible, literalTries: new WeakMap() });
-    this.root = buildSegment(structure, { compact: ctx(false), flexible: ctx(true) });
+    this.root = buildSegment(structure, { compact: ctx(false), flexible: ctx(true), deferChecks: options.deferChecks ?? false });
     if (this.root.min === Infinity) throw new UnsatisfiableSchemaError('no text satisfies this structure', '');
   }
 
@@ -48,13 +54,13 @@ const CACHE_LIMIT = 32;
  * const m = compileStructure({ type: 'repeat', item: call, min: 1, max: 2, separator: '\n' }, vocab).matcher();
  * ```
  */
-export function compileStructure(structure: Structure, vocab: Vocabulary): CompiledStructure {
-  const key = `${vocab.id}|${hashOf(JSON.stringify(structure))}`;
+export function compileStructure(structure: Structure, vocab: Vocabulary, options: StructureOptions = {}): CompiledStructure {
+  const key = `${vocab.id}|${options.deferChecks ? 'defer' : 'check'}|${hashOf(JSON.stringify(structure))}`;
   let g = cache.get(key);
   if (g) {
     cache.delete(key);
   } else {
-    g = new CompiledStructure(structure, vocab);
+    g = new CompiledStructure(structure, vocab, options);
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   }
   cache.set(key, g);

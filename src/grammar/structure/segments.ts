@@ -2,6 +2,7 @@
 import { InvalidSchemaError, UnsatisfiableSchemaError } from '../errors.ts';
 import { LiteralFrame, LiteralTrie, minOf, Stack, type GrammarContext } from '../frames/stack.ts';
 import { ValueFrame } from '../frames/value.ts';
+import { buildAll } from '../schema/build-all.ts';
 import { SchemaBuilder } from '../schema/build.ts';
 import type { Node } from '../schema/nodes.ts';
 import { pushText, RepeatFrame } from './frames.ts';
@@ -72,10 +73,12 @@ class SelectSegment implements Segment {
   }
 }
 
-/** Whitespace contexts shared by the JSON parts of one compiled structure. */
+/** Whitespace contexts shared by the JSON parts of one compiled structure, and the check policy. */
 export interface Contexts {
   readonly compact: GrammarContext;
   readonly flexible: GrammarContext;
+  /** Skip building schemas whole at compile (see CompileOptions.deferChecks). */
+  readonly deferChecks: boolean;
 }
 
 function checkPrefixFree(prefixes: readonly Uint8Array[], pointer: string): void {
@@ -100,12 +103,13 @@ export function buildSegment(s: Structure, ctx: Contexts, pointer = ''): Segment
       return new TextSegment(s.text);
     case 'json': {
       const node = new SchemaBuilder(s.schema).rootNode();
+      if (!ctx.deferChecks) buildAll(node);
       const seg = new JsonSegment(s.whitespace === 'flexible' ? ctx.flexible : ctx.compact, node);
       if (seg.min === Infinity) throw new UnsatisfiableSchemaError('no JSON value satisfies this schema', `${pointer}/schema`);
       return seg;
     }
     case 'xml_parameters':
-      return new SequenceSegment(xmlParametersSegments(ctx.flexible, s.schema, (p) => new RepeatSegment(p, new Uint8Array(0), 0, 1)));
+      return new SequenceSegment(xmlParametersSegments(ctx.flexible, s.schema, ctx.deferChecks, (p) => new RepeatSegment(p, new Uint8Array(0), 0, 1)));
     case 'sequence':
       if (!Array.isArray(s.items)) throw new InvalidSchemaError('items must be an array', `${pointer}/items`);
       return new SequenceSegment(s.items.map((x, i) => buildSegment(x, ctx, `${pointer}/items/${i}`)));

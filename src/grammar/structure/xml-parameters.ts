@@ -11,6 +11,7 @@ import { RawTextFrame } from './raw-text.ts';
 import type { Segment } from './segment.ts';
 import { LiteralFrame, LiteralTrie, minOf, Stack, DONE, type GrammarContext } from '../frames/stack.ts';
 import { ValueFrame } from '../frames/value.ts';
+import { buildAll } from '../schema/build-all.ts';
 import { SchemaBuilder } from '../schema/build.ts';
 import { minBytesOf } from '../schema/min-bytes.ts';
 import { deref, type LiteralNode, type Node, type ObjectNode, type StringNode } from '../schema/nodes.ts';
@@ -139,9 +140,11 @@ class ParameterSegment implements Segment {
 export function xmlParametersSegments(
   ctx: GrammarContext,
   schema: unknown,
+  deferChecks: boolean,
   optional: (s: Segment) => Segment,
 ): Segment[] {
   const root = xmlParametersNode(schema);
+  if (!deferChecks) buildAll(root);
   const out: Segment[] = [];
   for (const p of root.props) {
     const node = p.node.get();

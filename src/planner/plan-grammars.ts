@@ -1,0 +1,68 @@
+/**
+ * Compiled plan grammars per (tool set, format, step bounds), so a call over tools seen before
+ * skips the tool checks, the plan schema, and hashing a schema that is megabytes at 3,000 tools.
+ * A new tool set has each tool's parameters checked on their own (errors name the tool), then the
+ * plan grammar is built with deferred checks: only the first step's choice among the tools is built
+ * before the first mask, and each tool's arguments when the model commits to it.
+ */
+import { CompiledGrammar, CompiledStructure, contentHash, SchemaError, xmlParametersNode, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
+import { checkToolSchemas } from './check-tools.ts';
+import { ToolDefinitionError } from './errors.ts';
+import { checkStepBounds, planSchema } from './plan-schema.ts';
+import type { PlanFormat } from './presets.ts';
+import { toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
+import type { Tool } from './tools.ts';
+
+/** What the planner needs of a compiled grammar or structure. */
+export interface PlanGrammar {
+  matcher(options?: MatcherOptions): GrammarMatcher;
+}
+
+/** XML calls need object parameters without property counts; say which tool is at fault. */
+function checkXmlTools(tools: readonly Tool[]): void {
+  for (const t of tools) {
+    try {
+      xmlParametersNode(t.parameters);
+    } catch (e) {
+      if (e instanceof SchemaError) throw new ToolDefinitionError(t.name, e.pointer, e.message.replace(/ \(at #.*\)$/, ''), (e as { keyword?: string }).keyword);
+      throw e;
+    }
+  }
+}
+
+export class PlanGrammars {
+  private readonly grammars = new Map<string, PlanGrammar>();
+  private readonly checked = new Set<string>();
+  constructor(
+    private readonly vocab: Vocabulary,
+    private readonly limit = 8,
+  ) {}
+
+  /** The grammar of a plan over `tools`; throws ToolDefinitionError for a tool it cannot enforce. */
+  get(tools: readonly Tool[], format: PlanFormat, syntax: ToolCallSyntax, minSteps: number, maxSteps: number): PlanGrammar {
+    checkStepBounds(minSteps, maxSteps);
+    const toolsKey = contentHash(JSON.stringify(tools.map((t) => [t.name, t.parameters])));
+    const shape = format === 'tool-calls' ? `calls-${syntax}` : 'steps';
+    if (!this.checked.has(toolsKey)) {
+      checkToolSchemas([...tools], this.vocab);
+      this.checked.add(toolsKey);
+    }
+    if (shape === 'calls-xml' && !this.checked.has(`xml|${toolsKey}`)) {
+      checkXmlTools(tools);
+      this.checked.add(`xml|${toolsKey}`);
+    }
+    const key = `${shape}|${minSteps}|${maxSteps}|${toolsKey}`;
+    let g = this.grammars.get(key);
+    if (g) {
+      this.grammars.delete(key);
+    } else {
+      g =
+        format === 'tool-calls'
+          ? new CompiledStructure(toolCallStructure(tools, syntax, minSteps, maxSteps), this.vocab, { deferChecks: true })
+          : new CompiledGrammar(planSchema(tools, maxSteps, minSteps), this.vocab, { whitespace: 'compact', deferChecks: true });
+      if (this.grammars.size >= this.limit) this.grammars.delete(this.grammars.keys().next().value!);
+    }
+    this.grammars.set(key, g);
+    return g;
+  }
+}
