@@ -13,8 +13,19 @@ import { rawTextEntry } from './structure/raw-text-cache.ts';
 import type { ExitGroup } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
+const NONE: Stack[] = [];
+
 /** Steps every stack of a state set by one byte. */
 function stepAll(states: readonly Stack[], b: number): Stack[] {
+  // Most bytes are rejected from a single state: answer those without allocating (the mask walk tries every byte).
+  if (states.length === 1) {
+    const r = stepStack(states[0]!, b);
+    if (r === null) return NONE;
+    if (!Array.isArray(r)) return r.min === Infinity ? NONE : [r];
+    const out: Stack[] = [];
+    collect(out, r);
+    return out;
+  }
   const out: Stack[] = [];
   for (const s of states) collect(out, stepStack(s, b));
   return out;
