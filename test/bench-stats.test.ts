@@ -1,6 +1,6 @@
 /** The benchmark statistics: wrong medians or ratios would mislead every figure we report. */
 import { describe, expect, it } from 'vitest';
-import { median, percentile, ratio, repeat } from '../scripts/bench/stats.ts';
+import { median, percentile, ratio, repeat } from '../src/eval/stats.ts';
 
 describe('bench statistics', () => {
   it('median of odd, even, unsorted and empty inputs', () => {

@@ -11,7 +11,7 @@ import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
 import { StepScanner } from '../../src/planner/step-scanner.ts';
 import { normalizeTools, type Tool } from '../../src/planner/tools.ts';
-import { median } from '../../scripts/bench/stats.ts';
+import { median } from '../../src/eval/stats.ts';
 import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
 
 const WASM_PATHS = '/node_modules/onnxruntime-web/dist/';

@@ -16,7 +16,7 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../playwright.config.ts';
 import { barChart } from './chart.ts';
-import { ratio } from './stats.ts';
+import { ratio } from '../../src/eval/stats.ts';
 
 const { values: a } = parseArgs({
   options: {

@@ -21,7 +21,7 @@ import { buildPrompt } from '../../src/planner/prompt.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
 import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
 import { bareLoop } from './bare-loop.ts';
-import { median, ratio, repeat } from './stats.ts';
+import { median, ratio, repeat } from '../../src/eval/stats.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,4 +1,5 @@
 /** Aggregates case results per mode, category and difficulty, and renders the Markdown report. */
+import { median } from './stats.ts';
 import { CARD_METRICS, type CaseMetrics } from './metrics.ts';
 import type { CaseResult } from './run.ts';
 
@@ -26,12 +27,6 @@ export interface Aggregate {
   meanTokens: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function aggregate(mode: string, group: string, rs: CaseResult[]): Aggregate {
   const scored = rs.filter((r) => r.metrics);

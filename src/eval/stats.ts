@@ -1,4 +1,4 @@
-/** Small statistics for benchmarks: medians of repeated runs and ratios of medians. */
+/** Small statistics for benchmarks and the evaluation: medians of repeated runs and ratios of medians. */
 
 /** Median of `xs` (mean of the middle two for an even count); NaN for none. */
 export function median(xs: readonly number[]): number {
