@@ -12,8 +12,8 @@
  * so does raw text with a pattern (XML values, structure/raw-text.ts), whose exits are the tokens
  * that carry its terminator's first byte.
  */
-import { CLOSE, completedCodePoint, modeOf, NORMAL, pendingBytes, pendingRange, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
-import { stringOwnMin } from './frames/string.ts';
+import { CLOSE, modeOf, NORMAL, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
+import { automatonAfter, stringOwnMin } from './frames/string.ts';
 import { rawStep } from './structure/raw-text.ts';
 import type { StringNode } from './schema/nodes.ts';
 import type { Vocabulary } from './vocabulary.ts';
@@ -104,19 +104,10 @@ export class BoundStringCache {
         // Raw text has no closing quote: every byte in the normal state starts a character.
         if (raw ? modeOf(bs) === NORMAL : startsChar(bs, b)) n++;
         if (a) {
-          const cp = raw && modeOf(bs) === NORMAL && b < 0x80 ? b : completedCodePoint(bs, b);
-          if (cp >= 0) {
-            auto = a.step(auto, cp);
-            if (auto < 0) {
-              outcome = -1;
-              break;
-            }
-          } else {
-            const [lo, hi] = pendingRange(r);
-            if (!a.anyIn(auto, lo, hi)) {
-              outcome = -1;
-              break;
-            }
+          auto = automatonAfter(a, auto, bs, b, r, raw);
+          if (auto < 0) {
+            outcome = -1;
+            break;
           }
         }
         bs = r;

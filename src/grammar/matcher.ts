@@ -8,6 +8,7 @@ import { collect, isComplete, stepStack, type Stack } from './frames/stack.ts';
 import { KeyFrame } from './frames/object.ts';
 import { pendingBytes } from './frames/string-bytes.ts';
 import { StringFrame, stringOwnMin } from './frames/string.ts';
+import type { StringNode } from './schema/nodes.ts';
 import { RawTextFrame } from './structure/raw-text.ts';
 import { rawTextEntry } from './structure/raw-text-cache.ts';
 import type { ExitGroup } from './string-cache.ts';
@@ -181,18 +182,25 @@ export class GrammarMatcher {
 
   /** Mask inside a pattern string or an object key from the cache: same result as the walk. */
   private boundString(s: Stack, f: StringFrame, mask: Uint32Array, limit: number): void {
-    const e = this.vocab.boundStrings.entry(f.node, f.onClose !== null ? OBJECT_KEY : JSON_VALUE, f.auto, f.bs);
-    const belowMin = s.below!.min;
-    const room = f.node.maxLength - f.count;
-    const need = Math.max(0, f.node.minLength - f.count);
-    if (room >= e.maxChars && belowMin + e.maxOwn + need <= limit) {
+    this.boundEntry(s, f.node, f.onClose !== null ? OBJECT_KEY : JSON_VALUE, f.count, f.auto, f.bs, s.below!.min, mask, limit);
+  }
+
+  /**
+   * Tokens from the bound-string cache entry of (node, mode, automaton state, byte state): the inside
+   * ones whose closing cost (`base` + the string's own) fits, then the exits stepped for real.
+   */
+  private boundEntry(s: Stack, node: StringNode, mode: number, count: number, auto: number, bs: number, base: number, mask: Uint32Array, limit: number): void {
+    const e = this.vocab.boundStrings.entry(node, mode, auto, bs);
+    const room = node.maxLength - count;
+    const need = Math.max(0, node.minLength - count);
+    if (room >= e.maxChars && base + e.maxOwn + need <= limit) {
       orInto(mask, e.insideMask);
     } else {
       const { insideIds, insideChars, insideBs, insideAuto } = e;
       for (let k = 0; k < insideIds.length; k++) {
         const c = insideChars[k]!;
         if (c > room) continue;
-        if (belowMin + stringOwnMin(f.node, f.count + c, insideBs[k]!, insideAuto[k]!) <= limit) {
+        if (base + stringOwnMin(node, count + c, insideBs[k]!, insideAuto[k]!) <= limit) {
           const t = insideIds[k]!;
           mask[t >>> 5]! |= 1 << (t & 31);
         }
@@ -243,25 +251,8 @@ export class GrammarMatcher {
   /** Mask inside raw text with a pattern (XML values) from the cache: same result as the walk. */
   private boundRawText(s: Stack, f: RawTextFrame, mask: Uint32Array, limit: number): void {
     const { node, content } = f;
-    const e = this.vocab.boundStrings.entry(node, f.end[0]!, content.auto, content.bs);
     // stringOwnMin counts a closing quote; raw text closes with the terminator instead.
-    const base = s.below!.min + f.end.length - 1;
-    const room = node.maxLength - content.count;
-    const need = Math.max(0, node.minLength - content.count);
-    if (room >= e.maxChars && base + e.maxOwn + need <= limit) {
-      orInto(mask, e.insideMask);
-    } else {
-      const { insideIds, insideChars, insideBs, insideAuto } = e;
-      for (let k = 0; k < insideIds.length; k++) {
-        const c = insideChars[k]!;
-        if (c > room) continue;
-        if (base + stringOwnMin(node, content.count + c, insideBs[k]!, insideAuto[k]!) <= limit) {
-          const t = insideIds[k]!;
-          mask[t >>> 5]! |= 1 << (t & 31);
-        }
-      }
-    }
-    this.exits(s, e.exitIds, mask, limit);
+    this.boundEntry(s, node, f.end[0]!, content.count, content.auto, content.bs, s.below!.min + f.end.length - 1, mask, limit);
   }
 
   /** Tokens that leave a string, stepped through the real stack (their fate depends on what follows). */

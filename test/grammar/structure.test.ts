@@ -19,85 +19,14 @@ import {
 import { drive, PICKERS } from '../helpers/drive.ts';
 import { name, schemaArb, type Schema } from '../helpers/schema-arb.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
+import { parseToolCalls, toolCallStructure, type ToolCallSyntax } from '../../src/planner/tool-calls.ts';
+import type { Tool } from '../../src/planner/tools.ts';
 
 const vocab = smallVocabulary();
 const enc = new TextEncoder();
 
-interface ToolSpec {
-  name: string;
-  parameters: Schema;
-}
-
-function jsonCalls(tools: readonly ToolSpec[], max: number): Structure {
-  return {
-    type: 'repeat',
-    min: 1,
-    max,
-    separator: '\n',
-    item: {
-      type: 'sequence',
-      items: [
-        { type: 'text', text: '<tool_call>\n{"name": "' },
-        {
-          type: 'select',
-          options: tools.map((t) => ({
-            prefix: `${t.name}", "arguments": `,
-            then: { type: 'sequence', items: [{ type: 'json', schema: t.parameters, whitespace: 'flexible' }, { type: 'text', text: '}\n</tool_call>' }] },
-          })),
-        },
-      ],
-    },
-  };
-}
-
-function xmlCalls(tools: readonly ToolSpec[], max: number): Structure {
-  return {
-    type: 'repeat',
-    min: 1,
-    max,
-    separator: '\n',
-    item: {
-      type: 'sequence',
-      items: [
-        { type: 'text', text: '<tool_call>\n<function=' },
-        {
-          type: 'select',
-          options: tools.map((t) => ({
-            prefix: `${t.name}>\n`,
-            then: { type: 'sequence', items: [{ type: 'xml_parameters', schema: t.parameters }, { type: 'text', text: '</function>\n</tool_call>' }] },
-          })),
-        },
-      ],
-    },
-  };
-}
-
-function parseJsonCalls(text: string): { name: string; args: unknown }[] {
-  return text.split('\n</tool_call>').slice(0, -1).map((block) => {
-    const body = block.replace(/^\n?<tool_call>\n/, '');
-    const call = JSON.parse(body) as { name: string; arguments: unknown };
-    return { name: call.name, args: call.arguments };
-  });
-}
-
-function parseXmlCalls(text: string, tools: readonly ToolSpec[]): { name: string; args: unknown }[] {
-  const out: { name: string; args: unknown }[] = [];
-  const re = /<tool_call>\n<function=([^>\n]+)>\n([\s\S]*?)<\/function>\n<\/tool_call>/y;
-  let at = 0;
-  while (at < text.length) {
-    if (out.length) {
-      expect(text[at]).toBe('\n');
-      at++;
-    }
-    re.lastIndex = at;
-    const m = re.exec(text);
-    expect(m, `no call at ${at} in ${JSON.stringify(text)}`).not.toBeNull();
-    const tool = tools.find((t) => t.name === m![1])!;
-    out.push({ name: tool.name, args: parseXmlParameters(tool.parameters, m![2]!) });
-    at = re.lastIndex;
-  }
-  return out;
-}
+// The planner's tool-call structures and reader are the realistic structures to test the engine on.
+const calls = (tools: readonly Tool[], syntax: ToolCallSyntax, max: number): Structure => toolCallStructure(tools, syntax, 1, max);
 
 function validator(schema: Schema) {
   const ajv = new Ajv2020({ strict: true, strictTuples: false });
@@ -120,7 +49,7 @@ const paramsArb: fc.Arbitrary<Schema> = fc
 
 const toolsArb = fc
   .uniqueArray(fc.constantFrom('search', 'send_email', 'get', 'get_weather', 'summarize'), { minLength: 1, maxLength: 3 })
-  .chain((names) => fc.tuple(...names.map((n) => paramsArb.map((parameters) => ({ name: n, parameters })))));
+  .chain((names) => fc.tuple(...names.map((n) => paramsArb.map((parameters): Tool => ({ name: n, description: '', parameters })))));
 
 describe('property: tool calls are valid by construction', () => {
   for (const syntax of ['json', 'xml'] as const) {
@@ -129,18 +58,18 @@ describe('property: tool calls are valid by construction', () => {
         let completed = 0;
         fc.assert(
           fc.property(toolsArb, fc.integer({ min: 1, max: 2 ** 30 }), (tools, seed) => {
-            const g = compileStructure(syntax === 'json' ? jsonCalls(tools, 3) : xmlCalls(tools, 3), vocab);
+            const g = compileStructure(calls(tools, syntax, 3), vocab);
             const budget = 160;
             if (g.minBytes > budget) return;
             const r = drive(g.matcher({ maxTokens: budget }), vocab, pick, seed, budget + 1);
             expect(r.emptyMaskAt, `empty mask at step ${r.emptyMaskAt}`).toBe(-1);
             expect(r.tokens[r.tokens.length - 1]).toBe(vocab.stopTokens[0]);
-            const calls = syntax === 'json' ? parseJsonCalls(r.text) : parseXmlCalls(r.text, tools);
-            expect(calls.length).toBeGreaterThanOrEqual(1);
-            expect(calls.length).toBeLessThanOrEqual(3);
-            for (const c of calls) {
-              const tool = tools.find((t) => t.name === c.name);
-              expect(tool, c.name).toBeDefined();
+            const steps = parseToolCalls(r.text, tools, syntax);
+            expect(steps.length).toBeGreaterThanOrEqual(1);
+            expect(steps.length).toBeLessThanOrEqual(3);
+            for (const c of steps) {
+              const tool = tools.find((t) => t.name === c.tool);
+              expect(tool, c.tool).toBeDefined();
               const validate = validator(tool!.parameters);
               expect(validate(c.args), `${r.text} vs ${JSON.stringify(tool!.parameters)}: ${JSON.stringify(validate.errors)}`).toBe(true);
             }
@@ -159,8 +88,9 @@ function feed(m: GrammarMatcher, text: string): void {
 }
 
 describe('XML parameters', () => {
-  const tool = {
+  const tool: Tool = {
     name: 'note',
+    description: '',
     parameters: {
       type: 'object',
       properties: {
@@ -174,7 +104,7 @@ describe('XML parameters', () => {
       required: ['title'],
     },
   };
-  const grammar = compileStructure(xmlCalls([tool], 1), vocab);
+  const grammar = compileStructure(calls([tool], 'xml', 1), vocab);
   const call = (params: string) => `<tool_call>\n<function=note>\n${params}</function>\n</tool_call>`;
   const p = (k: string, v: string) => `<parameter=${k}>\n${v}\n</parameter>\n`;
 

@@ -1,4 +1,5 @@
 /** A JSON string value (or an additional object key), free or driven by a pattern automaton. */
+import type { StringAutomaton } from '../regex/automaton.ts';
 import type { StringNode } from '../schema/nodes.ts';
 import {
   appendByte,
@@ -50,17 +51,8 @@ export class StringFrame extends Frame {
     if (this.onClose && b === 0x5c && modeOf(this.bs) === NORMAL) return null;
     let count = this.count;
     if (startsChar(this.bs, b) && ++count > this.node.maxLength) return null;
-    let auto = this.auto;
-    if (a) {
-      const cp = completedCodePoint(this.bs, b);
-      if (cp >= 0) {
-        auto = a.step(auto, cp);
-        if (auto < 0) return null;
-      } else {
-        const [lo, hi] = pendingRange(r);
-        if (!a.anyIn(auto, lo, hi)) return null;
-      }
-    }
+    const auto = a ? automatonAfter(a, this.auto, this.bs, b, r) : this.auto;
+    if (auto < 0 && a) return null;
     const collected = this.collected ? appendByte(this.collected, b) : null;
     return new Stack(new StringFrame(this.node, count, r, auto, this.onClose, collected), self.below);
   }
@@ -80,6 +72,18 @@ export function stringOwnMin(node: StringNode, count: number, bs: number, auto: 
   const [lo, hi] = pendingRange(bs);
   const extra = modeOf(bs) === 1 ? 5 : pend;
   return extra + 1 + a.bestIn(auto, lo, hi);
+}
+
+/**
+ * The pattern automaton's node after byte `b` took a string from byte state `bs` to `r`: stepped on a
+ * completed code point, kept while some code point of a pending character is still live, -1 when
+ * the pattern rejects. In raw text (no escapes) a quote or backslash is itself a character.
+ */
+export function automatonAfter(a: StringAutomaton, auto: number, bs: number, b: number, r: number, raw = false): number {
+  const cp = raw && modeOf(bs) === NORMAL && b < 0x80 ? b : completedCodePoint(bs, b);
+  if (cp >= 0) return a.step(auto, cp);
+  const [lo, hi] = pendingRange(r);
+  return a.anyIn(auto, lo, hi) ? auto : -1;
 }
 
 /** A string frame just after its opening quote. */

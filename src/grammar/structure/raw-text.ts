@@ -5,8 +5,8 @@
  * the way a parser reading the text back splits it.
  */
 import type { StringNode } from '../schema/nodes.ts';
-import { completedCodePoint, modeOf, NORMAL, pendingRange, stringStep } from '../frames/string-bytes.ts';
-import { stringOwnMin } from '../frames/string.ts';
+import { modeOf, NORMAL, stringStep } from '../frames/string-bytes.ts';
+import { automatonAfter, stringOwnMin } from '../frames/string.ts';
 import { collect, Frame, Stack, stepStack, type Next } from '../frames/stack.ts';
 
 const TAB = 0x09;
@@ -34,19 +34,9 @@ function extend(node: StringNode, c: Content, b: number): Content | null {
   let count = c.count;
   // Every byte in the normal state starts a character: quotes included, unlike in JSON.
   if (modeOf(c.bs) === NORMAL && ++count > node.maxLength) return null;
-  let auto = c.auto;
   const a = node.automaton;
-  if (a) {
-    // Raw text has no escapes, so a quote or backslash is the character itself.
-    const cp = modeOf(c.bs) === NORMAL && b < 0x80 ? b : completedCodePoint(c.bs, b);
-    if (cp >= 0) {
-      auto = a.step(auto, cp);
-      if (auto < 0) return null;
-    } else {
-      const [lo, hi] = pendingRange(r);
-      if (!a.anyIn(auto, lo, hi)) return null;
-    }
-  }
+  const auto = a ? automatonAfter(a, c.auto, c.bs, b, r, true) : c.auto;
+  if (auto < 0 && a) return null;
   return { count, bs: r, auto };
 }
 
