@@ -6,6 +6,7 @@
  */
 export { compileGrammar, CompiledGrammar, type CompileOptions, type WhitespacePolicy } from './compile.ts';
 export { hashOf as contentHash } from './content-hash.ts';
+export { checkSchema } from './check-schema.ts';
 export { GrammarMatcher, type MatcherOptions } from './matcher.ts';
 export { Vocabulary, vocabularyFromTokenizerJson, type VocabularyInput, type TokenizerJson } from './vocabulary.ts';
 export {

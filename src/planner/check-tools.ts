@@ -2,15 +2,15 @@
  * Tool validation up front: normalized shape (see tools.ts), then each parameters schema compiled,
  * so an unsupported keyword is reported with the tool's name and JSON pointer before any compute.
  */
-import { compileGrammar, SchemaError, Vocabulary } from '../grammar/index.ts';
+import { checkSchema, SchemaError } from '../grammar/index.ts';
 import { ToolDefinitionError } from './errors.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 
-/** Compiles every tool's parameters schema against `vocab`; schema errors become ToolDefinitionErrors. */
-export function checkToolSchemas(tools: Tool[], vocab: Vocabulary): Tool[] {
+/** Checks every tool's parameters schema as the engine builds it; schema errors become ToolDefinitionErrors. */
+export function checkToolSchemas(tools: Tool[]): Tool[] {
   for (const t of tools) {
     try {
-      compileGrammar(t.parameters, vocab);
+      checkSchema(t.parameters);
     } catch (e) {
       if (e instanceof SchemaError) {
         const keyword = (e as { keyword?: string }).keyword;
@@ -20,18 +20,6 @@ export function checkToolSchemas(tools: Tool[], vocab: Vocabulary): Tool[] {
     }
   }
   return tools;
-}
-
-let byteVocab: Vocabulary | undefined;
-
-/** One token per byte: schema errors do not depend on the vocabulary, so this is enough to check. */
-function bytesVocabulary(): Vocabulary {
-  byteVocab ??= new Vocabulary({
-    tokens: Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)),
-    size: 257,
-    stopTokens: [256],
-  });
-  return byteVocab;
 }
 
 /**
@@ -47,5 +35,5 @@ function bytesVocabulary(): Vocabulary {
  * ```
  */
 export function validateTools(tools: readonly ToolInput[]): Tool[] {
-  return checkToolSchemas(normalizeTools(tools), bytesVocabulary());
+  return checkToolSchemas(normalizeTools(tools));
 }

@@ -44,7 +44,7 @@ export class PlanGrammars {
     const toolsKey = contentHash(JSON.stringify(tools.map((t) => [t.name, t.parameters])));
     const shape = format === 'tool-calls' ? `calls-${syntax}` : 'steps';
     if (!this.checked.has(toolsKey)) {
-      checkToolSchemas([...tools], this.vocab);
+      checkToolSchemas([...tools]);
       this.checked.add(toolsKey);
     }
     if (shape === 'calls-xml' && !this.checked.has(`xml|${toolsKey}`)) {

@@ -62,19 +62,20 @@ export function planSchema(tools: readonly Tool[], maxSteps: number, minSteps = 
   checkStepBounds(minSteps, maxSteps);
   const $defs: Record<string, unknown> = {};
   tools.forEach((t, i) => ($defs[toolDefName(i)] = relocated(t.parameters, toolDefName(i))));
-  const step = (k: number): JsonSchema => ({
-    oneOf: tools.map((t, i) => ({
-      type: 'object',
-      properties: {
-        id: { const: k },
-        tool: { const: t.name },
-        args: { $ref: `#/$defs/${toolDefName(i)}` },
-        depends_on: dependsOn(k),
-      },
-      required: ['id', 'tool', 'args', 'depends_on'],
-      additionalProperties: false,
-    })),
-  });
+  const required = ['id', 'tool', 'args', 'depends_on'];
+  const step = (k: number): JsonSchema => {
+    // One object per step for the parts every tool shares: the engine builds a schema object once.
+    const id = { const: k };
+    const deps = dependsOn(k);
+    return {
+      oneOf: tools.map((t, i) => ({
+        type: 'object',
+        properties: { id, tool: { const: t.name }, args: { $ref: `#/$defs/${toolDefName(i)}` }, depends_on: deps },
+        required,
+        additionalProperties: false,
+      })),
+    };
+  };
   return {
     $defs,
     type: 'object',

@@ -100,8 +100,7 @@ export class Planner {
    * tool and the JSON pointer inside its parameters.
    */
   async checkTools(tools: readonly ToolInput[]): Promise<Tool[]> {
-    const { vocab } = await this.ensureLoaded();
-    return checkToolSchemas(normalizeTools(tools), vocab);
+    return checkToolSchemas(normalizeTools(tools));
   }
 
   /** Plans `query` over `tools`. Calls are answered in order. */

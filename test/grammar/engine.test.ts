@@ -2,6 +2,7 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import {
+  checkSchema,
   compileGrammar,
   compileStructure,
   InvalidSchemaError,
@@ -289,5 +290,37 @@ describe('deferChecks', () => {
     acceptText(ok, '{"a":"x');
     ok.fillMask(mask);
     expect(allowedTokens(mask, vocab.size).length).toBeGreaterThan(1000);
+  });
+});
+
+describe('checkSchema (no vocabulary; built nodes kept for embedding schemas)', () => {
+  it('throws the typed errors compileGrammar throws, with the pointer', () => {
+    let err: unknown;
+    try {
+      checkSchema({ type: 'object', properties: { tags: { type: 'array', uniqueItems: true } } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UnsupportedSchemaError);
+    expect((err as UnsupportedSchemaError).pointer).toBe('/properties/tags/uniqueItems');
+    expect(() => checkSchema({ type: 'string', minLength: 3, maxLength: 1 })).toThrow(UnsatisfiableSchemaError);
+  });
+
+  it('a schema embedding a checked object follows that object’s content at its latest check', () => {
+    const params: Record<string, unknown> = { type: 'object', properties: { a: { enum: ['x'] } }, required: ['a'], additionalProperties: false };
+    checkSchema(params);
+    const plan = (p: unknown) => ({ type: 'object', properties: { args: p }, required: ['args'], additionalProperties: false });
+    const first = compileGrammar(plan(params), vocab, { deferChecks: true }).matcher();
+    acceptText(first, '{"args":{"a":"x"}}');
+    expect(first.isComplete()).toBe(true);
+    // Changed in place, then checked again (as the planner does for a tool set it has not seen).
+    params.properties = { a: { enum: ['y'] } };
+    checkSchema(params);
+    const second = compileGrammar(plan(params), vocab, { deferChecks: true }).matcher();
+    expect(() => acceptText(second, '{"args":{"a":"x"')).toThrow(TokenRejectedError);
+    acceptText(compileGrammar(plan(params), vocab, { deferChecks: true }).matcher(), '{"args":{"a":"y"}}');
+    // Changed to something unsupported: the check says so.
+    params.properties = { a: { type: 'array', uniqueItems: true } };
+    expect(() => checkSchema(params)).toThrow(UnsupportedSchemaError);
   });
 });

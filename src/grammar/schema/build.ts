@@ -52,8 +52,33 @@ function parsedRegex(source: string, ignoreCase: boolean): RegexAst {
 /** Branches of a oneOf that are checked pairwise for exclusivity at most. */
 const MAX_PAIRWISE_ONEOF = 64;
 
+/**
+ * Nodes of whole schemas without `$ref`s, by schema object, registered by `checkSchema`: such a node
+ * means the same wherever the object appears, so a plan schema embedding 3,000 checked tool schemas
+ * reuses their nodes instead of building them again.
+ */
+const selfContained = new WeakMap<object, { json: string; node: Node }>();
+
+/** The registered node of `raw` if its content is still `json` (checkSchema's view), else undefined. */
+export function selfContainedNode(raw: object, json: string): Node | undefined {
+  const hit = selfContained.get(raw);
+  return hit && hit.json === json ? hit.node : undefined;
+}
+
+/** The node `checkSchema` registered for this schema object, if any (content not re-verified). */
+export function sharedNodeOf(raw: unknown): Node | undefined {
+  return typeof raw === 'object' && raw !== null ? selfContained.get(raw)?.node : undefined;
+}
+
+export function registerSelfContained(raw: object, json: string, node: Node): void {
+  selfContained.set(raw, { json, node });
+}
+
 export class SchemaBuilder {
+  /** Did building follow any `$ref`? (Then nodes depend on this root and cannot be shared.) */
+  usedRefs = false;
   private readonly refs = new Map<string, RefNode>();
+  private readonly resolved = new Map<string, { raw: unknown; pointer: string }>();
   private readonly built = new WeakMap<object, Node>();
   private anyNode: Node | undefined;
 
@@ -90,6 +115,8 @@ export class SchemaBuilder {
     if (raw === true) return this.any();
     if (raw === false) return new NeverNode(pointer);
     if (!isObject(raw)) throw new InvalidSchemaError('a schema must be an object or a boolean', pointer);
+    const shared = raw !== this.root ? selfContained.get(raw) : undefined;
+    if (shared) return shared.node;
     const hit = this.built.get(raw);
     if (hit) return hit;
     const node = this.buildObject(raw, pointer);
@@ -175,6 +202,14 @@ export class SchemaBuilder {
   }
 
   private resolve(ref: string, pointer: string): { raw: unknown; pointer: string } {
+    this.usedRefs = true;
+    // A plan schema refers to each tool's $defs entry once per step: resolve each reference once.
+    let hit = this.resolved.get(ref);
+    if (!hit) this.resolved.set(ref, (hit = this.resolveUncached(ref, pointer)));
+    return hit;
+  }
+
+  private resolveUncached(ref: string, pointer: string): { raw: unknown; pointer: string } {
     if (!ref.startsWith('#')) throw new UnsupportedSchemaError('$ref', pointer, `non-local reference "${ref}"`);
     const path = ref.slice(1);
     if (path !== '' && !path.startsWith('/')) {

@@ -3,7 +3,7 @@ import { InvalidSchemaError, UnsatisfiableSchemaError } from '../errors.ts';
 import { LiteralFrame, LiteralTrie, minOf, Stack, type GrammarContext } from '../frames/stack.ts';
 import { ValueFrame } from '../frames/value.ts';
 import { buildAll } from '../schema/build-all.ts';
-import { SchemaBuilder } from '../schema/build.ts';
+import { SchemaBuilder, sharedNodeOf } from '../schema/build.ts';
 import type { Node } from '../schema/nodes.ts';
 import { pushText, RepeatFrame } from './frames.ts';
 import type { Segment } from './segment.ts';
@@ -102,7 +102,8 @@ export function buildSegment(s: Structure, ctx: Contexts, pointer = ''): Segment
       if (typeof s.text !== 'string') throw new InvalidSchemaError('text must be a string', `${pointer}/text`);
       return new TextSegment(s.text);
     case 'json': {
-      const node = new SchemaBuilder(s.schema).rootNode();
+      // A tool schema the planner checked already is not built twice.
+      const node = sharedNodeOf(s.schema) ?? new SchemaBuilder(s.schema).rootNode();
       if (!ctx.deferChecks) buildAll(node);
       const seg = new JsonSegment(s.whitespace === 'flexible' ? ctx.flexible : ctx.compact, node);
       if (seg.min === Infinity) throw new UnsatisfiableSchemaError('no JSON value satisfies this schema', `${pointer}/schema`);

@@ -12,7 +12,7 @@ import type { Segment } from './segment.ts';
 import { LiteralFrame, LiteralTrie, minOf, Stack, DONE, type GrammarContext } from '../frames/stack.ts';
 import { ValueFrame } from '../frames/value.ts';
 import { buildAll } from '../schema/build-all.ts';
-import { SchemaBuilder } from '../schema/build.ts';
+import { SchemaBuilder, sharedNodeOf } from '../schema/build.ts';
 import { minBytesOf } from '../schema/min-bytes.ts';
 import { deref, type LiteralNode, type Node, type ObjectNode, type StringNode } from '../schema/nodes.ts';
 
@@ -30,7 +30,7 @@ export function xmlParametersNode(schema: unknown): ObjectNode {
   const key = typeof schema === 'object' && schema !== null ? schema : null;
   const hit = key && roots.get(key);
   if (hit) return hit;
-  const root = deref(new SchemaBuilder(schema).rootNode());
+  const root = deref(sharedNodeOf(schema) ?? new SchemaBuilder(schema).rootNode());
   if (root.kind !== 'object') {
     throw new UnsupportedSchemaError('type', '', 'the XML tool-call format writes the parameters of one object schema');
   }

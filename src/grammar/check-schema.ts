@@ -1,0 +1,28 @@
+/** Checking a schema without a vocabulary, keeping its nodes for schemas that embed it. */
+import { UnsatisfiableSchemaError } from './errors.ts';
+import { buildAll } from './schema/build-all.ts';
+import { registerSelfContained, SchemaBuilder, selfContainedNode } from './schema/build.ts';
+import { minBytesOf } from './schema/min-bytes.ts';
+
+/**
+ * Throws the typed errors `compileGrammar` would for `schema` (UnsupportedSchemaError,
+ * InvalidSchemaError, UnsatisfiableSchemaError), without a vocabulary. A schema with no `$ref` keeps
+ * its built form for this object, so a larger schema that embeds the same object (the planner's
+ * plan schema over checked tools) reuses it; the object must not change after a check that is
+ * relied on (a changed one is checked and built again on its next check).
+ *
+ * @example
+ * ```ts
+ * for (const t of tools) checkSchema(t.parameters); // then compile a plan schema embedding them
+ * ```
+ */
+export function checkSchema(schema: unknown): void {
+  const key = typeof schema === 'object' && schema !== null ? schema : null;
+  const json = key ? JSON.stringify(schema) : '';
+  if (key && selfContainedNode(key, json)) return;
+  const builder = new SchemaBuilder(schema);
+  const root = builder.rootNode();
+  buildAll(root);
+  if (minBytesOf(root) === Infinity) throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
+  if (key && !builder.usedRefs) registerSelfContained(key, json, root);
+}
