@@ -2,20 +2,20 @@
  * The fast path for strings the free-string cache cannot serve: strings with a pattern/format
  * automaton and object keys (which must not contain escapes and are judged when they close). A
  * trie walk inside such a string visits most of the vocabulary (an email's local part allows
- * nearly every ASCII token), so per (string node, automaton state, byte state) the vocabulary is
- * classified once:
+ * nearly every ASCII token), so per (pattern automaton or free text, mode, automaton state, byte
+ * state) the vocabulary is classified once:
  * - tokens that stay inside the string: a bitmask, plus per token the characters it adds and the
  *   state it ends in, for the exact checks near maxLength or the token budget;
  * - tokens that reach the closing quote: listed, and stepped through the real stack at run time
  *   (the close depends on the count, the automaton's accepting states and the key hook).
  * Additional object keys off the declared-name trie (object.ts KeyFrame) get the same treatment, and
- * so does raw text with a pattern (XML values, structure/raw-text.ts), whose exits are the tokens
- * that carry its terminator's first byte.
+ * so does raw text, free or with a pattern (XML values, structure/raw-text.ts), whose exits are the
+ * tokens that carry its terminator's first byte.
  */
 import { CLOSE, modeOf, NORMAL, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
-import { automatonAfter, stringOwnMin } from './frames/string.ts';
+import { automatonAfter, automatonOwnMin } from './frames/string.ts';
+import type { StringAutomaton } from './regex/automaton.ts';
 import { rawStep } from './structure/raw-text.ts';
-import type { StringNode } from './schema/nodes.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 export interface BoundStringEntry {
@@ -25,7 +25,7 @@ export interface BoundStringEntry {
   readonly insideBs: Int32Array;
   readonly insideAuto: Int32Array;
   readonly maxChars: number;
-  /** Largest closing cost after an inside token, with minLength taken as met (string nodes only). */
+  /** Largest closing cost after an inside token, with minLength taken as met. */
   readonly maxOwn: number;
   /** Largest count of pending UTF-8/escape bytes after an inside token. */
   readonly maxPending: number;
@@ -33,14 +33,19 @@ export interface BoundStringEntry {
   readonly exitIds: Int32Array;
 }
 
-const SATISFIED = 2 ** 30;
-
 /** How the string is written: a JSON string value, an object key, or raw text (0-255: its terminator's first byte). */
 export const JSON_VALUE = 256;
 export const OBJECT_KEY = 257;
 
+/** The key of strings without a pattern (free text), beside the automata. */
+const FREE = {};
+
 export class BoundStringCache {
-  private readonly byNode = new WeakMap<StringNode, Map<string, BoundStringEntry>>();
+  /**
+   * Entries per automaton, not per schema node: nodes with equal patterns and bounds share one
+   * automaton (3,000 tools with an email each), and nothing in an entry depends on the node beyond it.
+   */
+  private readonly byAutomaton = new WeakMap<object, Map<string, BoundStringEntry>>();
   private readonly additionalKeys = new Map<number, BoundStringEntry>();
   constructor(private readonly vocab: Vocabulary) {}
 
@@ -51,21 +56,20 @@ export class BoundStringCache {
     return e;
   }
 
-  /** `mode`: JSON_VALUE, OBJECT_KEY, or for raw text its terminator's first byte. */
-  entry(node: StringNode, mode: number, auto: number, bs: number): BoundStringEntry {
-    let m = this.byNode.get(node);
-    if (!m) this.byNode.set(node, (m = new Map()));
+  /** `a`: the string's pattern automaton, or null for free text. `mode`: JSON_VALUE, OBJECT_KEY, or for raw text its terminator's first byte. */
+  entry(a: StringAutomaton | null, mode: number, auto: number, bs: number): BoundStringEntry {
+    let m = this.byAutomaton.get(a ?? FREE);
+    if (!m) this.byAutomaton.set(a ?? FREE, (m = new Map()));
     const key = `${auto}:${bs}:${mode}`;
     let e = m.get(key);
-    if (!e) m.set(key, (e = this.build(node, mode, auto, bs)));
+    if (!e) m.set(key, (e = this.build(a, mode, auto, bs)));
     return e;
   }
 
-  private build(node: StringNode | null, mode: number, auto0: number, bs0: number): BoundStringEntry {
+  private build(a: StringAutomaton | null, mode: number, auto0: number, bs0: number): BoundStringEntry {
     const isKey = mode === OBJECT_KEY;
     const raw = mode < 256;
     const { tokens, maskWords } = this.vocab;
-    const a = node?.automaton ?? null;
     const insideMask = new Uint32Array(maskWords);
     const ids: number[] = [];
     const chars: number[] = [];
@@ -119,7 +123,7 @@ export class BoundStringCache {
         chars.push(n);
         endBs.push(bs);
         endAuto.push(auto);
-        if (node) maxOwn = Math.max(maxOwn, stringOwnMin(node, SATISFIED, bs, auto));
+        maxOwn = Math.max(maxOwn, a ? automatonOwnMin(a, bs, auto) : pendingBytes(bs) + 1);
         maxPending = Math.max(maxPending, pendingBytes(bs));
       }
     }

@@ -10,7 +10,6 @@ import { pendingBytes } from './frames/string-bytes.ts';
 import { StringFrame, stringOwnMin } from './frames/string.ts';
 import type { StringNode } from './schema/nodes.ts';
 import { RawTextFrame } from './structure/raw-text.ts';
-import { rawTextEntry } from './structure/raw-text-cache.ts';
 import type { ExitGroup } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
@@ -109,10 +108,7 @@ export class GrammarMatcher {
       if (this.useStringCache && s.top instanceof StringFrame) {
         if (s.top.isFree) this.freeString(s, s.top, mask, limit);
         else this.boundString(s, s.top, mask, limit);
-      } else if (this.useStringCache && s.top instanceof RawTextFrame && s.top.matched === 0) {
-        if (s.top.isFree) this.rawText(s, s.top, mask, limit);
-        else this.boundRawText(s, s.top, mask, limit);
-      }
+      } else if (this.useStringCache && s.top instanceof RawTextFrame && s.top.matched === 0) this.rawText(s, s.top, mask, limit);
       else if (this.useStringCache && s.top instanceof KeyFrame && s.top.trieNode < 0 && s.top.addl >= 0) this.additionalKey(s, s.top, mask, limit);
       else this.walk(s, mask, limit);
     }
@@ -190,7 +186,7 @@ export class GrammarMatcher {
    * ones whose closing cost (`base` + the string's own) fits, then the exits stepped for real.
    */
   private boundEntry(s: Stack, node: StringNode, mode: number, count: number, auto: number, bs: number, base: number, mask: Uint32Array, limit: number): void {
-    const e = this.vocab.boundStrings.entry(node, mode, auto, bs);
+    const e = this.vocab.boundStrings.entry(node.automaton, mode, auto, bs);
     const room = node.maxLength - count;
     const need = Math.max(0, node.minLength - count);
     if (room >= e.maxChars && base + e.maxOwn + need <= limit) {
@@ -227,29 +223,8 @@ export class GrammarMatcher {
     this.exits(s, e.exitIds, mask, limit);
   }
 
-  /** Mask inside free raw text (XML values) from the cache: same result as the walk. */
+  /** Mask inside raw text (XML values, free or with a pattern) from the cache: same result as the walk. */
   private rawText(s: Stack, f: RawTextFrame, mask: Uint32Array, limit: number): void {
-    const e = rawTextEntry(this.vocab, f.end[0]!, f.content.bs);
-    const base = s.below!.min + f.end.length;
-    const room = f.node.maxLength - f.content.count;
-    const need = f.node.minLength - f.content.count;
-    if (room >= e.maxChars && base + e.maxPending + Math.max(0, need) <= limit) {
-      orInto(mask, e.insideMask);
-    } else {
-      const { insideIds, insideChars, insidePending } = e;
-      for (let k = 0; k < insideIds.length; k++) {
-        const c = insideChars[k]!;
-        if (c <= room && base + insidePending[k]! + Math.max(0, need - c) <= limit) {
-          const t = insideIds[k]!;
-          mask[t >>> 5]! |= 1 << (t & 31);
-        }
-      }
-    }
-    this.exits(s, e.exitIds, mask, limit);
-  }
-
-  /** Mask inside raw text with a pattern (XML values) from the cache: same result as the walk. */
-  private boundRawText(s: Stack, f: RawTextFrame, mask: Uint32Array, limit: number): void {
     const { node, content } = f;
     // stringOwnMin counts a closing quote; raw text closes with the terminator instead.
     this.boundEntry(s, node, f.end[0]!, content.count, content.auto, content.bs, s.below!.min + f.end.length - 1, mask, limit);

@@ -67,10 +67,15 @@ export function stringOwnMin(node: StringNode, count: number, bs: number, auto: 
   const a = node.automaton;
   const pend = pendingBytes(bs);
   if (!a) return pend + 1 + Math.max(0, node.minLength - count);
+  return automatonOwnMin(a, bs, auto);
+}
+
+/** stringOwnMin for a string with a pattern automaton (its length bounds are part of the automaton). */
+export function automatonOwnMin(a: StringAutomaton, bs: number, auto: number): number {
   if (modeOf(bs) === NORMAL) return 1 + a.minBytes[auto]!;
   // Mid-character: finish it through the cheapest live code point (via \uXXXX after a backslash).
   const [lo, hi] = pendingRange(bs);
-  const extra = modeOf(bs) === 1 ? 5 : pend;
+  const extra = modeOf(bs) === 1 ? 5 : pendingBytes(bs);
   return extra + 1 + a.bestIn(auto, lo, hi);
 }
 

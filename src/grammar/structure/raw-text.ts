@@ -62,11 +62,6 @@ export class RawTextFrame extends Frame {
     super();
   }
 
-  /** Free text with no terminator byte pending: eligible for the vocabulary-wide raw-text cache. */
-  get isFree(): boolean {
-    return this.matched === 0 && this.node.automaton === null;
-  }
-
   static open(node: StringNode, end: Uint8Array): RawTextFrame {
     return new RawTextFrame(node, end, { count: 0, bs: NORMAL, auto: node.automaton ? 0 : -1 }, 0);
   }
