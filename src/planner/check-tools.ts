@@ -6,11 +6,14 @@ import { checkSchema, SchemaError } from '../grammar/index.ts';
 import { ToolDefinitionError } from './errors.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 
-/** Checks every tool's parameters schema as the engine builds it; schema errors become ToolDefinitionErrors. */
-export function checkToolSchemas(tools: Tool[]): Tool[] {
+/**
+ * Checks every tool's parameters schema with `check` (default: as the engine builds any schema);
+ * schema errors become ToolDefinitionErrors naming the tool, pointer and keyword.
+ */
+export function checkToolSchemas<T extends readonly Tool[]>(tools: T, check: (schema: unknown) => unknown = checkSchema): T {
   for (const t of tools) {
     try {
-      checkSchema(t.parameters);
+      check(t.parameters);
     } catch (e) {
       if (e instanceof SchemaError) {
         const keyword = (e as { keyword?: string }).keyword;

@@ -5,9 +5,8 @@
  * plan grammar is built with deferred checks: only the first step's choice among the tools is built
  * before the first mask, and each tool's arguments when the model commits to it.
  */
-import { CompiledGrammar, CompiledStructure, contentHash, SchemaError, xmlParametersNode, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
+import { CompiledGrammar, CompiledStructure, contentHash, xmlParametersNode, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
 import { checkToolSchemas } from './check-tools.ts';
-import { ToolDefinitionError } from './errors.ts';
 import { checkStepBounds, planSchema } from './plan-schema.ts';
 import type { PlanFormat } from './presets.ts';
 import { toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
@@ -16,18 +15,6 @@ import type { Tool } from './tools.ts';
 /** What the planner needs of a compiled grammar or structure. */
 export interface PlanGrammar {
   matcher(options?: MatcherOptions): GrammarMatcher;
-}
-
-/** XML calls need object parameters without property counts; say which tool is at fault. */
-function checkXmlTools(tools: readonly Tool[]): void {
-  for (const t of tools) {
-    try {
-      xmlParametersNode(t.parameters);
-    } catch (e) {
-      if (e instanceof SchemaError) throw new ToolDefinitionError(t.name, e.pointer, e.message.replace(/ \(at #.*\)$/, ''), (e as { keyword?: string }).keyword);
-      throw e;
-    }
-  }
 }
 
 export class PlanGrammars {
@@ -44,11 +31,12 @@ export class PlanGrammars {
     const toolsKey = contentHash(JSON.stringify(tools.map((t) => [t.name, t.parameters])));
     const shape = format === 'tool-calls' ? `calls-${syntax}` : 'steps';
     if (!this.checked.has(toolsKey)) {
-      checkToolSchemas([...tools]);
+      checkToolSchemas(tools);
       this.checked.add(toolsKey);
     }
     if (shape === 'calls-xml' && !this.checked.has(`xml|${toolsKey}`)) {
-      checkXmlTools(tools);
+      // XML calls also need object parameters without property counts.
+      checkToolSchemas(tools, xmlParametersNode);
       this.checked.add(`xml|${toolsKey}`);
     }
     const key = `${shape}|${minSteps}|${maxSteps}|${toolsKey}`;

@@ -22,14 +22,11 @@ export const PARAMETER_END = '\n</parameter>\n';
 const END = utf8.encode(PARAMETER_END);
 const OPEN = '<parameter=';
 
-/** Parameters of an object schema, built once per schema object. */
-const roots = new WeakMap<object, ObjectNode>();
-
-/** The object node of a tool's parameters; anything else cannot be written as XML parameters. */
+/**
+ * The object node of a tool's parameters; anything else cannot be written as XML parameters. A
+ * schema `checkSchema` registered is not built again (and is as fresh as its latest check).
+ */
 export function xmlParametersNode(schema: unknown): ObjectNode {
-  const key = typeof schema === 'object' && schema !== null ? schema : null;
-  const hit = key && roots.get(key);
-  if (hit) return hit;
   const root = deref(sharedNodeOf(schema) ?? new SchemaBuilder(schema).rootNode());
   if (root.kind !== 'object') {
     throw new UnsupportedSchemaError('type', '', 'the XML tool-call format writes the parameters of one object schema');
@@ -39,7 +36,6 @@ export function xmlParametersNode(schema: unknown): ObjectNode {
   // Counting properties across optional XML blocks is not implemented; refusing keeps the promise.
   if (root.minProps > required) throw new UnsupportedSchemaError('minProperties', '', 'not enforced by the XML tool-call format');
   if (root.maxProps < root.props.length) throw new UnsupportedSchemaError('maxProperties', '', 'not enforced by the XML tool-call format');
-  if (key) roots.set(key, root);
   return root;
 }
 
