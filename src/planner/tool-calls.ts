@@ -81,6 +81,8 @@ function readCall(text: string, at: number, byName: ReadonlyMap<string, Tool>, s
     if (!byName.has(c.name)) throw new ToolCallSyntaxError(`unknown tool ${c.name}`);
     return { call: { tool: c.name, args: c.arguments }, end: end + CLOSE.length };
   }
+  // No call is complete before some `\n</tool_call>` (streamed text mostly stops short of one).
+  if (text.indexOf(CLOSE, start) < 0) return null;
   // XML values are raw text that may contain anything but their own terminator: read in order.
   const head = /<function=([^>\n]+)>\n/y;
   head.lastIndex = start;
@@ -101,24 +103,27 @@ function readCall(text: string, at: number, byName: ReadonlyMap<string, Tool>, s
   return { call: { tool: tool.name, args: params.args }, end: params.end + tail.length };
 }
 
-/** The complete calls at the start of `text`, and where they end. */
-function readCalls(text: string, tools: readonly Tool[], syntax: ToolCallSyntax): { steps: PlanStep[]; end: number } {
-  const byName = new Map(tools.map((t) => [t.name, t]));
+/**
+ * The complete calls in `text` from `at` (where `count` calls were read before), and where they end.
+ * A separator is expected before every call but the first.
+ */
+function readCalls(text: string, byName: ReadonlyMap<string, Tool>, syntax: ToolCallSyntax, at = 0, count = 0): { steps: PlanStep[]; end: number } {
   const steps: PlanStep[] = [];
-  let at = 0;
   for (;;) {
     let from = at;
-    if (steps.length) {
+    if (count + steps.length > 0) {
       if (!text.startsWith(CALL_SEPARATOR, at)) break;
       from += CALL_SEPARATOR.length;
     }
     const r = readCall(text, from, byName, syntax);
     if (!r) break;
-    steps.push({ id: steps.length + 1, ...r.call, depends_on: [] });
+    steps.push({ id: count + steps.length + 1, ...r.call, depends_on: [] });
     at = r.end;
   }
   return { steps, end: at };
 }
+
+const byNameOf = (tools: readonly Tool[]): Map<string, Tool> => new Map(tools.map((t) => [t.name, t]));
 
 /**
  * Reads native tool calls back as plan steps: ids in order, no dependencies (the format has no way
@@ -131,7 +136,7 @@ function readCalls(text: string, tools: readonly Tool[], syntax: ToolCallSyntax)
  * ```
  */
 export function parseToolCalls(text: string, tools: readonly Tool[], syntax: ToolCallSyntax): PlanStep[] {
-  const { steps, end } = readCalls(text, tools, syntax);
+  const { steps, end } = readCalls(text, byNameOf(tools), syntax);
   if (end !== text.length) throw new ToolCallSyntaxError(`unexpected text at ${end}`);
   return steps;
 }
@@ -141,19 +146,24 @@ export function parseToolCalls(text: string, tools: readonly Tool[], syntax: Too
  */
 export class ToolCallScanner {
   private text = '';
+  /** End of the calls emitted so far: reading resumes there, so each call is parsed once. */
+  private at = 0;
   private emitted = 0;
+  private readonly byName: Map<string, Tool>;
   constructor(
-    private readonly tools: readonly Tool[],
+    tools: readonly Tool[],
     private readonly syntax: ToolCallSyntax,
-  ) {}
+  ) {
+    this.byName = byNameOf(tools);
+  }
 
   /** Feeds more text; returns the steps that closed in it. */
   push(chunk: string): PlanStep[] {
     this.text += chunk;
-    const { steps } = readCalls(this.text, this.tools, this.syntax);
-    const fresh = steps.slice(this.emitted);
-    this.emitted = steps.length;
-    return fresh;
+    const { steps, end } = readCalls(this.text, this.byName, this.syntax, this.at, this.emitted);
+    this.at = end;
+    this.emitted += steps.length;
+    return steps;
   }
 }
 
