@@ -5,7 +5,7 @@
  */
 import { decode, loadModel, Sampler, type DeviceRequest, type ModelDtype } from '../model/index.ts';
 import { buildPrompt } from '../planner/prompt.ts';
-import { DEFAULT_PRESET, detectToolCallSyntax, normalizeTools, parseToolCalls, Planner, ToolDefinitionError, type PlanFormat, type ToolCallSyntax } from '../planner/index.ts';
+import { DEFAULT_PRESET, detectToolCallSyntax, normalizeTools, parseToolCalls, Planner, ToolDefinitionError, type PlanFormat, type Tool, type ToolCallSyntax } from '../planner/index.ts';
 import { difficulty, type EvalCase } from './cases.ts';
 import { parsePlan, scorePlan, type CaseMetrics, type PlanLike } from './metrics.ts';
 
@@ -41,10 +41,10 @@ export interface CaseResult {
 const now = () => performance.now();
 
 /** Reads an output as a plan in `format`; null when it does not parse (the "valid" metric). */
-function readPlan(c: EvalCase, text: string, format: PlanFormat, syntax: ToolCallSyntax): PlanLike | null {
+function readPlan(tools: readonly Tool[], text: string, format: PlanFormat, syntax: ToolCallSyntax): PlanLike | null {
   if (format === 'steps') return parsePlan(text);
   try {
-    return { steps: parseToolCalls(text, normalizeTools(c.tools), syntax) };
+    return { steps: parseToolCalls(text, tools, syntax) };
   } catch {
     return null;
   }
@@ -69,7 +69,7 @@ export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promi
         try {
           // minSteps 0: the model may answer that no tool fits (BFCL irrelevance).
           const r = await planner.plan(c.query, c.tools, { minSteps: 0, maxSteps: Math.max(5, c.expected.length), maxTokens, temperature: o.temperature ?? 0, seed: o.seed ?? 0, format });
-          push({ ...base(c), text: r.text, metrics: scorePlan(c, readPlan(c, r.text, format, syntax)), ms: now() - t0, tokens: r.stats.tokens });
+          push({ ...base(c), text: r.text, metrics: scorePlan(c, readPlan(normalizeTools(c.tools), r.text, format, syntax)), ms: now() - t0, tokens: r.stats.tokens });
         } catch (e) {
           if (!(e instanceof ToolDefinitionError)) throw e;
           push({ ...base(c), skipped: e.keyword ?? e.message, text: '', metrics: null, ms: 0, tokens: 0 });
@@ -85,7 +85,8 @@ export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promi
   try {
     for (const c of cases) {
       const t0 = now();
-      const prompt = buildPrompt(model.tokenizer, normalizeTools(c.tools), c.query, DEFAULT_PRESET, format);
+      const tools = normalizeTools(c.tools);
+      const prompt = buildPrompt(model.tokenizer, tools, c.query, DEFAULT_PRESET, format);
       const sampler = new Sampler({ temperature: o.temperature ?? 0, seed: o.seed ?? 0 });
       const it = decode(model.lm, prompt.tokens, { sampler, maxNewTokens: maxTokens, stopTokens: model.eosTokenIds });
       const ids: number[] = [];
@@ -95,7 +96,7 @@ export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promi
         r = await it.next();
       }
       const text = ids.length ? model.tokenizer.decode(ids) : '';
-      push({ ...base(c), text, metrics: scorePlan(c, readPlan(c, text, format, syntax)), ms: now() - t0, tokens: r.value.tokens });
+      push({ ...base(c), text, metrics: scorePlan(c, readPlan(tools, text, format, syntax)), ms: now() - t0, tokens: r.value.tokens });
     }
   } finally {
     await model.dispose();
