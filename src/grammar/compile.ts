@@ -6,6 +6,7 @@ import { DONE, Stack, ws, type GrammarContext } from './frames/stack.ts';
 import { ValueFrame } from './frames/value.ts';
 import { GrammarMatcher, type MatcherOptions } from './matcher.ts';
 import { hashOf } from './content-hash.ts';
+import { LruCache } from './lru.ts';
 import { buildAll } from './schema/build-all.ts';
 import { SchemaBuilder } from './schema/build.ts';
 import { minBytesOf } from './schema/min-bytes.ts';
@@ -61,8 +62,7 @@ export class CompiledGrammar {
   }
 }
 
-const cache = new Map<string, CompiledGrammar>();
-const CACHE_LIMIT = 64;
+const cache = new LruCache<string, CompiledGrammar>(64);
 
 /**
  * Compiles `schema` for `vocab`, or returns the cached grammar for the same content.
@@ -79,14 +79,5 @@ const CACHE_LIMIT = 64;
 export function compileGrammar(schema: unknown, vocab: Vocabulary, options: CompileOptions = {}): CompiledGrammar {
   const opts: Required<CompileOptions> = { whitespace: options.whitespace ?? 'compact', deferChecks: options.deferChecks ?? false };
   const key = `${vocab.id}|${opts.whitespace}|${opts.deferChecks ? 'defer' : 'check'}|${hashOf(JSON.stringify(schema))}`;
-  let g = cache.get(key);
-  if (!g) {
-    g = new CompiledGrammar(schema, vocab, opts);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(key, g);
-  } else {
-    cache.delete(key);
-    cache.set(key, g);
-  }
-  return g;
+  return cache.get(key, () => new CompiledGrammar(schema, vocab, opts));
 }

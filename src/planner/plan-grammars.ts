@@ -6,6 +6,7 @@
  * before the first mask, and each tool's arguments when the model commits to it.
  */
 import { CompiledGrammar, CompiledStructure, contentHash, xmlParametersNode, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
+import { LruCache } from '../grammar/lru.ts';
 import { checkToolSchemas } from './check-tools.ts';
 import { checkStepBounds, planSchema } from './plan-schema.ts';
 import type { PlanFormat } from './presets.ts';
@@ -18,12 +19,14 @@ export interface PlanGrammar {
 }
 
 export class PlanGrammars {
-  private readonly grammars = new Map<string, PlanGrammar>();
+  private readonly grammars: LruCache<string, PlanGrammar>;
   private readonly checked = new Set<string>();
   constructor(
     private readonly vocab: Vocabulary,
-    private readonly limit = 8,
-  ) {}
+    limit = 8,
+  ) {
+    this.grammars = new LruCache(limit);
+  }
 
   /** The grammar of a plan over `tools`; throws ToolDefinitionError for a tool it cannot enforce. */
   get(tools: readonly Tool[], format: PlanFormat, syntax: ToolCallSyntax, minSteps: number, maxSteps: number): PlanGrammar {
@@ -39,18 +42,10 @@ export class PlanGrammars {
       checkToolSchemas(tools, xmlParametersNode);
       this.checked.add(`xml|${toolsKey}`);
     }
-    const key = `${shape}|${minSteps}|${maxSteps}|${toolsKey}`;
-    let g = this.grammars.get(key);
-    if (g) {
-      this.grammars.delete(key);
-    } else {
-      g =
-        format === 'tool-calls'
-          ? new CompiledStructure(toolCallStructure(tools, syntax, minSteps, maxSteps), this.vocab, { deferChecks: true })
-          : new CompiledGrammar(planSchema(tools, maxSteps, minSteps), this.vocab, { whitespace: 'compact', deferChecks: true });
-      if (this.grammars.size >= this.limit) this.grammars.delete(this.grammars.keys().next().value!);
-    }
-    this.grammars.set(key, g);
-    return g;
+    return this.grammars.get(`${shape}|${minSteps}|${maxSteps}|${toolsKey}`, () =>
+      format === 'tool-calls'
+        ? new CompiledStructure(toolCallStructure(tools, syntax, minSteps, maxSteps), this.vocab, { deferChecks: true })
+        : new CompiledGrammar(planSchema(tools, maxSteps, minSteps), this.vocab, { whitespace: 'compact', deferChecks: true }),
+    );
   }
 }

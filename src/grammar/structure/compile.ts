@@ -2,6 +2,7 @@
 import { UnsatisfiableSchemaError } from '../errors.ts';
 import { DONE, type GrammarContext } from '../frames/stack.ts';
 import { hashOf } from '../content-hash.ts';
+import { LruCache } from '../lru.ts';
 import { GrammarMatcher, type MatcherOptions } from '../matcher.ts';
 import type { Vocabulary } from '../vocabulary.ts';
 import { buildSegment } from './segments.ts';
@@ -37,8 +38,7 @@ export class CompiledStructure {
   }
 }
 
-const cache = new Map<string, CompiledStructure>();
-const CACHE_LIMIT = 32;
+const cache = new LruCache<string, CompiledStructure>(32);
 
 /**
  * Compiles `structure` for `vocab`, or returns the cached result for the same content.
@@ -56,13 +56,5 @@ const CACHE_LIMIT = 32;
  */
 export function compileStructure(structure: Structure, vocab: Vocabulary, options: StructureOptions = {}): CompiledStructure {
   const key = `${vocab.id}|${options.deferChecks ? 'defer' : 'check'}|${hashOf(JSON.stringify(structure))}`;
-  let g = cache.get(key);
-  if (g) {
-    cache.delete(key);
-  } else {
-    g = new CompiledStructure(structure, vocab, options);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  }
-  cache.set(key, g);
-  return g;
+  return cache.get(key, () => new CompiledStructure(structure, vocab, options));
 }
