@@ -16,12 +16,18 @@ import type { JsonSchema, Tool } from './tools.ts';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validators = new WeakMap<JsonSchema, ValidateFunction>();
+const validators = new WeakMap<JsonSchema, { json: string; validate: ValidateFunction }>();
 
+/** ajv's validator for a tool's parameters, compiled again if the schema object changed in place. */
 function validatorFor(schema: JsonSchema): ValidateFunction {
+  const json = JSON.stringify(schema);
   let v = validators.get(schema);
-  if (!v) validators.set(schema, (v = ajv.compile(schema)));
-  return v;
+  if (!v || v.json !== json) {
+    // ajv keeps its own compiled form per schema object: drop it, or it would answer for the old content.
+    if (v) ajv.removeSchema(schema);
+    validators.set(schema, (v = { json, validate: ajv.compile(schema) }));
+  }
+  return v.validate;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -92,4 +92,12 @@ describe('validatePlan', () => {
       expect(errors.some((x) => x.startsWith('/steps/0/args/to'))).toBe(true);
     }
   });
+
+  it('follows a tool schema changed in place (validators are not kept past a change)', () => {
+    const tool = normalizeTools([{ name: 'pick', parameters: { type: 'object', properties: { c: { enum: ['x'] } }, required: ['c'] } }]);
+    const plan = () => ({ steps: [{ id: 1, tool: 'pick', args: { c: 'y' }, depends_on: [] }] });
+    expect(() => validatePlan(plan(), tool, 1, 1)).toThrow(PlanValidationError);
+    tool[0]!.parameters.properties = { c: { enum: ['y'] } };
+    expect(validatePlan(plan(), tool, 1, 1).steps[0]!.args).toEqual({ c: 'y' });
+  });
 });
