@@ -3,8 +3,10 @@
  * about, so a caller can show exactly which part of a tool's schema is at fault.
  */
 
+import { ToolplanError } from '../toolplan-error.ts';
+
 /** Base class of every error the grammar module throws on bad input. */
-export class SchemaError extends Error {
+export class SchemaError extends ToolplanError {
   override name: string = 'SchemaError';
   constructor(
     message: string,
@@ -42,22 +44,25 @@ export class UnsatisfiableSchemaError extends SchemaError {
 }
 
 /** A token was offered that the grammar does not allow in the current state. */
-export class TokenRejectedError extends Error {
+export class TokenRejectedError extends ToolplanError {
   override name: string = 'TokenRejectedError';
   constructor(readonly token: number) {
     super(`token ${token} is not allowed by the grammar here`);
-    this.name = 'TokenRejectedError';
   }
 }
 
 /** The token budget is smaller than the shortest completion of the document. */
-export class BudgetExceededError extends Error {
+export class BudgetExceededError extends ToolplanError {
   override name: string = 'BudgetExceededError';
   constructor(
     readonly needed: number,
     readonly budget: number,
   ) {
     super(`a valid document needs at least ${needed} more tokens, but only ${budget} remain`);
-    this.name = 'BudgetExceededError';
   }
+}
+
+/** Malformed XML arguments: the text did not come from this grammar. */
+export class XmlParametersSyntaxError extends ToolplanError {
+  override name: string = 'XmlParametersSyntaxError';
 }

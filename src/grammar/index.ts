@@ -16,7 +16,8 @@ export {
   TokenRejectedError,
   UnsatisfiableSchemaError,
   UnsupportedSchemaError,
+  XmlParametersSyntaxError,
 } from './errors.ts';
 export { compileStructure, CompiledStructure, type StructureOptions } from './structure/compile.ts';
 export type { Structure } from './structure/spec.ts';
-export { parseXmlParameters, readXmlParameters, xmlParametersNode, XmlParametersSyntaxError } from './structure/xml-parameters.ts';
+export { parseXmlParameters, readXmlParameters, xmlParametersNode } from './structure/xml-parameters.ts';

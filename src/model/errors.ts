@@ -4,8 +4,10 @@
  * tell them apart without parsing messages.
  */
 
+import { ToolplanError } from '../toolplan-error.ts';
+
 /** Base class of the model runtime's errors. */
-export class ModelError extends Error {
+export class ModelError extends ToolplanError {
   override name: string = 'ModelError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -83,5 +85,13 @@ export class DisposedError extends ModelError {
   override name: string = 'DisposedError';
   constructor() {
     super('the model has been disposed');
+  }
+}
+
+/** Thrown when a mask allows no token (the constraint reached a dead end). */
+export class NoAllowedTokenError extends ModelError {
+  override name: string = 'NoAllowedTokenError';
+  constructor() {
+    super('the mask allows no token');
   }
 }

@@ -8,7 +8,7 @@
 export { loadModel, type LoadModelOptions, type Model } from './load-model.ts';
 export { CausalLM, type CacheSnapshot, type LMSessions, type CausalLMOptions } from './causal-lm.ts';
 export { decode, type DecodeOptions, type DecodeStats, type TokenConstraint, type TokenEvent } from './decode-loop.ts';
-export { Sampler, NoAllowedTokenError, type SamplingOptions } from './sampler.ts';
+export { Sampler, type SamplingOptions } from './sampler.ts';
 export { SnapshotStore } from './snapshot-store.ts';
 export { TextTokenizer, type ChatMessage, type ChatTemplateOptions, type TokenizerJsonData } from './tokenizer.ts';
 export { fetchModelFile, clearModelCache, CACHE_NAME, type FileRequest } from './download.ts';
@@ -29,4 +29,5 @@ export {
   DeviceLostError,
   ContextOverflowError,
   DisposedError,
+  NoAllowedTokenError,
 } from './errors.ts';

@@ -3,6 +3,7 @@
  * a seeded generator so a run with a `seed` is reproducible.
  */
 import { seededRandom } from './rng.ts';
+import { NoAllowedTokenError } from './errors.ts';
 
 export interface SamplingOptions {
   /** 0 (default) = greedy; the AgentJSON card recommends 0.7–0.8. */
@@ -15,14 +16,6 @@ export interface SamplingOptions {
   seed?: number;
 }
 
-/** Thrown when a mask allows no token (the constraint reached a dead end). */
-export class NoAllowedTokenError extends Error {
-  override name: string = 'NoAllowedTokenError';
-  constructor() {
-    super('the mask allows no token');
-    this.name = 'NoAllowedTokenError';
-  }
-}
 
 /** Calls `visit` with each id below `n` whose bit is set in `mask`, in increasing order. */
 function forEachSet(mask: Uint32Array, n: number, visit: (id: number) => void): void {

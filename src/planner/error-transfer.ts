@@ -7,13 +7,13 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
 import * as grammarErrors from '../grammar/errors.ts';
 import * as modelErrors from '../model/errors.ts';
-import { NoAllowedTokenError } from '../model/sampler.ts';
+import { ToolplanError } from '../toolplan-error.ts';
 import * as plannerErrors from './errors.ts';
 
 type ErrorClass = { prototype: Error; name: string };
 const CLASSES = new Map<string, ErrorClass>();
 // Keyed by export name, which bundlers keep (they may rename the classes themselves).
-const exported = { ...grammarErrors, ...modelErrors, ...plannerErrors, NoAllowedTokenError, TypeError, RangeError };
+const exported = { ...grammarErrors, ...modelErrors, ...plannerErrors, ToolplanError, TypeError, RangeError };
 for (const [name, c] of Object.entries(exported)) if (typeof c === 'function') CLASSES.set(name, c as unknown as ErrorClass);
 
 interface SerializedError {

@@ -3,8 +3,10 @@
  * (see error-transfer.ts), so a page can `instanceof`-check them.
  */
 
+import { ToolplanError } from '../toolplan-error.ts';
+
 /** Base class of the planner's own errors. */
-export class PlannerError extends Error {
+export class PlannerError extends ToolplanError {
   override name: string = 'PlannerError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -54,4 +56,9 @@ export class PlanValidationError extends PlannerError {
   constructor(readonly errors: readonly string[]) {
     super(`generated plan failed validation: ${errors.join('; ')}`);
   }
+}
+
+/** Tool calls not in the expected shape (the grammar makes this impossible for generated text). */
+export class ToolCallSyntaxError extends PlannerError {
+  override name: string = 'ToolCallSyntaxError';
 }

@@ -16,6 +16,7 @@
 import { readXmlParameters, type Structure } from '../grammar/index.ts';
 import type { PlanStep } from './plan.ts';
 import type { Tool } from './tools.ts';
+import { ToolCallSyntaxError } from './errors.ts';
 
 /** How a model family writes one tool call. */
 export type ToolCallSyntax = 'json' | 'xml';
@@ -56,10 +57,6 @@ export function toolCallStructure(tools: readonly Tool[], syntax: ToolCallSyntax
   return { type: 'repeat', item: call, min: minCalls, max: maxCalls, separator: CALL_SEPARATOR };
 }
 
-/** Tool calls not in the expected shape (the grammar makes this impossible for generated text). */
-export class ToolCallSyntaxError extends Error {
-  override name: string = 'ToolCallSyntaxError';
-}
 
 type Call = { tool: string; args: Record<string, unknown> };
 

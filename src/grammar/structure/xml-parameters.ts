@@ -5,7 +5,7 @@
  * other value is JSON. Reading a value back follows the same rule, so what the grammar lets through
  * parses to arguments valid against the schema.
  */
-import { UnsatisfiableSchemaError, UnsupportedSchemaError } from '../errors.ts';
+import { UnsatisfiableSchemaError, UnsupportedSchemaError, XmlParametersSyntaxError } from '../errors.ts';
 import { ChoiceFrame, pushText } from './frames.ts';
 import { RawTextFrame } from './raw-text.ts';
 import type { Segment } from './segment.ts';
@@ -151,10 +151,6 @@ export function xmlParametersSegments(
   return out;
 }
 
-/** Malformed XML arguments: the text did not come from this grammar. */
-export class XmlParametersSyntaxError extends Error {
-  override name: string = 'XmlParametersSyntaxError';
-}
 
 /**
  * Reads `<parameter=…>` blocks back from `text` at `at`, typing each value by the schema the same
