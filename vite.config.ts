@@ -1,14 +1,16 @@
 /**
- * One Vite config, three jobs:
- * - `vite build` (mode production): the library, ES modules + the worker, into dist/;
+ * One Vite config, four jobs:
+ * - `vite build` (mode production): the library's browser build, ES modules + the worker, into dist/;
+ * - `vite build --mode node`: the library's Node build (onnxruntime-node, local files) and the CLI,
+ *   into dist/node/, served by the package's `node` export condition;
  * - `vite build --mode demo`: the demo app as a static site, into dist-demo/;
  * - `vite preview --mode demo`: serves that build;
  * - `vite`: a dev server on 127.0.0.1 serving the demo, the e2e pages and
  *   fixtures/models, cross-origin isolated so multi-threaded WASM gets SharedArrayBuffer.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -17,15 +19,37 @@ const isolation = {
 
 /**
  * The source spawns its worker from the TypeScript file (served by Vite in dev and tests); the
- * published build points the same `new Worker(new URL(…, import.meta.url))` at dist/worker.js,
- * left for the app's bundler to bundle.
+ * browser build keeps the source layout, so the same `new Worker(new URL(…, import.meta.url))`
+ * only changes its extension, left for the app's bundler to bundle.
  */
 const workerUrlForDist: Plugin = {
   name: 'toolplan-worker-url',
   renderChunk(code) {
     const from = /new URL\(\s*\/\* @vite-ignore \*\/\s*(['"])\.\.\/\.\.\/worker\/planner\.worker\.ts\1/;
     if (!from.test(code)) return null;
-    return { code: code.replace(from, "new URL('./worker.js'"), map: null };
+    return { code: code.replace(from, "new URL('../../worker.js'"), map: null };
+  },
+};
+
+/**
+ * Every browser graph (the browser build, the dev server, the demo) gets the browser stand-in for
+ * the runtime's Node-only module: no `onnxruntime-node` or `node:` specifier reaches a browser.
+ */
+const browserPlatform: Plugin = {
+  name: 'toolplan-browser-platform',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (source !== './node-io.ts' || !importer?.replaceAll('\\', '/').includes('/src/model/')) return null;
+    return resolve(import.meta.dirname, 'src/model/node-io.browser.ts');
+  },
+};
+
+/** npm sets the bin's mode on install; in the repo `npx toolplan` runs dist/node/cli.js as it is. */
+const executableCli: Plugin = {
+  name: 'toolplan-cli-mode',
+  writeBundle(options) {
+    const cli = join(options.dir!, 'cli.js');
+    if (existsSync(cli)) chmodSync(cli, 0o755);
   },
 };
 
@@ -61,12 +85,12 @@ const embedOfflineFiles: Plugin = {
   },
 };
 
-export default defineConfig(({ command, mode }) => {
+export default defineConfig(({ command, mode }): UserConfig => {
   const server = { host: '127.0.0.1', port: 5173, strictPort: true, headers: isolation };
   if (mode === 'demo') {
     return {
       root: resolve(import.meta.dirname, 'demo'),
-      plugins: [bundleWorkerInDemo, embedOfflineFiles],
+      plugins: [browserPlatform, bundleWorkerInDemo, embedOfflineFiles],
       worker: { format: 'es' as const },
       publicDir: resolve(import.meta.dirname, 'public'),
       base: './',
@@ -75,30 +99,48 @@ export default defineConfig(({ command, mode }) => {
       preview: server,
     };
   }
+  // Runtime dependencies stay imports: the app's bundler dedupes and versions them.
+  const external = [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, 'comlink', /^ajv/, /^node:/];
+  if (command === 'build' && mode === 'node') {
+    return {
+      plugins: [executableCli],
+      build: {
+        target: 'node20',
+        sourcemap: true,
+        outDir: 'dist/node',
+        emptyOutDir: true,
+        lib: {
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), cli: resolve(import.meta.dirname, 'src/cli/bin.ts') },
+          formats: ['es'],
+        },
+        rollupOptions: { external, output: { banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') } },
+      },
+    };
+  }
   if (command === 'build') {
     return {
-      plugins: [workerUrlForDist],
+      plugins: [browserPlatform, workerUrlForDist],
       build: {
         target: 'es2022',
         sourcemap: true,
+        // The node build (run second) writes into dist/node/.
+        emptyOutDir: true,
         lib: {
-          entry: {
-            index: resolve(import.meta.dirname, 'src/index.ts'),
-            worker: resolve(import.meta.dirname, 'worker/planner.worker.ts'),
-            cli: resolve(import.meta.dirname, 'src/cli/bin.ts'),
-          },
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), worker: resolve(import.meta.dirname, 'worker/planner.worker.ts') },
           formats: ['es'],
         },
         rollupOptions: {
-          // Runtime dependencies stay imports: the app's bundler dedupes and versions them.
-          external: [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, 'comlink', /^ajv/, /^node:/],
-          output: { banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
+          external,
+          // One file per source module: with `sideEffects: false` an app's bundler drops every module
+          // an import does not reach, so `createPlanner` alone does not pull the worker's code
+          // (Ajv, the grammar, the tokenizer) onto the main thread.
+          output: { preserveModules: true, preserveModulesRoot: import.meta.dirname, entryFileNames: '[name].js' },
         },
       },
     };
   }
   return {
-    plugins: [bundleWorkerInDemo],
+    plugins: [browserPlatform, bundleWorkerInDemo],
     server,
     preview: server,
     optimizeDeps: { exclude: ['onnxruntime-web'] },

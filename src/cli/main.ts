@@ -6,26 +6,45 @@
  *
  * `plan` prints the plan as JSON on stdout (with `--stream`: tokens on stderr as they come, then one
  * line per step as it closes, then the plan); `check-tools` prints the normalized tool names or the
- * typed error naming the tool and JSON pointer. Exit code 1 on any error, 2 on bad usage.
+ * typed error naming the tool and JSON pointer. `--help` prints the usage (exit 0). Exit code 1 on
+ * any error, 2 on bad usage.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Planner, validateTools, type PlanOptions, type ToolCallSyntax, type ToolInput } from '../planner/index.ts';
 import type { ModelDtype } from '../model/index.ts';
+import { VERSION } from '../index.ts';
 
 const USAGE = `usage:
   toolplan plan --model <hub id | URL | folder> --tools <tools.json> [--dtype q4] [--stream]
                 [--temperature T] [--seed N] [--max-steps N] [--max-tokens N]
                 [--format steps|tool-calls] [--syntax json|xml] "query"
-  toolplan check-tools <tools.json>`;
+  toolplan check-tools <tools.json>
+  toolplan --help | --version`;
 
 class UsageError extends Error {
   override name: string = 'UsageError';
 }
 
+class ToolsFileError extends Error {
+  override name: string = 'ToolsFileError';
+}
+
+/** A tools file's tools; an unreadable or broken file is a ToolsFileError naming the file. */
 function readTools(path: string | undefined): ToolInput[] {
   if (!path) throw new UsageError('--tools <file> is required');
-  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ToolsFileError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ToolsFileError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
   return (Array.isArray(parsed) ? parsed : [parsed]) as ToolInput[];
 }
 
@@ -40,6 +59,14 @@ function num(v: string | undefined, name: string): number | undefined {
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   try {
     const [command, ...rest] = argv;
+    if (command === '--help' || command === '-h' || command === 'help' || rest.includes('--help') || rest.includes('-h')) {
+      out(`${USAGE}\n`);
+      return 0;
+    }
+    if (command === '--version' || command === '-v') {
+      out(`${VERSION}\n`);
+      return 0;
+    }
     if (command === 'check-tools') {
       const tools = validateTools(readTools(rest[0]));
       out(`ok: ${tools.length} tool(s): ${tools.map((t) => t.name).join(', ')}\n`);

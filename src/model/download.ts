@@ -4,6 +4,7 @@
  * fetched again; a fresh download that fails its check is retried once and never returned.
  */
 import { DownloadError, IntegrityError, ModelFileNotFoundError, StorageQuotaError } from './errors.ts';
+import { readLocalFile } from './node-io.ts';
 import type { ProgressCallback } from './progress.ts';
 import { fileLocation, type ResolvedSource } from './source.ts';
 
@@ -47,18 +48,6 @@ function cacheStorage(): CacheStorage | undefined {
 
 function abortReason(signal: AbortSignal | undefined): unknown {
   return signal?.reason ?? new DOMException('aborted', 'AbortError');
-}
-
-/** Reads a local file (Node only; the import stays out of browser bundles). */
-async function readLocal(path: string): Promise<Uint8Array> {
-  const fsName = 'node:fs/promises';
-  const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(path: string): Promise<Uint8Array> };
-  try {
-    return new Uint8Array(await fs.readFile(path));
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') throw new ModelFileNotFoundError(path);
-    throw new DownloadError(path, (e as Error).message, { cause: e });
-  }
 }
 
 interface Fetched {
@@ -160,7 +149,7 @@ export async function fetchModelFile(r: FileRequest): Promise<Uint8Array> {
   const url = fileLocation(r.source, r.file);
   r.onProgress?.({ status: 'initiate', name: r.name, file: r.file });
   if (r.source.kind === 'dir') {
-    const bytes = await readLocal(url);
+    const bytes = await readLocalFile(url);
     await check(url, bytes, undefined, r.sha256?.toLowerCase());
     r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: false });
     return bytes;

@@ -3,6 +3,7 @@
  * the `onnxruntime-common` surface (InferenceSession, Tensor, env).
  */
 import type { Env, InferenceSession, Tensor } from 'onnxruntime-common';
+import { importOrtNode } from './node-io.ts';
 
 /** The part of an onnxruntime module (`onnxruntime-web`, `onnxruntime-node`) the runtime uses. */
 export interface OrtModule {
@@ -22,8 +23,6 @@ export function isNode(): boolean {
  * WebGPU build of `onnxruntime-web` (which also carries the WASM backend).
  */
 export async function loadOrt(): Promise<OrtModule> {
-  // Specifiers in variables keep bundlers from pulling the Node addon into browser builds.
-  const node = 'onnxruntime-node';
-  if (isNode()) return (await import(/* @vite-ignore */ node)) as OrtModule;
+  if (isNode()) return importOrtNode();
   return (await import('onnxruntime-web/webgpu')) as unknown as OrtModule;
 }

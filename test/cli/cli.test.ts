@@ -1,6 +1,6 @@
 /** The `toolplan` command: check-tools verdicts and exit codes, plan and --stream on the tiny model. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { main } from '../../src/cli/main.ts';
 import { modelDir } from '../helpers/fixtures.ts';
 import { TOOLS, QUERY } from '../planner/tools-fixture.ts';
 
+const CLI = 'dist/node/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'toolplan-cli-'));
 const good = join(dir, 'tools.json');
 const bad = join(dir, 'bad.json');
@@ -30,6 +31,23 @@ describe('toolplan CLI', () => {
     expect(no.code).toBe(1);
     expect(no.err).toContain('ToolDefinitionError: tool "calc"');
     expect(no.err).toContain('/properties/n/multipleOf');
+  });
+
+  it('--help and --version exit 0; a broken or missing tools file names the file', async () => {
+    for (const argv of [['--help'], ['-h'], ['plan', '--help'], ['help']]) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(0);
+      expect(r.out).toContain('usage:');
+    }
+    expect((await run('--version')).out.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '[{"name": "a"');
+    const b = await run('check-tools', broken);
+    expect(b.code).toBe(1);
+    expect(b.err).toContain(`ToolsFileError: ${broken} is not valid JSON`);
+    const missing = await run('check-tools', join(dir, 'nope.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('nope.json');
   });
 
   it('bad usage exits 2 with the usage text', async () => {
@@ -68,11 +86,14 @@ describe('toolplan CLI', () => {
     expect((await run('plan', '--tools', good, '--syntax', 'toml', QUERY)).code).toBe(2);
   }, 120_000);
 
-  it.runIf(existsSync('dist/cli.js'))('the built executable runs (exit codes through the shebang entry)', () => {
-    expect(execFileSync('node', ['dist/cli.js', 'check-tools', good], { encoding: 'utf8' })).toMatch(/^ok: /);
+  // `npm test` builds before Vitest; `npm run test:unit` alone may run before any build.
+  it.runIf(existsSync(CLI))('the built executable runs as is (execute bit, shebang, exit codes)', () => {
+    expect(statSync(CLI).mode & 0o111).not.toBe(0);
+    expect(execFileSync(CLI, ['check-tools', good], { encoding: 'utf8' })).toMatch(/^ok: /);
+    expect(execFileSync(CLI, ['--help'], { encoding: 'utf8' })).toContain('usage:');
     let code = 0;
     try {
-      execFileSync('node', ['dist/cli.js', 'check-tools', bad], { stdio: 'pipe' });
+      execFileSync(CLI, ['check-tools', bad], { stdio: 'pipe' });
     } catch (e) {
       code = (e as { status: number }).status;
     }
