@@ -73,10 +73,14 @@ for (const device of ['webgpu', 'wasm'] as const) {
 
     test('abort mid-way, then plan again', async ({ page }) => {
       test.skip(device === 'webgpu', SLOW);
-      const { r, tokens, after } = await page.evaluate(([q, t]) => window.tp.abortAfter(q, t, 4, { temperature: 1, seed: 3, maxTokens: 400 }), [QUERY, TOOLS] as const);
+      const { r, tokens, after, firstTokenMs } = await page.evaluate(([q, t]) => window.tp.abortAfter(q, t, 4, { temperature: 1, seed: 3, maxTokens: 400 }), [QUERY, TOOLS] as const);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.name).toBe('AbortError');
       expect(tokens).toBeGreaterThanOrEqual(4);
+      // The worker stops the aborted plan before its next forward pass, so the next call starts at once
+      // (it waited out the other ~396 tokens before: 17–19 s).
+      expect(firstTokenMs).toBeGreaterThanOrEqual(0);
+      expect(firstTokenMs).toBeLessThan(1000);
       expect(after.ok).toBe(true);
       if (after.ok) expectValid(after.value.plan);
     });

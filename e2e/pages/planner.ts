@@ -83,9 +83,21 @@ const tp = {
         for await (const e of planner!.stream(query, tools, { ...opts, signal: ac.signal })) if (e.type === 'token' && ++tokens === n) ac.abort();
       })(),
     );
+    // The next call's first token: it waits for the aborted one to stop, so this shows whether the
+    // worker went on generating the aborted plan.
     const t0 = performance.now();
-    const after = await outcome(planner!.plan(query, tools, { maxTokens: 120 }));
-    return { r, tokens, after, afterMs: performance.now() - t0 };
+    let firstTokenMs = -1;
+    const after = await outcome(
+      (async () => {
+        let result: PlanResult | undefined;
+        for await (const e of planner!.stream(query, tools, { maxTokens: 120 })) {
+          if (e.type === 'token' && firstTokenMs < 0) firstTokenMs = performance.now() - t0;
+          if (e.type === 'done') result = e.result;
+        }
+        return result!;
+      })(),
+    );
+    return { r, tokens, after, firstTokenMs, afterMs: performance.now() - t0 };
   },
   async concurrent(query: string, tools: ToolInput[], n: number) {
     const order: number[] = [];

@@ -4,6 +4,7 @@
  * after it in a single forward pass (jump-forward).
  */
 import { now } from './clock.ts';
+import { macrotask } from './macrotask.ts';
 import type { CausalLM } from './causal-lm.ts';
 import type { Sampler } from './sampler.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
@@ -76,12 +77,15 @@ async function prefill(lm: CausalLM, prompt: readonly number[], o: DecodeOptions
   const reused = from;
   const p = o.prefixLength ?? 0;
   if (o.snapshots && p > from && p <= prompt.length) {
+    await macrotask();
+    o.signal?.throwIfAborted();
     logits = await lm.forward(prompt.slice(from, p));
     passes++;
     o.snapshots.add({ ...(await lm.snapshot()), logits });
     from = p;
   }
   if (from < prompt.length) {
+    await macrotask();
     o.signal?.throwIfAborted();
     logits = await lm.forward(prompt.slice(from));
     passes++;
@@ -137,6 +141,8 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
       }
     }
     if (tokens >= o.maxNewTokens) break;
+    // Let an abort (a message or an event) land before the next pass: see macrotask.ts.
+    await macrotask();
     o.signal?.throwIfAborted();
     logits = await lm.forward(feed);
     passes++;
