@@ -74,10 +74,15 @@ async function download(url: string, r: FileRequest): Promise<Fetched> {
   const etag = (h.get('x-linked-etag') ?? '').replace(/^W\//, '').replaceAll('"', '').toLowerCase();
   const sha = r.sha256?.toLowerCase() ?? (SHA256_HEX.test(etag) ? etag : undefined);
 
-  const total = size ?? 0;
+  if (/^\s*text\/html\b/i.test(h.get('content-type') ?? '')) throw htmlInstead(url, res.status);
+  // Behind a compressing server only the encoded length is known: a fair estimate for weights
+  // (which barely compress), shown as such and never past 99 % before the end.
+  const encodedLength = encoded ? Number(h.get('content-length') ?? NaN) : NaN;
+  const estimate = size === undefined && Number.isSafeInteger(encodedLength) && encodedLength > 0 ? encodedLength : undefined;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   r.onProgress?.({ status: 'download', name: r.name, file: r.file });
+  const report = progressReporter(r, size, estimate);
   const reader = res.body?.getReader();
   if (!reader) throw new DownloadError(url, 'response has no body');
   try {
@@ -86,19 +91,13 @@ async function download(url: string, r: FileRequest): Promise<Fetched> {
       if (done) break;
       chunks.push(value);
       loaded += value.byteLength;
-      r.onProgress?.({
-        status: 'progress',
-        name: r.name,
-        file: r.file,
-        loaded,
-        total,
-        progress: total > 0 ? Math.min(100, (loaded / total) * 100) : 0,
-      });
+      report(loaded, false);
     }
   } catch (e) {
     if (r.signal?.aborted) throw abortReason(r.signal);
     throw new DownloadError(url, `connection lost after ${loaded} bytes`, { cause: e });
   }
+  report(loaded, true);
   const bytes = new Uint8Array(loaded);
   let at = 0;
   for (const c of chunks) {
@@ -106,6 +105,41 @@ async function download(url: string, r: FileRequest): Promise<Fetched> {
     at += c.byteLength;
   }
   return { bytes, size, sha };
+}
+
+/** The answer is a web page, not a model file: a wrong path on a host with an SPA fallback, most often. */
+function htmlInstead(url: string, status: number): ModelFileNotFoundError {
+  return new ModelFileNotFoundError(
+    url,
+    status,
+    'the server answered with an HTML page instead (a single-page-app fallback?): check the model path; a relative path resolves against the page',
+  );
+}
+
+/** A JSON or ONNX file never starts with `<`; an HTML page does. */
+function looksLikeHtml(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length && i < 64 && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09 || bytes[i] === 0xef || bytes[i] === 0xbb || bytes[i] === 0xbf)) i++;
+  return bytes[i] === 0x3c;
+}
+
+/**
+ * `progress` events for one download, at most one per whole percent (per MiB while the size is
+ * unknown) and one at the end, so a progress bar or a log line per event stays cheap.
+ */
+function progressReporter(r: FileRequest, size: number | undefined, estimate: number | undefined): (loaded: number, end: boolean) => void {
+  const onProgress = r.onProgress;
+  if (!onProgress) return () => undefined;
+  let last = -1;
+  return (loaded, end) => {
+    const total = end ? loaded : (size ?? estimate ?? 0);
+    const exact = end || size !== undefined;
+    const pct = total > 0 ? Math.min(exact ? 100 : 99, (loaded / total) * 100) : 0;
+    const bucket = total > 0 ? Math.floor(pct) : Math.floor(loaded / 1048576);
+    if (!end && bucket === last) return;
+    last = bucket;
+    onProgress({ status: 'progress', name: r.name, file: r.file, loaded, total, progress: pct, ...(exact ? {} : { estimated: true }) });
+  };
 }
 
 async function fromCache(cache: Cache, url: string, r: FileRequest): Promise<Uint8Array | undefined> {
@@ -167,6 +201,7 @@ export async function fetchModelFile(r: FileRequest): Promise<Uint8Array> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const f = await download(url, r);
+      if (looksLikeHtml(f.bytes)) throw htmlInstead(url, 200);
       await check(url, f.bytes, f.size, f.sha);
       if (cache) await store(cache, url, f, r);
       r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: false });

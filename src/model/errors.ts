@@ -15,11 +15,18 @@ export class ModelError extends ToolplanError {
   }
 }
 
-/** A model file does not exist at its URL or path (HTTP 404 / ENOENT). */
+/**
+ * A model file does not exist at its URL or path (HTTP 404 / ENOENT), or the server answered with
+ * a web page instead of the file (an SPA fallback); `hint` says which.
+ */
 export class ModelFileNotFoundError extends ModelError {
   override name: string = 'ModelFileNotFoundError';
-  constructor(readonly url: string, readonly status?: number) {
-    super(`model file not found: ${url}${status ? ` (HTTP ${status})` : ''}`);
+  constructor(
+    readonly url: string,
+    readonly status?: number,
+    readonly hint?: string,
+  ) {
+    super(`model file not found: ${url}${status ? ` (HTTP ${status})` : ''}${hint ? `: ${hint}` : ''}`);
   }
 }
 

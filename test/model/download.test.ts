@@ -2,7 +2,8 @@
  * Downloads over real HTTP (a local server): progress, integrity, retry of a partial body, typed
  * errors, and a whole model loaded by URL. Cache Storage is covered by the browser tests.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,9 @@ import {
 import { modelDir } from '../helpers/fixtures.ts';
 
 const BODY = new Uint8Array(200_000).map((_, i) => (i * 7) & 255);
+// 8 MiB that barely compresses, like quantized weights.
+const BIG = randomBytes(8 << 20);
+const GZIPPED = gzipSync(BIG);
 let server: Server;
 let base: string;
 const hits = new Map<string, number>();
@@ -48,6 +52,18 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-length': BODY.length });
         res.end(BODY);
       }
+    } else if (path === '/spa.json' || path === '/spa-untyped.onnx') {
+      // An SPA fallback: every unknown path answers 200 with the app's index.html.
+      const page = '\n<!doctype html><html><body><div id="app"></div></body></html>';
+      res.writeHead(200, path === '/spa.json' ? { 'content-type': 'text/html; charset=utf-8' } : {});
+      res.end(page);
+    } else if (path === '/big.bin') {
+      res.writeHead(200, { 'content-length': BIG.length });
+      res.end(BIG);
+    } else if (path === '/gzipped.bin') {
+      // As a compressing server sends it: Content-Length is the encoded length.
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': GZIPPED.length });
+      res.end(GZIPPED);
     } else if (path === '/boom.bin') {
       res.writeHead(500);
       res.end();
@@ -83,6 +99,34 @@ describe('fetchModelFile', () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toMatchObject({ loaded: BODY.length, total: BODY.length, progress: 100 });
     expect(events.at(-1)).toEqual({ status: 'done', name: 'test', file: 'ok.bin', fromCache: false });
+  });
+
+  it('an HTML page where a model file was expected (an SPA fallback) is ModelFileNotFoundError with a hint', async () => {
+    for (const file of ['spa.json', 'spa-untyped.onnx']) {
+      const err = await get(file).catch((e: unknown) => e);
+      expect(err, file).toBeInstanceOf(ModelFileNotFoundError);
+      expect((err as ModelFileNotFoundError).hint).toMatch(/HTML page/);
+      expect((err as Error).message).toContain('relative path resolves against the page');
+    }
+  });
+
+  it('progress: at most one event per whole percent; bytes and an estimate when only the encoded length is known', async () => {
+    const events: ProgressInfo[] = [];
+    await get('big.bin', { onProgress: (e) => events.push(e) });
+    const p = events.filter((e) => e.status === 'progress');
+    expect(p.length).toBeGreaterThan(10);
+    expect(p.length).toBeLessThanOrEqual(102);
+    // Each event but the closing one is in a later whole percent than the one before.
+    const pct = p.slice(0, -1).map((e) => (e.status === 'progress' ? Math.floor(e.progress) : -1));
+    for (let i = 1; i < pct.length; i++) expect(pct[i]).toBeGreaterThan(pct[i - 1]!);
+    const enc: ProgressInfo[] = [];
+    const bytes = await get('gzipped.bin', { onProgress: (e) => enc.push(e) });
+    expect(bytes.length).toBe(BIG.length);
+    const q = enc.filter((e) => e.status === 'progress');
+    const mid = q.filter((e) => e.status === 'progress' && e.estimated === true);
+    expect(mid.length).toBeGreaterThan(10);
+    for (const e of mid) expect(e.status === 'progress' && e.progress > 0 && e.progress <= 99 && e.total === GZIPPED.length).toBe(true);
+    expect(q.at(-1)).toEqual({ status: 'progress', name: 'test', file: 'gzipped.bin', progress: 100, loaded: BIG.length, total: BIG.length });
   });
 
   it('checks the sha256 given by the caller or by the Hub header', async () => {
