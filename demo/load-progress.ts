@@ -42,7 +42,7 @@ export class LoadProgress {
   }
 
   update(p: ProgressInfo): void {
-    if (p.status === 'ready' || p.status === 'warning') return;
+    if (p.status === 'ready' || p.status === 'warning' || p.status === 'prepare') return;
     const r = this.row(p.file);
     if (p.status === 'progress') {
       r.bar.value = p.progress;

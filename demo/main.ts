@@ -88,9 +88,12 @@ async function ensurePlanner(): Promise<WorkerPlanner> {
     const p = await createPlanner({
       model: modelUrl(),
       device: deviceSel.value as DeviceRequest,
-      onProgress: (e) => progress.update(e),
+      onProgress: (e) => {
+        if (e.status === 'prepare') setStatus(backend, 'Preparing the vocabulary…', 'busy');
+        progress.update(e);
+      },
     });
-    const info = p.info!;
+    const info = p.info;
     setStatus(backend, `Running on ${info.device.toUpperCase()} (${info.dtype}): ${info.reason}`);
     planner = p;
     plannerKey = key;

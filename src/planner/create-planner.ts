@@ -34,6 +34,16 @@ interface Live {
   pending: Set<(e: Error) => void>;
 }
 
+/**
+ * A relative model path or wasm folder means "relative to the page", as in a fetch() on the page;
+ * the worker would read it against its own script URL (e.g. `/assets/`), so it is resolved here.
+ */
+function againstPage(path: string | undefined): string | undefined {
+  const here = (globalThis as { location?: { href: string } }).location?.href;
+  if (path === undefined || !here || !/^(\.{1,2}\/|\/(?!\/))|^\.{1,2}$/.test(path)) return path;
+  return new URL(path, here).href;
+}
+
 /** A planner running in a Web Worker. Make one with `createPlanner`. */
 export class WorkerPlanner {
   private live: Live | undefined;
@@ -41,30 +51,53 @@ export class WorkerPlanner {
   private disposed = false;
   private lastInfo: PlannerInfo | undefined;
 
-  /** @internal */
-  constructor(private readonly options: CreatePlannerOptions) {}
+  private constructor(private readonly options: CreatePlannerOptions) {}
 
-  /** Device, dtype and model of the running worker. */
-  get info(): PlannerInfo | undefined {
-    return this.lastInfo;
+  /** Starts the worker and loads the model; the same as `createPlanner(options)`. */
+  static async create(options: CreatePlannerOptions = {}): Promise<WorkerPlanner> {
+    installErrorTransfer();
+    const p = new WorkerPlanner(options);
+    try {
+      await p.spawn().ready;
+    } catch (e) {
+      await p.dispose().catch(() => undefined);
+      throw e;
+    }
+    return p;
   }
 
-  /** @internal Starts (or restarts after a crash) the worker and loads the model. */
-  spawn(): Live {
+  /** Device, dtype and model of the running worker (of the last one, after a crash). */
+  get info(): PlannerInfo {
+    // create() waits for the first load, so this is set on every planner a caller holds.
+    return this.lastInfo!;
+  }
+
+  /** Starts (or restarts after a crash) the worker and loads the model. */
+  private spawn(): Live {
     if (this.live) return this.live;
-    const { onProgress, createWorker, ...rest } = this.options;
+    const { onProgress, createWorker, model, wasmPaths, ...rest } = this.options;
     const worker = (createWorker ?? defaultWorker)();
     const remote = wrap<PlannerWorkerApi>(worker);
-    const init: WorkerPlannerOptions = rest;
+    const init: WorkerPlannerOptions = { ...rest };
+    const m = againstPage(model);
+    const w = againstPage(wasmPaths);
+    if (m !== undefined) init.model = m;
+    if (w !== undefined) init.wasmPaths = w;
+    let crashed!: (e: Error) => void;
+    // A worker whose script fails to load (404, a CSP, a syntax error) only fires `error`: the load
+    // fails with it instead of waiting forever.
+    const died = new Promise<never>((_, reject) => (crashed = reject));
     const live: Live = {
       worker,
       remote,
       pending: new Set(),
-      ready: remote.init(init, onProgress ? proxy(onProgress) : undefined).then((i) => (this.lastInfo = i)),
+      ready: Promise.race([remote.init(init, onProgress ? proxy(onProgress) : undefined), died]).then((i) => (this.lastInfo = i)),
     };
     worker.addEventListener('error', (ev) => {
       // An uncaught error in the worker: fail what is in flight and start afresh next time.
-      const err = new WorkerCrashedError(`the planner worker crashed: ${ev.message || 'unknown error'}`);
+      const detail = (ev as ErrorEvent).message || 'the worker script failed to load or threw at start';
+      const err = new WorkerCrashedError(`the planner worker crashed: ${detail}`);
+      crashed(err);
       for (const fail of live.pending) fail(err);
       if (this.live === live) this.live = undefined;
       worker.terminate();
@@ -161,14 +194,6 @@ export class WorkerPlanner {
  * const { plan } = await planner.plan('Find flights to Lisbon and email them to Ana', tools);
  * ```
  */
-export async function createPlanner(options: CreatePlannerOptions = {}): Promise<WorkerPlanner> {
-  installErrorTransfer();
-  const p = new WorkerPlanner(options);
-  try {
-    await p.spawn().ready;
-  } catch (e) {
-    await p.dispose().catch(() => undefined);
-    throw e;
-  }
-  return p;
+export function createPlanner(options: CreatePlannerOptions = {}): Promise<WorkerPlanner> {
+  return WorkerPlanner.create(options);
 }

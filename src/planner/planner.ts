@@ -4,7 +4,7 @@
  */
 import type { GrammarMatcher, Vocabulary } from '../grammar/index.ts';
 import { now } from '../model/clock.ts';
-import { decode, DeviceLostError, loadModel, Sampler, type Model } from '../model/index.ts';
+import { decode, DeviceLostError, loadModel, Sampler, type Model, type ProgressInfo } from '../model/index.ts';
 import { checkToolSchemas } from './check-tools.ts';
 import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
@@ -48,6 +48,7 @@ interface Loaded {
  */
 export class Planner {
   private loaded: Loaded | undefined;
+  private lastInfo: PlannerInfo | undefined;
   private loading: Promise<Loaded> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -64,10 +65,16 @@ export class Planner {
     return p;
   }
 
-  /** The loaded model's device and the reason for it, and the plan formats it gets. */
-  get info(): PlannerInfo | undefined {
-    const l = this.loaded;
-    if (!l) return undefined;
+  /**
+   * The loaded model's device and the reason for it, and the plan formats it gets. After a lost
+   * device it describes the last model until the next call loads again.
+   */
+  get info(): PlannerInfo {
+    // create() loads before it returns, so this is always set on a planner a caller holds.
+    return this.lastInfo!;
+  }
+
+  private infoOf(l: Loaded): PlannerInfo {
     const m = l.model;
     return { model: m.name, device: m.device, reason: m.reason, dtype: m.dtype, format: this.preset.format ?? 'steps', toolCallSyntax: l.syntax };
   }
@@ -76,20 +83,25 @@ export class Planner {
     if (this.loaded) return Promise.resolve(this.loaded);
     this.loading ??= (async () => {
       const o = this.options;
+      let ready: ProgressInfo | undefined;
       const model = await loadModel(o.model ?? DEFAULT_MODEL, {
         ...(o.dtype ? { dtype: o.dtype } : {}),
         ...(o.device ? { device: o.device } : {}),
         ...(o.revision ? { revision: o.revision } : {}),
         ...(o.hubHost ? { hubHost: o.hubHost } : {}),
         ...(o.useCache !== undefined ? { useCache: o.useCache } : {}),
-        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        // 'ready' waits until the vocabulary is prepared too, so it means ready to plan.
+        ...(o.onProgress ? { onProgress: (e: ProgressInfo) => (e.status === 'ready' ? (ready = e) : o.onProgress!(e)) } : {}),
         ...(o.snapshotBudgetBytes ? { snapshotBudgetBytes: o.snapshotBudgetBytes } : {}),
         ...(o.ort ? { ort: o.ort } : {}),
         ...(o.wasmPaths ? { wasmPaths: o.wasmPaths } : {}),
       });
       const syntax = this.preset.toolCallSyntax ?? detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
+      o.onProgress?.({ status: 'prepare', name: model.name, task: 'vocabulary' });
       const vocab = vocabularyOf(model);
       this.loaded = { model, vocab, syntax, grammars: new PlanGrammars(vocab) };
+      this.lastInfo = this.infoOf(this.loaded);
+      if (ready) o.onProgress?.(ready);
       return this.loaded;
     })().finally(() => (this.loading = undefined));
     return this.loading;

@@ -1,7 +1,7 @@
 /**
  * Public types of the planner API, shared by the in-process planner and the worker client.
  */
-import type { DeviceRequest, ModelDtype, OrtModule, ProgressCallback } from '../model/index.ts';
+import type { Device, DeviceRequest, ModelDtype, OrtModule, ProgressCallback } from '../model/index.ts';
 import type { Plan, PlanStep } from './plan.ts';
 import type { ModelPreset, PlanFormat } from './presets.ts';
 import type { ToolCallSyntax } from './tool-calls.ts';
@@ -73,7 +73,7 @@ export interface PlanStats {
   tokensPerSecond: number;
   /** True when the token budget came close enough to narrow the model's choices. */
   budgetLimited: boolean;
-  device: string;
+  device: Device;
 }
 
 /** A plan with the text it was parsed from and the call's stats. */
@@ -94,9 +94,9 @@ export type PlanEvent =
 /** What a loaded planner runs on. */
 export interface PlannerInfo {
   model: string;
-  device: string;
+  device: Device;
   reason: string;
-  dtype: string;
+  dtype: ModelDtype;
   /** The preset's default plan format. */
   format: PlanFormat;
   /** How this model writes `tool-calls`. */
