@@ -152,6 +152,13 @@ test.describe('model runtime in the browser', () => {
     expect(last.bytes - first.bytes).toBeLessThan(2 ** 20 + 2048 * steps);
   });
 
+  test('a worker script that fails to load fails createPlanner with WorkerCrashedError (it hung before)', async ({ page }) => {
+    const { r, ms } = await page.evaluate(() => window.tp.createMissingWorker());
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.name).toBe('WorkerCrashedError');
+    expect(ms).toBeLessThan(10_000);
+  });
+
   test('device auto passes over a software WebGPU adapter (SwiftShader here) for WASM, and says why', async ({ page }) => {
     const r = await page.evaluate((m) => window.tp.load(m, 'auto'), '/fixtures/models/tiny-qwen3');
     expect(r.r.ok).toBe(true);

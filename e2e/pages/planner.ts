@@ -64,6 +64,12 @@ const tp = {
     planner = await createPlanner({ model, device, dtype, wasmPaths: WASM_PATHS, onProgress: (p) => progress.push(p) });
     return { info: planner.info, progress: progress.map((p) => p.status) };
   },
+  /** A worker whose script is missing: the load must fail, not hang. */
+  async createMissingWorker() {
+    const t0 = performance.now();
+    const r = await outcome(createPlanner({ createWorker: () => new Worker('/no-such-worker.js', { type: 'module' }) }));
+    return { r: r.ok ? { ok: true as const } : r, ms: performance.now() - t0 };
+  },
   plan: (query: string, tools: ToolInput[], opts: PlanOptions = {}) => outcome(planner!.plan(query, tools, opts)),
   async stream(query: string, tools: ToolInput[], opts: PlanOptions = {}): Promise<Outcome<PlanEvent[]>> {
     return outcome(
