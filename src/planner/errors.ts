@@ -62,3 +62,15 @@ export class PlanValidationError extends PlannerError {
 export class ToolCallSyntaxError extends PlannerError {
   override name: string = 'ToolCallSyntaxError';
 }
+
+/** A plan option has the wrong type or range (e.g. `maxTokens: NaN`, `format: 'bogus'`). */
+export class InvalidOptionError extends PlannerError {
+  override name: string = 'InvalidOptionError';
+  constructor(
+    readonly option: string,
+    detail: string,
+    readonly value: unknown,
+  ) {
+    super(`option ${option} ${detail} (got ${typeof value === 'string' ? JSON.stringify(value) : String(value)})`);
+  }
+}

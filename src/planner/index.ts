@@ -13,5 +13,5 @@ export { planSchema } from './plan-schema.ts';
 export { normalizeTools, toTemplateTools, type BareTool, type JsonSchema, type McpTool, type OpenAITool, type Tool, type ToolInput } from './tools.ts';
 export { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';
 export { detectToolCallSyntax, parseToolCalls, toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
-export { PlannerError, ToolCallSyntaxError, PlannerDisposedError, PlanValidationError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
+export { PlannerError, InvalidOptionError, ToolCallSyntaxError, PlannerDisposedError, PlanValidationError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
 export type { PlannerWorkerApi, WorkerPlannerOptions, WorkerPlanOptions } from './protocol.ts';

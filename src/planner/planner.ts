@@ -12,6 +12,7 @@ import type { Plan, PlanStep } from './plan.ts';
 import { PlanGrammars } from './plan-grammars.ts';
 import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';
 import { vocabularyOf } from './model-vocabulary.ts';
+import { checkPlanOptions } from './plan-options.ts';
 import { buildPrompt } from './prompt.ts';
 import { StepScanner } from './step-scanner.ts';
 import { detectToolCallSyntax, parseToolCalls, ToolCallScanner, type ToolCallSyntax } from './tool-calls.ts';
@@ -146,6 +147,7 @@ export class Planner {
   private async run(query: string, toolInput: readonly ToolInput[], o: PlanOptions, emit: ((e: PlanEvent) => void) | undefined): Promise<PlanResult> {
     const t0 = now();
     if (typeof query !== 'string' || query.trim() === '') throw new RangeError('the query must be a non-empty string');
+    checkPlanOptions(o);
     const loaded = await this.ensureLoaded();
     const { model, vocab } = loaded;
     const tools = normalizeTools(toolInput);
@@ -188,7 +190,7 @@ export class Planner {
         if (emit) {
           const text = utf8.decode(tb, { stream: true });
           emit({ type: 'token', token: r.value.token, text, forced: r.value.forced });
-          for (const step of scanner.push(text)) emit({ type: 'step', step: step as PlanStep });
+          for (const step of scanner.push(text)) emit({ type: 'step', step: asFinalStep(step as PlanStep) });
         }
       }
     } catch (e) {
@@ -233,6 +235,12 @@ export class Planner {
     await this.loaded?.model.dispose();
     this.loaded = undefined;
   }
+}
+
+/** A streamed step as the final plan will hold it: dependencies deduplicated and sorted. */
+function asFinalStep(step: PlanStep): PlanStep {
+  if (Array.isArray(step.depends_on)) step.depends_on = [...new Set(step.depends_on)].sort((a, b) => a - b);
+  return step;
 }
 
 /** Wraps the matcher to note when the token budget was near enough to narrow the mask. */

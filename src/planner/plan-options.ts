@@ -1,0 +1,36 @@
+/**
+ * One place that checks a call's options before any work: a NaN or a string where a number belongs
+ * would otherwise surface far away (a SyntaxError after decoding, a nonsense PromptTooLongError).
+ */
+import { InvalidOptionError } from './errors.ts';
+import type { PlanOptions } from './types.ts';
+
+const FORMATS = ['steps', 'tool-calls'];
+
+function integer(o: PlanOptions, key: 'maxSteps' | 'minSteps' | 'maxTokens' | 'topK' | 'seed', min: number): void {
+  const v: unknown = o[key];
+  if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)) {
+    throw new InvalidOptionError(key, `must be an integer ≥ ${min}`, v);
+  }
+}
+
+function real(o: PlanOptions, key: 'temperature' | 'topP', min: number, max: number): void {
+  const v: unknown = o[key];
+  if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)) {
+    throw new InvalidOptionError(key, `must be a number in [${min}, ${max}]`, v);
+  }
+}
+
+/** Throws InvalidOptionError for the first option that is not what PlanOptions says. */
+export function checkPlanOptions(o: PlanOptions): void {
+  integer(o, 'maxSteps', 1);
+  integer(o, 'minSteps', 0);
+  integer(o, 'maxTokens', 1);
+  integer(o, 'topK', 0);
+  integer(o, 'seed', 0);
+  real(o, 'temperature', 0, Infinity);
+  real(o, 'topP', 0, 1);
+  if (o.format !== undefined && !FORMATS.includes(o.format)) throw new InvalidOptionError('format', `must be one of ${FORMATS.join(', ')}`, o.format);
+  if (o.jumpForward !== undefined && typeof o.jumpForward !== 'boolean') throw new InvalidOptionError('jumpForward', 'must be a boolean', o.jumpForward);
+  if ((o.minSteps ?? 1) > (o.maxSteps ?? 5)) throw new InvalidOptionError('minSteps', `must not exceed maxSteps (${o.maxSteps ?? 5})`, o.minSteps);
+}
