@@ -23,6 +23,51 @@ export interface FileRequest {
   useCache?: boolean | undefined;
   /** Known sha256 (hex) of the file; otherwise taken from the Hub's `X-Linked-ETag` when exposed. */
   sha256?: string | undefined;
+  /** A response or body that sends less than 64 KiB in this long (stalls, or drips) fails with DownloadError (default 30 s). */
+  stallTimeoutMs?: number | undefined;
+}
+
+/** Default of `stallTimeoutMs`. */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+/** Bytes a download must deliver in each stall period to count as moving. */
+const STALL_BYTES = 64 * 1024;
+
+/**
+ * An abort signal for one download that also fires when less than STALL_BYTES arrived in `ms`:
+ * `touch()` once the headers are in, `received(n)` after each chunk. A server that stalls or drips
+ * would keep a load pending forever otherwise.
+ */
+function stallWatch(ms: number, outer: AbortSignal | undefined): { signal: AbortSignal; touch(): void; received(n: number): void; stalled(): boolean; stop(): void } {
+  const ac = new AbortController();
+  let stalled = false;
+  let bytes = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      ac.abort(new DOMException('stalled', 'TimeoutError'));
+    }, ms);
+  };
+  const onOuter = () => ac.abort(outer!.reason);
+  outer?.addEventListener('abort', onOuter, { once: true });
+  arm();
+  return {
+    signal: ac.signal,
+    touch: arm,
+    received(n) {
+      bytes += n;
+      if (bytes < STALL_BYTES) return;
+      bytes = 0;
+      arm();
+    },
+    stalled: () => stalled,
+    stop() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -57,13 +102,27 @@ interface Fetched {
 }
 
 async function download(url: string, r: FileRequest): Promise<Fetched> {
+  const stallMs = r.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+  const watch = stallWatch(stallMs, r.signal);
+  try {
+    return await downloadWatched(url, r, watch);
+  } catch (e) {
+    if (watch.stalled() && !r.signal?.aborted) throw new DownloadError(url, `stalled: under 64 KiB in ${stallMs / 1000} s`, { cause: e });
+    throw e;
+  } finally {
+    watch.stop();
+  }
+}
+
+async function downloadWatched(url: string, r: FileRequest, watch: ReturnType<typeof stallWatch>): Promise<Fetched> {
   let res: Response;
   try {
-    res = await fetch(url, r.signal ? { signal: r.signal } : {});
+    res = await fetch(url, { signal: watch.signal });
   } catch (e) {
     if (r.signal?.aborted) throw abortReason(r.signal);
     throw new DownloadError(url, 'network error', { cause: e });
   }
+  watch.touch();
   if (res.status === 404) throw new ModelFileNotFoundError(url, 404);
   if (!res.ok) throw new DownloadError(url, `HTTP ${res.status}`);
   const h = res.headers;
@@ -91,6 +150,7 @@ async function download(url: string, r: FileRequest): Promise<Fetched> {
       if (done) break;
       chunks.push(value);
       loaded += value.byteLength;
+      watch.received(value.byteLength);
       report(loaded, false);
     }
   } catch (e) {

@@ -25,7 +25,10 @@ export interface LoadModelOptions {
   hubHost?: string;
   /** Load progress, shaped like Transformers.js's `progress_callback`. */
   onProgress?: ProgressCallback;
+  /** Cancels the load (downloads included); it rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** A model file whose server sends nothing for this long fails with DownloadError (default 30 s). */
+  stallTimeoutMs?: number;
   /** Keep files in Cache Storage for offline reloads (default true; browser only). */
   useCache?: boolean;
   /** Known sha256 of files, by path in the repo (e.g. `onnx/decoder_model_merged_q4.onnx`). */
@@ -118,7 +121,7 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   const node = isNode();
   const source = resolveSource(model, { node, ...(options.revision ? { revision: options.revision } : {}), ...(options.hubHost ? { hubHost: options.hubHost } : {}) });
   const get: Fetch = async (file, optional = false) => {
-    const req: FileRequest = { source, file, name: model, onProgress: options.onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file] };
+    const req: FileRequest = { source, file, name: model, onProgress: options.onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file], stallTimeoutMs: options.stallTimeoutMs };
     try {
       return await fetchModelFile(req);
     } catch (e) {
@@ -140,6 +143,7 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
 
   const ort = options.ort ?? (await loadOrt());
   if (options.wasmPaths && !node) ort.env.wasm.wasmPaths = options.wasmPaths;
+  options.signal?.throwIfAborted();
   let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(dtype), dtype);
   const decoderBytes = await graphBytes(get, source, config, names.decoder, decoderFile);
   const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile) : undefined;

@@ -56,12 +56,20 @@ export class WorkerPlanner {
   /** Starts the worker and loads the model; the same as `createPlanner(options)`. */
   static async create(options: CreatePlannerOptions = {}): Promise<WorkerPlanner> {
     installErrorTransfer();
+    options.signal?.throwIfAborted();
     const p = new WorkerPlanner(options);
+    const { signal } = options;
+    let onAbort: (() => void) | undefined;
     try {
-      await p.spawn().ready;
+      const ready = p.spawn().ready;
+      // The worker cannot see the page's signal: an abort ends the worker and the load with it.
+      const aborted = new Promise<never>((_, reject) => signal?.addEventListener('abort', (onAbort = () => reject(signal.reason)), { once: true }));
+      await Promise.race([ready, aborted]);
     } catch (e) {
       await p.dispose().catch(() => undefined);
       throw e;
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
     return p;
   }
@@ -75,7 +83,7 @@ export class WorkerPlanner {
   /** Starts (or restarts after a crash) the worker and loads the model. */
   private spawn(): Live {
     if (this.live) return this.live;
-    const { onProgress, createWorker, model, wasmPaths, ...rest } = this.options;
+    const { onProgress, createWorker, model, wasmPaths, signal, ...rest } = this.options;
     const worker = (createWorker ?? defaultWorker)();
     const remote = wrap<PlannerWorkerApi>(worker);
     const init: WorkerPlannerOptions = { ...rest };
@@ -172,7 +180,8 @@ export class WorkerPlanner {
     this.live = undefined;
     if (!live) return;
     try {
-      await live.remote.dispose();
+      // A worker busy loading (or hung) may never answer: it is ended either way.
+      await Promise.race([live.remote.dispose(), new Promise((resolve) => setTimeout(resolve, 1000))]);
     } finally {
       live.remote[releaseProxy]();
       live.worker.terminate();

@@ -94,6 +94,9 @@ export class Planner {
         // 'ready' waits until the vocabulary is prepared too, so it means ready to plan.
         ...(o.onProgress ? { onProgress: (e: ProgressInfo) => (e.status === 'ready' ? (ready = e) : o.onProgress!(e)) } : {}),
         ...(o.snapshotBudgetBytes ? { snapshotBudgetBytes: o.snapshotBudgetBytes } : {}),
+        // The signal cancels the first load only; a reload after a lost device is not the caller's load.
+        ...(o.signal && !this.lastInfo ? { signal: o.signal } : {}),
+        ...(o.stallTimeoutMs !== undefined ? { stallTimeoutMs: o.stallTimeoutMs } : {}),
         ...(o.ort ? { ort: o.ort } : {}),
         ...(o.wasmPaths ? { wasmPaths: o.wasmPaths } : {}),
       });

@@ -7,7 +7,7 @@ import type { Tool, ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult } from './types.ts';
 
 /** Planner options that can be sent to a worker. */
-export type WorkerPlannerOptions = Omit<PlannerOptions, 'onProgress' | 'ort'>;
+export type WorkerPlannerOptions = Omit<PlannerOptions, 'onProgress' | 'ort' | 'signal'>;
 /** Plan options that can be sent to a worker. */
 export type WorkerPlanOptions = Omit<PlanOptions, 'signal'>;
 

@@ -16,6 +16,10 @@ export interface PlannerOptions {
   device?: DeviceRequest;
   revision?: string;
   hubHost?: string;
+  /** Cancels the load: `create` / `createPlanner` reject with the signal's reason (the worker is ended). */
+  signal?: AbortSignal;
+  /** A model file whose server sends nothing for this long fails with DownloadError (default 30 s). */
+  stallTimeoutMs?: number;
   /** Cache model files in Cache Storage (default true). */
   useCache?: boolean;
   /** Load progress (Transformers.js `progress_callback` shape). */

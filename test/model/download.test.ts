@@ -193,3 +193,51 @@ describe('loadModel by URL', () => {
     await expect(loadModel(`${base}tiny/`, { dtype: 'fp16' })).rejects.toBeInstanceOf(ModelFileNotFoundError);
   });
 });
+
+describe('loads that never end', () => {
+  let slow: Server;
+  let slowBase: string;
+  beforeAll(async () => {
+    slow = createServer((req, res) => {
+      if (req.url === '/stall.bin') {
+        res.writeHead(200, { 'content-length': 1000 });
+        res.write(new Uint8Array(10)); // then nothing, forever
+      } else if (req.url === '/drip.bin') {
+        res.writeHead(200, { 'content-length': 1 << 20 });
+        const t = setInterval(() => res.write(new Uint8Array(16)), 20);
+        res.on('close', () => clearInterval(t));
+      } else if (req.url === '/no-headers.bin') {
+        // never answers
+      }
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    slowBase = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => {
+    slow.closeAllConnections();
+    return new Promise<void>((r) => slow.close(() => r()));
+  });
+  const slowGet = (file: string, extra: Partial<Parameters<typeof fetchModelFile>[0]> = {}) =>
+    fetchModelFile({ source: { kind: 'url', base: slowBase }, file, name: 'slow', stallTimeoutMs: 300, ...extra });
+
+  it('a server that stalls, drips or never answers fails with DownloadError within the stall timeout (retried once)', async () => {
+    for (const file of ['stall.bin', 'drip.bin', 'no-headers.bin']) {
+      const t0 = Date.now();
+      const err = await slowGet(file).catch((e: unknown) => e);
+      expect(err, file).toBeInstanceOf(DownloadError);
+      expect((err as Error).message).toMatch(/stalled/);
+      expect(Date.now() - t0).toBeLessThan(5000);
+    }
+  });
+
+  it('a signal cancels a stalled download and a whole load at once, with its reason', async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new DOMException('user left', 'AbortError')), 100);
+    const t0 = Date.now();
+    await expect(slowGet('stall.bin', { signal: ac.signal, stallTimeoutMs: 60_000 })).rejects.toMatchObject({ name: 'AbortError', message: 'user left' });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const ac2 = new AbortController();
+    setTimeout(() => ac2.abort(), 100);
+    await expect(loadModel(`${slowBase}`, { signal: ac2.signal, stallTimeoutMs: 60_000 })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
