@@ -14,23 +14,89 @@ import { PlanValidationError } from './errors.ts';
 import type { Plan } from './plan.ts';
 import type { JsonSchema, Tool } from './tools.ts';
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validators = new WeakMap<JsonSchema, { json: string; validate: ValidateFunction }>();
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Made on first use: an instance built at import would stay in every bundle that imports the package. */
+let ajv: Ajv2020 | undefined;
+function ajvInstance(): Ajv2020 {
+  if (!ajv) {
+    // ownProperties: present means own, as in JSON (not `constructor` from Object.prototype).
+    ajv = new Ajv2020({ strict: false, allErrors: true, ownProperties: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  }
+  return ajv;
+}
+
+/**
+ * ajv skips a property named `__proto__` (a prototype-pollution guard), so schema and data both get
+ * such names renamed by a bijection: one more NUL before `\0*__proto__`, every other name kept.
+ */
+const PROTO = /^\0*__proto__$/;
+const escapeName = (k: string): string => (PROTO.test(k) ? `\0${k}` : k);
+const unescapeName = (k: string): string => (PROTO.test(k) && k.startsWith('\0') ? k.slice(1) : k);
+/** A pointer segment renamed alike (every key of the schema copy is). */
+const escapeSegment = (p: string): string => (/^(?:%00|\0)*__proto__$/i.test(p) ? `%00${p}` : p);
+
+/** A copy of JSON data with names escaped (fromEntries defines keys, it never sets a prototype). */
+function escapeData(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(escapeData);
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [escapeName(k), escapeData(x)]));
+}
+
+/** Keywords whose value is a schema or a list of schemas, and those that map names to schemas. */
+const SUBSCHEMA = new Set(['items', 'prefixItems', 'additionalItems', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties']);
+const SCHEMA_MAP = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
+function keywordForAjv(k: string, v: unknown): unknown {
+  if (SUBSCHEMA.has(k)) return Array.isArray(v) ? v.map(schemaForAjv) : schemaForAjv(v);
+  if (SCHEMA_MAP.has(k) && isObject(v)) return Object.fromEntries(Object.entries(v).map(([n, s]) => [escapeName(n), schemaForAjv(s)]));
+  if (k === 'required' && Array.isArray(v)) return v.map((n: unknown) => (typeof n === 'string' ? escapeName(n) : n));
+  if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) return v.split('/').map((p, i) => (i ? escapeSegment(p) : p)).join('/');
+  return escapeData(v);
+}
+
+/**
+ * A tool schema as ajv gets it, a copy: names escaped, and no `$schema` anywhere. The engine reads
+ * every schema as 2020-12 and `$schema` as an annotation; ajv would look the URI up and throw for
+ * any draft but 2020-12 (or an unknown URI).
+ */
+function schemaForAjv(s: unknown): unknown {
+  if (!isObject(s)) return s;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) if (k !== '$schema') out[escapeName(k)] = keywordForAjv(k, v);
+  return out;
+}
+
+const validators = new WeakMap<JsonSchema, { json: string; copy: JsonSchema; validate: ValidateFunction }>();
 
 /** ajv's validator for a tool's parameters, compiled again if the schema object changed in place. */
 function validatorFor(schema: JsonSchema): ValidateFunction {
   const json = JSON.stringify(schema);
   let v = validators.get(schema);
   if (!v || v.json !== json) {
-    // ajv keeps its own compiled form per schema object: drop it, or it would answer for the old content.
-    if (v) ajv.removeSchema(schema);
-    validators.set(schema, (v = { json, validate: ajv.compile(schema) }));
+    // ajv caches per schema object: free the old copy's entry (ajv compiles each copy afresh).
+    if (v) ajvInstance().removeSchema(v.copy);
+    const copy = schemaForAjv(schema) as JsonSchema;
+    // The engine resolves local refs only, so a root `$id` means nothing to it; to ajv it is a
+    // registry key that a fresh copy of the same tool (a new tools array per call) would clash with.
+    delete copy.$id;
+    validators.set(schema, (v = { json, copy, validate: ajvInstance().compile(copy) }));
   }
   return v.validate;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The faults of `args` against `schema`, with pointers and names as the plan has them. */
+function argFaults(schema: JsonSchema, args: unknown, at: string): string[] {
+  const v = validatorFor(schema);
+  if (v(escapeData(args))) return [];
+  return (v.errors ?? []).map((e) => {
+    const path = e.instancePath.split('/').map(unescapeName).join('/');
+    const message = (e.message ?? '').replace(/'\0(\0*__proto__)'/g, "'$1'");
+    return `${at}/args${path} ${message}`;
+  });
+}
+
 const STEP_KEYS = ['id', 'tool', 'args', 'depends_on'];
 
 /** The structural faults of `value` as a plan over `tools` with minSteps..maxSteps steps. */
@@ -42,7 +108,8 @@ function faults(value: unknown, tools: ReadonlyMap<string, Tool>, minSteps: numb
   steps.forEach((s, i) => {
     const at = `/steps/${i}`;
     const k = i + 1;
-    if (!isObject(s) || Object.keys(s).length !== 4 || !STEP_KEYS.every((key) => key in s)) {
+    // Own keys only: `in` would also see what the prototype has.
+    if (!isObject(s) || Object.keys(s).length !== 4 || !STEP_KEYS.every((key) => Object.hasOwn(s, key))) {
       out.push(`${at} must have exactly id, tool, args, depends_on`);
       return;
     }
@@ -53,10 +120,7 @@ function faults(value: unknown, tools: ReadonlyMap<string, Tool>, minSteps: numb
     if (!Array.isArray(deps) || deps.length > k - 1 || !deps.every((d) => Number.isInteger(d) && d >= 1 && d < k)) {
       out.push(`${at}/depends_on must list ids of earlier steps`);
     }
-    if (tool) {
-      const v = validatorFor(tool.parameters);
-      if (!v(s.args)) for (const e of v.errors ?? []) out.push(`${at}/args${e.instancePath} ${e.message ?? ''}`);
-    }
+    if (tool) out.push(...argFaults(tool.parameters, s.args, at));
   });
   return out;
 }

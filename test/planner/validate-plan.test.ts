@@ -100,4 +100,15 @@ describe('validatePlan', () => {
     tool[0]!.parameters.properties = { c: { enum: ['y'] } };
     expect(validatePlan(plan(), tool, 1, 1).steps[0]!.args).toEqual({ c: 'y' });
   });
+
+  it('a recursive `$ref: "#"` under a root `$id` and `$schema` still recurses, in fresh copies too', () => {
+    for (let i = 0; i < 2; i++) {
+      const parameters = { $id: 'https://example.com/tree', $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { n: { type: 'integer' }, kids: { type: 'array', items: { $ref: '#' } } }, additionalProperties: false };
+      const tree = normalizeTools([{ name: 'tree', parameters }]);
+      const plan = (args: unknown) => ({ steps: [{ id: 1, tool: 'tree', args, depends_on: [] }] });
+      expect(validatePlan(plan({ kids: [{ n: 1, kids: [{ n: 2 }] }] }), tree, 1, 1).steps).toHaveLength(1);
+      expect(() => validatePlan(plan({ kids: [{ kids: [{ n: 'x' }] }] }), tree, 1, 1)).toThrow(/\/steps\/0\/args\/kids\/0\/kids\/0\/n must be integer/);
+      expect(parameters.$id).toBe('https://example.com/tree');
+    }
+  });
 });

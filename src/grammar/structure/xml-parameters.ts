@@ -182,7 +182,8 @@ export function readXmlParameters(schema: unknown, text: string, at: number): { 
     if (end < 0) return null;
     const prop = root.props.find((p) => p.name === name);
     if (!prop) throw new XmlParametersSyntaxError(`unknown parameter ${name}`);
-    args[name] = valueOf(prop.node.get(), text.slice(start, end));
+    // Defined, not assigned: `args.__proto__ = …` would set the prototype instead of a property.
+    Object.defineProperty(args, name, { value: valueOf(prop.node.get(), text.slice(start, end)), writable: true, enumerable: true, configurable: true });
     at = end + PARAMETER_END.length;
   }
 }
@@ -199,7 +200,8 @@ function valueOf(node: Node, text: string): unknown {
   const form = rawForm(node);
   if (!form) return JSON.parse(text);
   const lit = form.literals.find((l) => l.text === text);
-  if (lit) return lit.value;
+  // A fresh copy of an object literal: the cached one is shared by every read.
+  if (lit) return typeof lit.value === 'object' && lit.value !== null ? JSON.parse(JSON.stringify(lit.value)) : lit.value;
   if (form.strings.length) return text;
   throw new XmlParametersSyntaxError(`${JSON.stringify(text)} is none of the allowed values`);
 }
