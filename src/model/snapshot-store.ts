@@ -4,6 +4,14 @@
  */
 import type { CacheSnapshot } from './causal-lm.ts';
 
+/**
+ * What a snapshot really holds: its cache tensors, the logits kept with it (a vocabulary-wide
+ * float row, 1 MiB at 248k) and its token ids.
+ */
+export function snapshotBytes(snap: CacheSnapshot): number {
+  return snap.bytes + (snap.logits?.byteLength ?? 0) + snap.tokens.length * 8;
+}
+
 export class SnapshotStore {
   private readonly items: CacheSnapshot[] = [];
   private held = 0;
@@ -38,14 +46,15 @@ export class SnapshotStore {
 
   /** Stores `snap` (replacing one with the same tokens), evicting the least recently used beyond the budget. */
   add(snap: CacheSnapshot): void {
-    if (snap.bytes > this.budgetBytes) return;
+    const size = snapshotBytes(snap);
+    if (size > this.budgetBytes) return;
     const same = this.items.findIndex(
       (s) => s.tokens.length === snap.tokens.length && s.tokens.every((t, i) => t === snap.tokens[i]),
     );
-    if (same >= 0) this.held -= this.items.splice(same, 1)[0]!.bytes;
+    if (same >= 0) this.held -= snapshotBytes(this.items.splice(same, 1)[0]!);
     this.items.push(snap);
-    this.held += snap.bytes;
-    while (this.held > this.budgetBytes) this.held -= this.items.shift()!.bytes;
+    this.held += size;
+    while (this.held > this.budgetBytes) this.held -= snapshotBytes(this.items.shift()!);
   }
 
   /** Drops every snapshot. */

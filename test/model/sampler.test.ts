@@ -81,19 +81,21 @@ describe('SnapshotStore', () => {
     expect(s.longestPrefix([2])).toBeUndefined();
   });
 
-  it('evicts the least recently used beyond its byte budget', () => {
-    const s = new SnapshotStore(25);
-    s.add(snap([1], 10));
+  it('evicts the least recently used beyond its byte budget (tensors + logits + token ids)', () => {
+    const s = new SnapshotStore(40);
+    s.add(snap([1], 10)); // 10 + 8 bytes of token ids
     s.add(snap([2], 10));
     s.longestPrefix([1]); // 1 is now the most recent
     s.add(snap([3], 10));
-    expect(s.bytes).toBe(20);
+    expect(s.bytes).toBe(36);
     expect(s.longestPrefix([2])).toBeUndefined();
     expect(s.longestPrefix([1])).toBeDefined();
     s.add(snap([4], 100)); // larger than the budget: not stored
     expect(s.size).toBe(2);
     s.clear();
     expect(s.bytes).toBe(0);
+    s.add({ ...snap([5], 10), logits: new Float32Array(4) });
+    expect(s.bytes).toBe(10 + 16 + 8);
   });
 });
 
