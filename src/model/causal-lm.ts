@@ -44,6 +44,8 @@ export class CausalLM {
   readonly slots: readonly CacheSlot[];
   readonly maxLength: number;
   private readonly inputs: Map<string, InferenceSession.ValueMetadata>;
+  /** Width of the logits, once a pass has shown it. */
+  private vocab = 0;
   private cache: Record<string, Tensor>;
   private consumed: number[] = [];
   private busy = false;
@@ -119,8 +121,10 @@ export class CausalLM {
   }
 
   /**
-   * Feeds `tokens` after what the cache holds, in one forward pass; returns the logits of the last
-   * new position (a fresh Float32Array of the vocabulary's width).
+   * Feeds `tokens` after what the cache holds; returns the logits of the last new position (a fresh
+   * Float32Array of the vocabulary's width). One forward pass, except on a graph that computes
+   * logits for every position (no `num_logits_to_keep`, the Qwen3 / Qwen2.5 layout): there a long
+   * run goes in chunks, so memory does not grow with the run's length times the vocabulary.
    */
   async forward(tokens: readonly number[]): Promise<Float32Array> {
     if (this.disposed) throw new DisposedError();
@@ -132,27 +136,41 @@ export class CausalLM {
     }
     this.busy = true;
     try {
-      let embeds: Tensor | undefined;
-      if (this.sessions.embed && this.inputs.has('inputs_embeds')) {
-        const e = await this.run(this.sessions.embed, { input_ids: int64(this.ort, tokens, [1, tokens.length]) });
-        embeds = e.inputs_embeds ?? Object.values(e)[0];
+      if (this.inputs.has('num_logits_to_keep')) return await this.pass(tokens);
+      let row: Float32Array | undefined;
+      for (let at = 0; at < tokens.length; ) {
+        // Until the first pass tells the vocabulary's width, a small chunk.
+        const n = this.vocab ? Math.max(1, Math.floor(LOGITS_CHUNK_BYTES / (this.vocab * 4))) : FIRST_CHUNK;
+        row = await this.pass(tokens.slice(at, at + n));
+        at += n;
       }
-      const out = await this.run(this.sessions.decoder, this.feedsFor(tokens, embeds)).finally(() => {
-        if (embeds) dispose(embeds);
-      });
-      const next: Record<string, Tensor> = {};
-      for (const s of this.slots) next[s.past] = out[s.present]!;
-      // The consumed inputs can go now that the run which read them is over.
-      this.release(this.cache);
-      this.cache = next;
-      for (const t of tokens) this.consumed.push(t);
-      const logits = out.logits!;
-      const row = await lastRow(logits);
-      for (const [name, t] of Object.entries(out)) if (name === 'logits' || !name.startsWith('present')) dispose(t);
-      return row;
+      return row!;
     } finally {
       this.busy = false;
     }
+  }
+
+  /** One forward pass over `tokens`. */
+  private async pass(tokens: readonly number[]): Promise<Float32Array> {
+    let embeds: Tensor | undefined;
+    if (this.sessions.embed && this.inputs.has('inputs_embeds')) {
+      const e = await this.run(this.sessions.embed, { input_ids: int64(this.ort, tokens, [1, tokens.length]) });
+      embeds = e.inputs_embeds ?? Object.values(e)[0];
+    }
+    const out = await this.run(this.sessions.decoder, this.feedsFor(tokens, embeds)).finally(() => {
+      if (embeds) dispose(embeds);
+    });
+    const next: Record<string, Tensor> = {};
+    for (const s of this.slots) next[s.past] = out[s.present]!;
+    // The consumed inputs can go now that the run which read them is over.
+    this.release(this.cache);
+    this.cache = next;
+    for (const t of tokens) this.consumed.push(t);
+    const logits = out.logits!;
+    const row = await lastRow(logits);
+    this.vocab = row.length;
+    for (const [name, t] of Object.entries(out)) if (name === 'logits' || !name.startsWith('present')) dispose(t);
+    return row;
   }
 
   /** Empties the cache (back to zero tokens). */
@@ -209,6 +227,10 @@ export class CausalLM {
 function dispose(t: Tensor): void {
   if (t.location !== 'cpu') t.dispose();
 }
+
+/** Most bytes of all-position logits one pass may produce (a chunk of 110 tokens at 152k logits). */
+const LOGITS_CHUNK_BYTES = 64 * 2 ** 20;
+const FIRST_CHUNK = 64;
 
 async function lastRow(logits: Tensor): Promise<Float32Array> {
   const dims = logits.dims;

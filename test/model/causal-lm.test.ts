@@ -74,6 +74,17 @@ describe.each(TINY_MATRIX)('%s (%s) on onnxruntime-node', (name, dtype) => {
     expect(maxAbsDiff(one, last)).toBeLessThan(1e-4 * Math.max(1, maxAbs(last)));
   });
 
+  it('a long run (chunked where the graph has logits for every position) equals feeding it in pieces', async () => {
+    const lm = model.lm;
+    const long = Array.from({ length: 300 }, (_, i) => 200 + ((i * 31) % 3000));
+    lm.reset();
+    const whole = await lm.forward(long);
+    lm.reset();
+    let last: Float32Array = new Float32Array();
+    for (let at = 0; at < long.length; at += 37) last = await lm.forward(long.slice(at, at + 37));
+    expect(maxAbsDiff(whole, last)).toBeLessThan(1e-3 * Math.max(1, maxAbs(last)));
+  });
+
   it('greedy decode equals the hand-fed loop with positions = tokens consumed', async () => {
     const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 16, stopTokens: [] });
     const mine: number[] = [];
