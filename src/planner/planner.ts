@@ -14,6 +14,7 @@ import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from
 import { vocabularyOf } from './model-vocabulary.ts';
 import { checkPlanOptions } from './plan-options.ts';
 import { buildPrompt } from './prompt.ts';
+import { queryOverLimit } from './query-length.ts';
 import { StepScanner } from './step-scanner.ts';
 import { detectToolCallSyntax, parseToolCalls, ToolCallScanner, type ToolCallSyntax } from './tool-calls.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
@@ -158,9 +159,11 @@ export class Planner {
     const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
     const minSteps = o.minSteps ?? 1;
     const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const limit = Math.min(this.options.maxContextTokens ?? DEFAULT_CONTEXT, model.lm.maxLength);
+    const over = queryOverLimit(model.tokenizer, query, limit - maxTokens - 1);
+    if (over !== undefined) throw new PromptTooLongError(over, maxTokens, limit);
     const grammar = loaded.grammars.get(tools, format, loaded.syntax, minSteps, maxSteps);
     const prompt = buildPrompt(model.tokenizer, tools, query, this.preset, format);
-    const limit = Math.min(this.options.maxContextTokens ?? DEFAULT_CONTEXT, model.lm.maxLength);
     if (prompt.tokens.length + maxTokens + 1 > limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, limit);
     const matcher = grammar.matcher({ maxTokens });
 

@@ -94,6 +94,16 @@ describe('Planner (tiny-qwen3_5, q4, onnxruntime-node)', () => {
     expect((err as PromptTooLongError).promptTokens).toBeGreaterThan(8000);
   });
 
+  it('a 1 MB query is refused without tokenizing it whole; a long query that fits still plans', async () => {
+    const t0 = performance.now();
+    const err = await planner.plan('lorem ipsum dolor '.repeat(60_000), TOOLS).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PromptTooLongError);
+    expect((err as PromptTooLongError).promptTokens).toBeGreaterThan(7000);
+    expect(performance.now() - t0).toBeLessThan(5000); // whole, it took 18 s
+    const fits = await planner.plan(`${'word '.repeat(3600)}weather in Porto?`, TOOLS, { maxTokens: 200 });
+    expect(fits.stats.promptTokens).toBeGreaterThan(3600);
+  }, 60_000);
+
   it('abort mid-way rejects at once; the next call works; queued aborted calls never run', async () => {
     const ac = new AbortController();
     let tokens = 0;
