@@ -19,17 +19,18 @@ const isolation = {
 
 /**
  * The source spawns its worker from the TypeScript file (served by Vite in dev and tests); the
- * browser build keeps the source layout, so the same `new Worker(new URL(…, import.meta.url))`
- * only changes its extension, left for the app's bundler to bundle.
+ * builds point the same `new Worker(new URL(…, import.meta.url))` at dist/worker.js, left for the
+ * app's bundler to bundle. The Node build needs it too: Next.js renders client components on the
+ * server with the `node` condition and bundles every such URL, used or not.
  */
-const workerUrlForDist: Plugin = {
+const workerUrlForDist = (to: string): Plugin => ({
   name: 'toolplan-worker-url',
   renderChunk(code) {
     const from = /new URL\(\s*\/\* @vite-ignore \*\/\s*(['"])\.\.\/\.\.\/worker\/planner\.worker\.ts\1/;
     if (!from.test(code)) return null;
-    return { code: code.replace(from, "new URL('../../worker.js'"), map: null };
+    return { code: code.replace(from, `new URL('${to}'`), map: null };
   },
-};
+});
 
 /**
  * Every browser graph (the browser build, the dev server, the demo) gets the browser stand-in for
@@ -103,7 +104,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
   const external = [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, 'comlink', /^ajv/, /^node:/];
   if (command === 'build' && mode === 'node') {
     return {
-      plugins: [executableCli],
+      plugins: [workerUrlForDist('../worker.js'), executableCli],
       build: {
         target: 'node20',
         sourcemap: true,
@@ -119,7 +120,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
   }
   if (command === 'build') {
     return {
-      plugins: [browserPlatform, workerUrlForDist],
+      plugins: [browserPlatform, workerUrlForDist('../../worker.js')],
       build: {
         target: 'es2022',
         sourcemap: true,
