@@ -45,6 +45,21 @@ const browserPlatform: Plugin = {
   },
 };
 
+/** Each package bundled into dist/vendor/ ships with its licence. */
+const vendorLicences: Plugin = {
+  name: 'toolplan-vendor-licences',
+  writeBundle(options) {
+    const vendor = join(options.dir!, 'vendor');
+    if (!existsSync(vendor)) return;
+    for (const pkg of readdirSync(vendor)) {
+      const from = resolve(import.meta.dirname, 'node_modules', pkg);
+      const licence = readdirSync(from).find((f) => /^licen[cs]e/i.test(f));
+      if (!licence) throw new Error(`${pkg} is bundled into dist/vendor/ but has no licence file`);
+      cpSync(join(from, licence), join(vendor, pkg, licence));
+    }
+  },
+};
+
 /** npm sets the bin's mode on install; in the repo `npx toolplan` runs dist/node/cli.js as it is. */
 const executableCli: Plugin = {
   name: 'toolplan-cli-mode',
@@ -120,7 +135,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
   }
   if (command === 'build') {
     return {
-      plugins: [browserPlatform, workerUrlForDist('../../worker.js')],
+      plugins: [browserPlatform, workerUrlForDist('../../worker.js'), vendorLicences],
       build: {
         target: 'es2022',
         sourcemap: true,
@@ -131,11 +146,19 @@ export default defineConfig(({ command, mode }): UserConfig => {
           formats: ['es'],
         },
         rollupOptions: {
-          external,
+          // Ajv and ajv-formats are CommonJS: bundled here (into dist/vendor/) so the browser build
+          // is ES modules throughout; a dev server (vite dev) serving the worker's imports as they
+          // are would hand CommonJS to the browser.
+          external: external.filter((e) => String(e) !== String(/^ajv/)),
           // One file per source module: with `sideEffects: false` an app's bundler drops every module
           // an import does not reach, so `createPlanner` alone does not pull the worker's code
           // (Ajv, the grammar, the tokenizer) onto the main thread.
-          output: { preserveModules: true, preserveModulesRoot: import.meta.dirname, entryFileNames: '[name].js' },
+          output: {
+            preserveModules: true,
+            preserveModulesRoot: import.meta.dirname,
+            // npm never packs a folder named node_modules.
+            entryFileNames: (chunk) => `${chunk.name.replace(/^(.*\/)?node_modules\//, 'vendor/')}.js`,
+          },
         },
       },
     };

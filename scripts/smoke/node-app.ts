@@ -1,0 +1,68 @@
+/**
+ * (a) Node: a fresh app with the tarball and onnxruntime-node (the optional peer), the API
+ * in-process and the `toolplan` bin through npx.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BAD_TOOLS, NODE_TOOLS, nodePlanScript } from './app-src.ts';
+import { FIXTURE_MODEL, REPO, StepError, expectExit0, firstError, initApp, npmInstall, npx, readJson, run, skip, step, tail } from './util.ts';
+
+const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help'];
+
+
+export async function nodeApp(tarball: string): Promise<void> {
+  let dir = '';
+  const ortVersion = readJson<{ version: string }>(join(REPO, 'node_modules/onnxruntime-node/package.json')).version;
+  const installed = await step('node: npm install', async () => {
+    dir = await initApp('node-app');
+    return await npmInstall(dir, [tarball, `onnxruntime-node@${ortVersion}`]);
+  });
+  if (!installed) {
+    for (const s of STEPS) skip(s, 'install failed');
+    return;
+  }
+  writeFileSync(join(dir, 'tools.json'), JSON.stringify(NODE_TOOLS, null, 2));
+  writeFileSync(join(dir, 'bad-tools.json'), JSON.stringify(BAD_TOOLS, null, 2));
+  writeFileSync(join(dir, 'plan.mjs'), nodePlanScript(FIXTURE_MODEL));
+  const version = readJson<{ version: string }>(join(dir, 'node_modules/toolplan/package.json')).version;
+
+  await step(STEPS[0]!, async () => {
+    const r = await run('node', ['plan.mjs'], { cwd: dir, timeoutMs: 120_000 });
+    expectExit0(r, ['node', 'plan.mjs']);
+    const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { version: string; steps: number; tokens: number };
+    if (res.version !== version) throw new StepError(`VERSION is ${res.version}, package.json says ${version}`);
+    return `${res.steps} step(s), ${res.tokens} tokens, VERSION ${res.version}`;
+  });
+
+  await step(STEPS[1]!, async () => {
+    const cmd = ['toolplan', 'check-tools', 'tools.json'];
+    const r = await npx(dir, cmd);
+    expectExit0(r, ['npx', ...cmd]);
+    if (!/^ok: 2 tool\(s\): get_weather, send_email/.test(r.stdout)) throw new StepError(`unexpected output: ${r.stdout.trim()}`);
+    // A broken tool: exit 1 and the typed error, as the README promises.
+    const bad = await npx(dir, ['toolplan', 'check-tools', 'bad-tools.json']);
+    if (bad.code !== 1 || !/ToolDefinitionError/.test(bad.stderr)) throw new StepError(`broken tool: exit ${bad.code}, want 1 and a ToolDefinitionError`, tail(bad.stderr + bad.stdout));
+    return `${r.stdout.trim()}; broken tool → exit 1, ${firstError(bad.stderr)}`;
+  });
+
+  await step(STEPS[2]!, async () => {
+    const cmd = ['toolplan', 'plan', '--model', FIXTURE_MODEL, '--tools', 'tools.json', '--max-tokens', '80', 'Weather in Oslo, then email it to ana@example.com'];
+    const r = await npx(dir, cmd);
+    expectExit0(r, ['npx', ...cmd]);
+    let plan: { steps?: unknown[] };
+    try {
+      plan = JSON.parse(r.stdout) as typeof plan;
+    } catch (e) {
+      throw new StepError(`stdout is not JSON: ${(e as Error).message}`, r.stdout);
+    }
+    if (!Array.isArray(plan.steps) || plan.steps.length < 1) throw new StepError('plan has no steps', r.stdout);
+    return `${plan.steps.length} step(s); ${r.stderr.trim().split('\n').at(-1)}`;
+  });
+
+  await step(STEPS[3]!, async () => {
+    const r = await npx(dir, ['toolplan', '--help'], 30_000);
+    expectExit0(r, ['npx', 'toolplan', '--help']);
+    if (!/usage/i.test(r.stdout + r.stderr)) throw new StepError('no usage text', r.stdout + r.stderr);
+    return 'exit 0 with usage';
+  });
+}
