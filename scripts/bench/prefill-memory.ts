@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadModel } from '../../src/model/index.ts';
-import { modelDir } from '../../test/helpers/fixtures.ts';
+import { modelDir, type TinyModel } from '../../test/helpers/fixtures.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'tiny-qwen3' }, tokens: { type: 'string', default: '3900' } } });
 
@@ -17,7 +17,7 @@ function status(field: 'VmHWM' | 'VmRSS'): number {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-const model = await loadModel(modelDir(values.model), { dtype: 'q4' });
+const model = await loadModel(modelDir(values.model as TinyModel), { dtype: 'q4' });
 const n = Number(values.tokens);
 const prompt = Array.from({ length: n }, (_, i) => 100 + ((i * 7919) % 5000));
 await model.lm.forward(prompt.slice(0, 8)); // warm the session's allocator at a small size
