@@ -2,12 +2,20 @@
  * (a) Node: a fresh app with the tarball and onnxruntime-node (the optional peer), the API
  * in-process and the `toolplan` bin through npx.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BAD_TOOLS, NODE_TOOLS, nodePlanScript } from './app-src.ts';
 import { FIXTURE_MODEL, REPO, StepError, expectExit0, firstError, initApp, npmInstall, npx, readJson, run, skip, step, tail } from './util.ts';
 
-const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help'];
+const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help', 'node: README snippets compile (strict)'];
+
+/** The ```ts blocks of README.md's "Using it" and "Add it to your app" sections, in order. */
+function readmeSnippets(): string[] {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const from = readme.indexOf('## Using it');
+  const to = readme.indexOf('\n## ', readme.indexOf('## Add it to your app') + 3);
+  return [...readme.slice(from, to).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}
 
 
 export async function nodeApp(tarball: string): Promise<void> {
@@ -64,5 +72,19 @@ export async function nodeApp(tarball: string): Promise<void> {
     expectExit0(r, ['npx', 'toolplan', '--help']);
     if (!/usage/i.test(r.stdout + r.stderr)) throw new StepError('no usage text', r.stdout + r.stderr);
     return 'exit 0 with usage';
+  });
+
+  // The README as a user copies it: each snippet a module, type-checked under strict against the
+  // installed package's own declarations.
+  await step(STEPS[4]!, async () => {
+    const snippets = readmeSnippets();
+    if (snippets.length === 0) throw new StepError('no ```ts snippet found in README.md');
+    mkdirSync(join(dir, 'snippets'), { recursive: true });
+    snippets.forEach((code, i) => writeFileSync(join(dir, 'snippets', `snippet-${i + 1}.ts`), `${code}\nexport {};\n`));
+    const compilerOptions = { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'], skipLibCheck: false, types: [] };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['snippets'] }, null, 2));
+    const r = await run(join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 120_000 });
+    expectExit0(r, ['tsc', '-p', 'tsconfig.json']);
+    return `${snippets.length} snippet(s) type-check`;
   });
 }
