@@ -3,13 +3,17 @@ import { UnsatisfiableSchemaError } from './errors.ts';
 import { buildAll } from './schema/build-all.ts';
 import { registerSelfContained, SchemaBuilder, selfContainedNode } from './schema/build.ts';
 import { minBytesOf } from './schema/min-bytes.ts';
+import { checkPlainJson } from './schema/plain-json.ts';
+import { checkWellFormed } from './schema/well-formed.ts';
 
 /**
  * Throws the typed errors `compileGrammar` would for `schema` (UnsupportedSchemaError,
- * InvalidSchemaError, UnsatisfiableSchemaError), without a vocabulary. A schema with no `$ref` keeps
- * its built form for this object, so a larger schema that embeds the same object (the planner's
- * plan schema over checked tools) reuses it; the object must not change after a check that is
- * relied on (a changed one is checked and built again on its next check).
+ * InvalidSchemaError, UnsatisfiableSchemaError), without a vocabulary, and more: the whole document
+ * must be plain JSON and well-formed JSON Schema 2020-12, parts no value reaches included (unused
+ * `$defs`), since a validator such as ajv compiles those too (see well-formed.ts). A schema with no
+ * `$ref` keeps its built form for this object, so a larger schema that embeds the same object (the
+ * planner's plan schema over checked tools) reuses it; the object must not change after a check
+ * that is relied on (a changed one is checked and built again on its next check).
  *
  * @example
  * ```ts
@@ -17,9 +21,12 @@ import { minBytesOf } from './schema/min-bytes.ts';
  * ```
  */
 export function checkSchema(schema: unknown): void {
+  // First: JSON.stringify below throws a bare TypeError on a BigInt or a cycle.
+  checkPlainJson(schema);
   const key = typeof schema === 'object' && schema !== null ? schema : null;
   const json = key ? JSON.stringify(schema) : '';
   if (key && selfContainedNode(key, json)) return;
+  checkWellFormed(schema);
   const builder = new SchemaBuilder(schema);
   const root = builder.rootNode();
   buildAll(root);

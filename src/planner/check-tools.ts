@@ -3,26 +3,41 @@
  * so an unsupported keyword is reported with the tool's name and JSON pointer before any compute.
  */
 import { checkSchema, SchemaError } from '../grammar/index.ts';
+import { checkPlainJson } from '../grammar/schema/plain-json.ts';
 import { ToolDefinitionError } from './errors.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 
 /**
- * Checks every tool's parameters schema with `check` (default: as the engine builds any schema);
- * schema errors become ToolDefinitionErrors naming the tool, pointer and keyword.
+ * Checks every tool's parameters schema with `check` (default: checkSchema, the whole document as
+ * JSON, as JSON Schema and as the engine builds it); schema errors become ToolDefinitionErrors
+ * naming the tool, pointer and keyword. Any other `check` runs after the plain-JSON check.
  */
 export function checkToolSchemas<T extends readonly Tool[]>(tools: T, check: (schema: unknown) => unknown = checkSchema): T {
   for (const t of tools) {
     try {
+      // checkSchema begins with it; another check (XML parameters) may not.
+      if (check !== checkSchema && check !== checkPlainJson) checkPlainJson(t.parameters);
       check(t.parameters);
     } catch (e) {
       if (e instanceof SchemaError) {
         const keyword = (e as { keyword?: string }).keyword;
-        throw new ToolDefinitionError(t.name, e.pointer, e.message.replace(/ \(at #.*\)$/, ''), keyword);
+        // The message without SchemaError's pointer suffix (the pointer may hold a line break).
+        const suffix = ` (at #${e.pointer})`;
+        const detail = e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message;
+        throw new ToolDefinitionError(t.name, e.pointer, detail, keyword);
       }
       throw e;
     }
   }
   return tools;
+}
+
+/**
+ * Only the plain-JSON check, as ToolDefinitionErrors: for callers that hash or serialize tools
+ * before checking them (JSON.stringify throws on a BigInt or a cycle and turns NaN into null).
+ */
+export function checkToolsJson<T extends readonly Tool[]>(tools: T): T {
+  return checkToolSchemas(tools, checkPlainJson);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { CompiledGrammar, CompiledStructure, contentHash, xmlParametersNode, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
 import { LruCache } from '../grammar/lru.ts';
-import { checkToolSchemas } from './check-tools.ts';
+import { checkToolSchemas, checkToolsJson } from './check-tools.ts';
 import { checkStepBounds, planSchema } from './plan-schema.ts';
 import type { PlanFormat } from './presets.ts';
 import { toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
@@ -31,6 +31,9 @@ export class PlanGrammars {
   /** The grammar of a plan over `tools`; throws ToolDefinitionError for a tool it cannot enforce. */
   get(tools: readonly Tool[], format: PlanFormat, syntax: ToolCallSyntax, minSteps: number, maxSteps: number): PlanGrammar {
     checkStepBounds(minSteps, maxSteps);
+    // Before the key: a BigInt or a cycle would throw a TypeError from JSON.stringify, and NaN
+    // would read as null there and pass as a tool set already checked.
+    checkToolsJson(tools);
     const toolsKey = contentHash(JSON.stringify(tools.map((t) => [t.name, t.parameters])));
     const shape = format === 'tool-calls' ? `calls-${syntax}` : 'steps';
     if (!this.checked.has(toolsKey)) {

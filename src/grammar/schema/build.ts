@@ -9,6 +9,8 @@ import { accepts } from './accepts.ts';
 import { jsonBytes } from './json.ts';
 import { ANNOTATIONS, FORMATS, JSON_TYPES, SUPPORTED, type JsonType } from './keywords.ts';
 import { mergeSchemas, type RawSchema } from './merge.ts';
+import { sharedNodeOf } from './shared-nodes.ts';
+import { checkUnicodeRegex, invalidKeyword, refSegment } from './well-formed.ts';
 import {
   ArrayNode,
   deref,
@@ -31,7 +33,7 @@ export const MAX_INTEGER = 999_999_999_999_999;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
 const keyPointer = (pointer: string, k: string) => `${pointer}/${escapePointer(k)}`;
-const bad = (k: string, pointer: string, what: string) => new InvalidSchemaError(`"${k}" must be ${what}`, keyPointer(pointer, k));
+const bad = (k: string, pointer: string, what: string) => invalidKeyword(k, keyPointer(pointer, k), `"${k}" must be ${what}`);
 const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 const regexCache = new Map<string, RegexAst>();
@@ -52,27 +54,7 @@ function parsedRegex(source: string, ignoreCase: boolean): RegexAst {
 /** Branches of a oneOf that are checked pairwise for exclusivity at most. */
 const MAX_PAIRWISE_ONEOF = 64;
 
-/**
- * Nodes of whole schemas without `$ref`s, by schema object, registered by `checkSchema`: such a node
- * means the same wherever the object appears, so a plan schema embedding 3,000 checked tool schemas
- * reuses their nodes instead of building them again.
- */
-const selfContained = new WeakMap<object, { json: string; node: Node }>();
-
-/** The registered node of `raw` if its content is still `json` (checkSchema's view), else undefined. */
-export function selfContainedNode(raw: object, json: string): Node | undefined {
-  const hit = selfContained.get(raw);
-  return hit && hit.json === json ? hit.node : undefined;
-}
-
-/** The node `checkSchema` registered for this schema object, if any (content not re-verified). */
-export function sharedNodeOf(raw: unknown): Node | undefined {
-  return typeof raw === 'object' && raw !== null ? selfContained.get(raw)?.node : undefined;
-}
-
-export function registerSelfContained(raw: object, json: string, node: Node): void {
-  selfContained.set(raw, { json, node });
-}
+export { registerSelfContained, selfContainedNode, sharedNodeOf } from './shared-nodes.ts';
 
 export class SchemaBuilder {
   /** Did building follow any `$ref`? (Then nodes depend on this root and cannot be shared.) */
@@ -80,6 +62,7 @@ export class SchemaBuilder {
   private readonly refs = new Map<string, RefNode>();
   private readonly resolved = new Map<string, { raw: unknown; pointer: string }>();
   private readonly built = new WeakMap<object, Node>();
+  private readonly building = new Set<object>();
   private anyNode: Node | undefined;
 
   constructor(private readonly root: unknown) {
@@ -115,13 +98,20 @@ export class SchemaBuilder {
     if (raw === true) return this.any();
     if (raw === false) return new NeverNode(pointer);
     if (!isObject(raw)) throw new InvalidSchemaError('a schema must be an object or a boolean', pointer);
-    const shared = raw !== this.root ? selfContained.get(raw) : undefined;
-    if (shared) return shared.node;
+    const shared = raw !== this.root ? sharedNodeOf(raw) : undefined;
+    if (shared) return shared;
     const hit = this.built.get(raw);
     if (hit) return hit;
-    const node = this.buildObject(raw, pointer);
-    this.built.set(raw, node);
-    return node;
+    // Children are lazy, so meeting `raw` again while building it is a loop on the same value.
+    if (this.building.has(raw)) throw new UnsupportedSchemaError('$ref', pointer, 'a $ref cycle that never moves into the value');
+    this.building.add(raw);
+    try {
+      const node = this.buildObject(raw, pointer);
+      this.built.set(raw, node);
+      return node;
+    } finally {
+      this.building.delete(raw);
+    }
   }
 
   private buildObject(raw: Record<string, unknown>, pointer: string): Node {
@@ -188,6 +178,8 @@ export class SchemaBuilder {
         case 'format':
         case '$ref':
           if (typeof v !== 'string') throw bad(k, pointer, 'a string');
+          // Checked even where no string is allowed (`type: "integer"`): ajv compiles it anyway.
+          if (k === 'pattern') checkUnicodeRegex(v, pointer, k);
           if (k === 'format' && !FORMATS.has(v)) throw new UnsupportedSchemaError('format', keyPointer(pointer, k), `format "${v}"`);
           break;
         case 'uniqueItems':
@@ -217,7 +209,7 @@ export class SchemaBuilder {
     }
     let cur: unknown = this.root;
     for (const part of path === '' ? [] : path.slice(1).split('/')) {
-      const key = decodeURIComponent(part).replaceAll('~1', '/').replaceAll('~0', '~');
+      const key = refSegment(part, ref, `${pointer}/$ref`);
       if (Array.isArray(cur)) cur = cur[Number(key)];
       else if (isObject(cur)) cur = cur[key];
       else cur = undefined;

@@ -36,7 +36,55 @@ export function xmlParametersNode(schema: unknown): ObjectNode {
   // Counting properties across optional XML blocks is not implemented; refusing keeps the promise.
   if (root.minProps > required) throw new UnsupportedSchemaError('minProperties', '', 'not enforced by the XML tool-call format');
   if (root.maxProps < root.props.length) throw new UnsupportedSchemaError('maxProperties', '', 'not enforced by the XML tool-call format');
+  if (!writable.has(root)) checkWritable(root, schema);
+  writable.add(root);
   return root;
+}
+
+/** Object nodes whose names and raw literals were found writable (parsing calls this per call). */
+const writable = new WeakSet<ObjectNode>();
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/**
+ * Refuses what the XML blocks cannot carry and read back: a name with `>` or a line break (the
+ * opening tag ends there) or a lone surrogate (UTF-8 has none), and a raw string literal that holds
+ * the value terminator or a lone surrogate. Names with `<`, `=` or spaces read back fine.
+ */
+function checkWritable(root: ObjectNode, schema: unknown): void {
+  for (const p of root.props) {
+    const node = p.node.get();
+    if (minOf(node) === Infinity) continue; // never written
+    if (/[>\n]/.test(p.name) || LONE_SURROGATE.test(p.name)) {
+      const why = 'no ">", line break or lone surrogate in a <parameter=…> tag';
+      throw new UnsupportedSchemaError('properties', `/properties/${escapePointer(p.name)}`, `parameter name ${JSON.stringify(p.name)}: ${why}`);
+    }
+    if (rawForm(node)) checkRawLiterals(node, schema);
+  }
+}
+
+/** Raw string literals in a value written raw (a literal, or a union of strings and literals). */
+function checkRawLiterals(node: Node, schema: unknown): void {
+  const n = deref(node);
+  if (n.kind === 'union') for (const b of n.branches) checkRawLiterals(b, schema);
+  if (n.kind !== 'literal') return;
+  for (const l of literalsOf(n)) {
+    if (typeof l.value !== 'string') continue;
+    // Read back up to the first terminator: the literal must not hold one, nor end in one's start.
+    if ((l.text + PARAMETER_END).indexOf(PARAMETER_END) !== l.text.length || LONE_SURROGATE.test(l.text)) {
+      const why = 'a raw value cannot hold "\\n</parameter>\\n" or a lone surrogate';
+      throw new UnsupportedSchemaError(literalKeyword(schema, n.pointer), n.pointer, `${JSON.stringify(l.text)}: ${why}`);
+    }
+  }
+}
+
+/** `const` when the schema at `pointer` has only that, else `enum`. */
+function literalKeyword(schema: unknown, pointer: string): string {
+  let cur: unknown = schema;
+  for (const part of pointer.split('/').slice(1)) {
+    cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[part.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
+  }
+  return typeof cur === 'object' && cur !== null && Object.hasOwn(cur, 'const') && !Object.hasOwn(cur, 'enum') ? 'const' : 'enum';
 }
 
 /** A literal as the template writes it, with the value it stands for. */
