@@ -18,7 +18,7 @@ type Phases = Record<string, number>;
 function padVocab(json: TokenizerJson, pad: number): number {
   const vocab = json.model.vocab as Record<string, number>;
   const keys = Object.keys(vocab);
-  let next = Math.max(...Object.values(vocab), ...(json.added_tokens ?? []).map((a) => a.id)) + 1;
+  let next = [...Object.values(vocab), ...(json.added_tokens ?? []).map((a) => a.id)].reduce((x, y) => Math.max(x, y)) + 1;
   for (let i = 0; next < pad; i++) {
     const s = keys[i % keys.length]! + keys[(i * 7919) % keys.length]!;
     if (!(s in vocab)) vocab[s] = next++;

@@ -69,75 +69,97 @@ export class BoundStringCache {
   private build(a: StringAutomaton | null, mode: number, auto0: number, bs0: number): BoundStringEntry {
     const isKey = mode === OBJECT_KEY;
     const raw = mode < 256;
-    const { tokens, maskWords } = this.vocab;
-    const insideMask = new Uint32Array(maskWords);
-    const ids: number[] = [];
-    const chars: number[] = [];
-    const endBs: number[] = [];
-    const endAuto: number[] = [];
-    const exits: number[] = [];
-    let maxOwn = 0;
-    let maxPending = 0;
-    for (let id = 0; id < tokens.length; id++) {
-      const bytes = tokens[id];
-      if (!bytes || bytes.length === 0) continue;
-      let bs = bs0;
-      let auto = auto0;
-      let n = 0;
+    const { tokens, maskWords, nodeByte, nodeToken, nodeEnd, nodeDepth, sharedTokens, maxTokenBytes } = this.vocab;
+    // Classified along the trie, each shared prefix stepped once. Per token: kind 1 stays inside
+    // (with its characters and end states), 2 exits, 0 rejected.
+    const kind = new Uint8Array(tokens.length);
+    const charsOf = new Uint16Array(tokens.length);
+    const bsOf = new Int32Array(tokens.length);
+    const autoOf = new Int32Array(tokens.length);
+    const bsAt = new Int32Array(maxTokenBytes + 1);
+    const autoAt = new Int32Array(maxTokenBytes + 1);
+    const charsAt = new Int32Array(maxTokenBytes + 1);
+    bsAt[0] = bs0;
+    autoAt[0] = auto0;
+    const anyShared = sharedTokens.size > 0;
+    for (let i = 1, end = nodeEnd[0]!; i < end; ) {
+      const d = nodeDepth[i]!;
+      const b = nodeByte[i]!;
+      const bs = bsAt[d - 1]!;
+      let auto = autoAt[d - 1]!;
+      let n = charsAt[d - 1]!;
       let outcome = 0; // 0 inside, 1 exit, -1 rejected
-      for (let i = 0; i < bytes.length; i++) {
-        const b = bytes[i]!;
-        if (raw && b === mode) {
-          outcome = 1;
-          break;
-        }
-        const r = raw ? rawStep(bs, b) : stringStep(bs, b);
-        if (r === REJECT) {
-          outcome = -1;
-          break;
-        }
-        if (r === CLOSE) {
-          outcome = 1;
-          break;
-        }
+      let r = bs;
+      if (raw && b === mode) outcome = 1;
+      else {
+        r = raw ? rawStep(bs, b) : stringStep(bs, b);
+        if (r === REJECT) outcome = -1;
+        else if (r === CLOSE) outcome = 1;
         // Same rules as StringFrame.step, minus the count (checked at run time against the room left).
-        if (isKey && b === 0x5c && modeOf(bs) === NORMAL) {
-          outcome = -1;
-          break;
-        }
-        // Raw text has no closing quote: every byte in the normal state starts a character.
-        if (raw ? modeOf(bs) === NORMAL : startsChar(bs, b)) n++;
-        if (a) {
-          auto = automatonAfter(a, auto, bs, b, r, raw);
-          if (auto < 0) {
-            outcome = -1;
-            break;
+        else if (isKey && b === 0x5c && modeOf(bs) === NORMAL) outcome = -1;
+        else {
+          // Raw text has no closing quote: every byte in the normal state starts a character.
+          if (raw ? modeOf(bs) === NORMAL : startsChar(bs, b)) n++;
+          if (a) {
+            auto = automatonAfter(a, auto, bs, b, r, raw);
+            if (auto < 0) outcome = -1;
           }
         }
-        bs = r;
       }
-      if (outcome === 1) exits.push(id);
-      else if (outcome === 0) {
-        insideMask[id >>> 5]! |= 1 << (id & 31);
-        ids.push(id);
-        chars.push(n);
-        endBs.push(bs);
-        endAuto.push(auto);
-        maxOwn = Math.max(maxOwn, a ? automatonOwnMin(a, bs, auto) : pendingBytes(bs) + 1);
-        maxPending = Math.max(maxPending, pendingBytes(bs));
+      if (outcome === -1) {
+        i = nodeEnd[i]!;
+        continue;
       }
+      // An exit decides every token below.
+      const last = outcome === 1 ? nodeEnd[i]! : i + 1;
+      for (let j = i; j < last; j++) {
+        const t = nodeToken[j]!;
+        if (t < 0) continue;
+        kind[t] = outcome === 1 ? 2 : 1;
+        charsOf[t] = n;
+        bsOf[t] = r;
+        autoOf[t] = auto;
+        if (anyShared) for (const u of sharedTokens.get(j) ?? []) (kind[u] = kind[t]!), (charsOf[u] = n), (bsOf[u] = r), (autoOf[u] = auto);
+      }
+      if (outcome === 1) {
+        i = last;
+        continue;
+      }
+      bsAt[d] = r;
+      autoAt[d] = auto;
+      charsAt[d] = n;
+      i++;
     }
-    return {
-      insideMask,
-      insideIds: Int32Array.from(ids),
-      insideChars: Uint16Array.from(chars),
-      insideBs: Int32Array.from(endBs),
-      insideAuto: Int32Array.from(endAuto),
-      maxChars: chars.reduce((x, y) => Math.max(x, y), 0),
-      maxOwn,
-      maxPending,
-      exitIds: Int32Array.from(exits),
-    };
+    // Gathered in id order, as a per-token scan would list them.
+    let inside = 0;
+    let exit = 0;
+    for (let id = 0; id < kind.length; id++) {
+      if (kind[id] === 1) inside++;
+      else if (kind[id] === 2) exit++;
+    }
+    const insideMask = new Uint32Array(maskWords);
+    const insideIds = new Int32Array(inside);
+    const insideChars = new Uint16Array(inside);
+    const insideBs = new Int32Array(inside);
+    const insideAuto = new Int32Array(inside);
+    const exitIds = new Int32Array(exit);
+    let maxChars = 0;
+    let maxOwn = 0;
+    let maxPending = 0;
+    for (let id = 0, k = 0, x = 0; id < kind.length; id++) {
+      if (kind[id] === 2) exitIds[x++] = id;
+      if (kind[id] !== 1) continue;
+      const bs = bsOf[id]!;
+      const auto = autoOf[id]!;
+      insideMask[id >>> 5]! |= 1 << (id & 31);
+      insideIds[k] = id;
+      insideChars[k] = charsOf[id]!;
+      insideBs[k] = bs;
+      insideAuto[k++] = auto;
+      maxChars = Math.max(maxChars, charsOf[id]!);
+      maxOwn = Math.max(maxOwn, a ? automatonOwnMin(a, bs, auto) : pendingBytes(bs) + 1);
+      maxPending = Math.max(maxPending, pendingBytes(bs));
+    }
+    return { insideMask, insideIds, insideChars, insideBs, insideAuto, maxChars, maxOwn, maxPending, exitIds };
   }
 }
-

@@ -45,46 +45,70 @@ export class FreeStringCache {
   }
 
   private build(start: number): FreeStringEntry {
-    const { tokens, maskWords } = this.vocab;
-    const insideMask = new Uint32Array(maskWords);
-    const ids: number[] = [];
-    const chars: number[] = [];
-    const pending: number[] = [];
-    const exits = new Map<string, { rem: Uint8Array; ids: number[]; chars: number[] }>();
-    for (let id = 0; id < tokens.length; id++) {
-      const bytes = tokens[id];
-      if (!bytes || bytes.length === 0) continue;
-      let s = start;
-      let n = 0;
-      let closedAt = -1;
-      let ok = true;
-      for (let i = 0; i < bytes.length; i++) {
-        const b = bytes[i]!;
-        if (startsChar(s, b)) n++;
-        const r = stringStep(s, b);
-        if (r === REJECT) {
-          ok = false;
-          break;
-        }
-        if (r === CLOSE) {
-          closedAt = i;
-          break;
-        }
-        s = r;
+    const { tokens, maskWords, nodeByte, nodeToken, nodeEnd, nodeDepth, sharedTokens, maxTokenBytes } = this.vocab;
+    // Classified along the trie, each shared prefix stepped once. Per token: kind 1 stays inside
+    // (`at`: its end state), 2 closes (`at`: the quote's offset), 0 neither.
+    const kind = new Uint8Array(tokens.length);
+    const charsOf = new Uint16Array(tokens.length);
+    const at = new Int32Array(tokens.length);
+    const stateAt = new Int32Array(maxTokenBytes + 1);
+    const charsAt = new Int32Array(maxTokenBytes + 1);
+    stateAt[0] = start;
+    const anyShared = sharedTokens.size > 0;
+    for (let i = 1, end = nodeEnd[0]!; i < end; ) {
+      const d = nodeDepth[i]!;
+      const s = stateAt[d - 1]!;
+      const b = nodeByte[i]!;
+      const c = charsAt[d - 1]! + (startsChar(s, b) ? 1 : 0);
+      const r = stringStep(s, b);
+      if (r === REJECT) {
+        i = nodeEnd[i]!;
+        continue;
       }
-      if (!ok) continue;
-      if (closedAt < 0) {
+      const closes = r === CLOSE;
+      // A close decides every token below.
+      const last = closes ? nodeEnd[i]! : i + 1;
+      for (let j = i; j < last; j++) {
+        const t = nodeToken[j]!;
+        if (t < 0) continue;
+        kind[t] = closes ? 2 : 1;
+        charsOf[t] = c;
+        at[t] = closes ? d - 1 : r;
+        if (anyShared) for (const u of sharedTokens.get(j) ?? []) (kind[u] = kind[t]!), (charsOf[u] = c), (at[u] = at[t]!);
+      }
+      if (closes) {
+        i = last;
+        continue;
+      }
+      stateAt[d] = r;
+      charsAt[d] = c;
+      i++;
+    }
+    // Gathered in id order, as a per-token scan would list them.
+    let inside = 0;
+    for (let id = 0; id < kind.length; id++) if (kind[id] === 1) inside++;
+    const insideMask = new Uint32Array(maskWords);
+    const insideIds = new Int32Array(inside);
+    const insideChars = new Uint16Array(inside);
+    const insidePending = new Uint8Array(inside);
+    let maxChars = 0;
+    let maxPending = 0;
+    const exits = new Map<string, { rem: Uint8Array; ids: number[]; chars: number[] }>();
+    for (let id = 0, k = 0; id < tokens.length; id++) {
+      if (kind[id] === 1) {
         insideMask[id >>> 5]! |= 1 << (id & 31);
-        ids.push(id);
-        chars.push(n);
-        pending.push(pendingBytes(s));
-      } else {
-        const rem = bytes.subarray(closedAt + 1);
+        insideIds[k] = id;
+        insideChars[k] = charsOf[id]!;
+        insidePending[k++] = pendingBytes(at[id]!);
+        maxChars = Math.max(maxChars, charsOf[id]!);
+        maxPending = Math.max(maxPending, pendingBytes(at[id]!));
+      } else if (kind[id] === 2) {
+        const rem = tokens[id]!.subarray(at[id]! + 1);
         const key = rem.join(',');
         let g = exits.get(key);
         if (!g) exits.set(key, (g = { rem, ids: [], chars: [] }));
         g.ids.push(id);
-        g.chars.push(n);
+        g.chars.push(charsOf[id]!);
       }
     }
     let closing: ExitGroup | null = null;
@@ -100,11 +124,11 @@ export class FreeStringCache {
     }
     return {
       insideMask,
-      insideIds: Int32Array.from(ids),
-      insideChars: Uint16Array.from(chars),
-      insidePending: Uint8Array.from(pending),
-      maxChars: chars.reduce((a, b) => Math.max(a, b), 0),
-      maxPending: pending.reduce((a, b) => Math.max(a, b), 0),
+      insideIds,
+      insideChars,
+      insidePending,
+      maxChars,
+      maxPending,
       closing,
       byFirst,
     };

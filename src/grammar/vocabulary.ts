@@ -1,6 +1,7 @@
 import { NORMAL } from './frames/string-bytes.ts';
 import { FreeStringCache } from './string-cache.ts';
 import { BoundStringCache } from './bound-string-cache.ts';
+import { buildTrie, type FlatTokens } from './vocab-trie.ts';
 
 /**
  * The vocabulary side of the engine, independent of any grammar: each token's bytes, and a
@@ -58,52 +59,29 @@ export class Vocabulary {
     this.encode = input.encode;
     this.maskWords = Math.ceil(input.size / 32);
 
-    // Build a map-based trie, then flatten it in pre-order.
-    type Build = { children: Map<number, Build>; token: number; extra?: number[] };
-    const root: Build = { children: new Map(), token: -1 };
-    let count = 1;
+    const flat = flatten(input.tokens);
+    const { ids, start, length, bytes } = flat;
     let maxLen = 0;
     const byteToken = new Int32Array(256).fill(-1);
     let hash = 0x811c9dc5;
-    input.tokens.forEach((bytes, id) => {
-      if (!bytes || bytes.length === 0) return;
-      maxLen = Math.max(maxLen, bytes.length);
-      if (bytes.length === 1 && byteToken[bytes[0]!] === -1) byteToken[bytes[0]!] = id;
-      let n = root;
-      for (const b of bytes) {
-        hash = Math.imul(hash ^ b, 0x01000193);
-        let c = n.children.get(b);
-        if (!c) {
-          c = { children: new Map(), token: -1 };
-          n.children.set(b, c);
-          count++;
-        }
-        n = c;
-      }
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      const s = start[id]!;
+      const n = length[id]!;
+      if (n > maxLen) maxLen = n;
+      if (n === 1 && byteToken[bytes[s]!] === -1) byteToken[bytes[s]!] = id;
+      for (let p = s; p < s + n; p++) hash = Math.imul(hash ^ bytes[p]!, 0x01000193);
       hash = Math.imul(hash ^ (id & 0xff) ^ 0x100, 0x01000193);
-      if (n.token === -1) n.token = id;
-      else (n.extra ??= []).push(id);
-    });
+    }
     this.id = `${(hash >>> 0).toString(16)}-${input.tokens.length}-${input.size}`;
     this.maxTokenBytes = maxLen;
     this.byteToken = byteToken;
-    this.nodeByte = new Uint8Array(count);
-    this.nodeToken = new Int32Array(count).fill(-1);
-    this.nodeEnd = new Int32Array(count);
-    this.nodeDepth = new Uint16Array(count);
-    const shared = new Map<number, number[]>();
-    let next = 0;
-    const visit = (n: Build, byte: number, depth: number): void => {
-      const i = next++;
-      this.nodeByte[i] = byte;
-      this.nodeToken[i] = n.token;
-      this.nodeDepth[i] = depth;
-      if (n.extra) shared.set(i, n.extra);
-      for (const b of [...n.children.keys()].sort((x, y) => x - y)) visit(n.children.get(b)!, b, depth + 1);
-      this.nodeEnd[i] = next;
-    };
-    visit(root, 0, 0);
-    this.sharedTokens = shared;
+    const trie = buildTrie(flat);
+    this.nodeByte = trie.nodeByte;
+    this.nodeToken = trie.nodeToken;
+    this.nodeEnd = trie.nodeEnd;
+    this.nodeDepth = trie.nodeDepth;
+    this.sharedTokens = trie.sharedTokens;
     // Once per tokenizer, like the trie: the common in-string state is classified up front so the
     // first mask inside a string does not pay for it.
     this.freeStrings = new FreeStringCache(this);
@@ -152,21 +130,47 @@ export class Vocabulary {
   }
 }
 
-/** GPT-2's reversible byte ↔ printable-character map used by byte-level BPE vocabularies. */
-function byteLevelDecoder(): Map<string, number> {
-  const bs: number[] = [];
-  for (let b = 0x21; b <= 0x7e; b++) bs.push(b);
-  for (let b = 0xa1; b <= 0xac; b++) bs.push(b);
-  for (let b = 0xae; b <= 0xff; b++) bs.push(b);
-  const cs = [...bs];
+/** Token bytes in one buffer: the tokens' own when they all share one (as vocabularyFromTokenizerJson makes them), else a copy. */
+function flatten(tokens: readonly (Uint8Array | null)[]): FlatTokens {
+  const start = new Int32Array(tokens.length);
+  const length = new Int32Array(tokens.length);
+  let n = 0;
+  let totalBytes = 0;
+  let buffer: ArrayBufferLike | undefined;
+  let one = true;
+  for (let id = 0; id < tokens.length; id++) {
+    const t = tokens[id];
+    if (!t || t.length === 0) continue;
+    n++;
+    totalBytes += t.length;
+    buffer ??= t.buffer;
+    if (t.buffer !== buffer) one = false;
+    start[id] = t.byteOffset;
+    length[id] = t.length;
+  }
+  const ids = new Int32Array(n);
+  n = 0;
+  for (let id = 0; id < tokens.length; id++) if (length[id]! > 0) ids[n++] = id;
+  if (one) return { bytes: buffer ? new Uint8Array(buffer) : new Uint8Array(0), start, length, ids, totalBytes };
+  const bytes = new Uint8Array(totalBytes);
+  let pos = 0;
+  for (const id of ids) {
+    bytes.set(tokens[id]!, pos);
+    start[id] = pos;
+    pos += length[id]!;
+  }
+  return { bytes, start, length, ids, totalBytes };
+}
+
+/** GPT-2's reversible byte ↔ printable-character map of byte-level BPE: the byte of each UTF-16 code unit, -1 for none. */
+function byteLevelTable(): Int16Array {
+  const table = new Int16Array(324).fill(-1);
   let n = 0;
   for (let b = 0; b < 256; b++) {
-    if (!bs.includes(b)) {
-      bs.push(b);
-      cs.push(256 + n++);
-    }
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    table[printable ? b : 256 + n++] = b;
   }
-  return new Map(bs.map((b, i) => [String.fromCodePoint(cs[i]!), b]));
+  return table;
 }
 
 /** The subset of a Hugging Face `tokenizer.json` the engine reads. */
@@ -179,41 +183,67 @@ export interface TokenizerJson {
 /**
  * Token bytes from a Hugging Face `tokenizer.json` (byte-level BPE as in Qwen/Llama 3/GPT-2, or
  * SentencePiece-style `▁` with `<0xNN>` byte fallback). Special added tokens map to `null`.
+ * All tokens are views of one buffer (no per-token allocation beyond the view), which Vocabulary reads as is.
  */
 export function vocabularyFromTokenizerJson(
   json: TokenizerJson,
   options: { size?: number; stopTokens: readonly number[]; encode?: (bytes: Uint8Array) => number[] },
 ): VocabularyInput {
-  const entries: [string, number][] = Array.isArray(json.model.vocab)
-    ? json.model.vocab.map(([s], i) => [s, i])
-    : Object.entries(json.model.vocab);
+  const vocab = json.model.vocab;
+  const list = Array.isArray(vocab);
+  const keys = list ? vocab.map(([s]) => s) : Object.keys(vocab);
+  const ids = new Int32Array(keys.length);
+  if (list) for (let k = 0; k < keys.length; k++) ids[k] = k;
+  else for (let k = 0; k < keys.length; k++) ids[k] = vocab[keys[k]!]!;
   const added = json.added_tokens ?? [];
   let maxId = -1;
-  for (const [, id] of entries) maxId = Math.max(maxId, id);
-  for (const a of added) maxId = Math.max(maxId, a.id);
-  const tokens: (Uint8Array | null)[] = new Array(maxId + 1).fill(null);
+  let units = 0;
+  for (let k = 0; k < keys.length; k++) {
+    if (ids[k]! > maxId) maxId = ids[k]!;
+    units += keys[k]!.length;
+  }
+  for (const a of added) {
+    maxId = Math.max(maxId, a.id);
+    units += a.content.length;
+  }
+  const sentencePiece = json.model.byte_fallback === true || (list ? vocab.some(([s]) => s === '<0x00>') : Object.hasOwn(vocab, '<0x00>'));
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; trimmed to size at the end.
+  let buf = new Uint8Array(3 * units);
+  const from = new Int32Array(maxId + 1).fill(-1);
+  const to = new Int32Array(maxId + 1);
   const utf8 = new TextEncoder();
-  const sentencePiece = json.model.byte_fallback === true || entries.some(([s]) => s === '<0x00>');
-  const byteLevel = sentencePiece ? null : byteLevelDecoder();
-  for (const [s, id] of entries) {
-    if (sentencePiece) {
-      const m = /^<0x([0-9A-Fa-f]{2})>$/.exec(s);
-      tokens[id] = m ? Uint8Array.of(parseInt(m[1]!, 16)) : utf8.encode(s.replaceAll('\u2581', ' '));
-    } else {
-      const bytes: number[] = [];
-      let ok = true;
-      for (const ch of s) {
-        const b = byteLevel!.get(ch);
-        if (b === undefined) {
-          ok = false;
+  const byteOf = byteLevelTable();
+  let pos = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const s = keys[k]!;
+    let p = pos;
+    const hex = sentencePiece && s.length === 6 ? /^<0x([0-9A-Fa-f]{2})>$/.exec(s) : null;
+    if (hex) buf[p++] = parseInt(hex[1]!, 16);
+    else {
+      for (let c = 0; c < s.length; c++) {
+        const u = s.charCodeAt(c);
+        // Byte-level: the GPT-2 map. SentencePiece: ASCII, with ▁ for a space.
+        const b = sentencePiece ? (u < 0x80 ? u : u === 0x2581 ? 0x20 : -1) : u < byteOf.length ? byteOf[u]! : -1;
+        if (b < 0) {
+          // Anything else (a surrogate pair, non-ASCII SentencePiece text): its UTF-8.
+          p = pos + utf8.encodeInto(sentencePiece ? s.replaceAll('\u2581', ' ') : s, buf.subarray(pos)).written;
           break;
         }
-        bytes.push(b);
+        buf[p++] = b;
       }
-      tokens[id] = ok ? Uint8Array.from(bytes) : utf8.encode(s);
     }
+    from[ids[k]!] = pos;
+    to[ids[k]!] = pos = p;
   }
-  for (const a of added) tokens[a.id] = a.special === false ? utf8.encode(a.content) : null;
+  for (const a of added) {
+    if (a.special === false) {
+      from[a.id] = pos;
+      to[a.id] = pos += utf8.encodeInto(a.content, buf.subarray(pos)).written;
+    } else from[a.id] = -1;
+  }
+  buf = buf.slice(0, pos);
+  const tokens: (Uint8Array | null)[] = [];
+  for (let id = 0; id <= maxId; id++) tokens.push(from[id]! < 0 ? null : buf.subarray(from[id]!, to[id]!));
   const size = options.size ?? tokens.length;
   return { tokens, size, stopTokens: options.stopTokens, ...(options.encode ? { encode: options.encode } : {}) };
 }
