@@ -55,6 +55,32 @@ function num(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
+const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'];
+
+/** `plan`'s flags; an unknown flag or a flag without its value is a usage error (exit 2). */
+function parsePlanArgs(rest: string[]) {
+  try {
+    return parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        tools: { type: 'string' },
+        dtype: { type: 'string' },
+        stream: { type: 'boolean', default: false },
+        temperature: { type: 'string' },
+        seed: { type: 'string' },
+        'max-steps': { type: 'string' },
+        'max-tokens': { type: 'string' },
+        format: { type: 'string' },
+        syntax: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 /** Runs the command line `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   try {
@@ -73,22 +99,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       return 0;
     }
     if (command !== 'plan') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
-    const { values: o, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        tools: { type: 'string' },
-        dtype: { type: 'string' },
-        stream: { type: 'boolean', default: false },
-        temperature: { type: 'string' },
-        seed: { type: 'string' },
-        'max-steps': { type: 'string' },
-        'max-tokens': { type: 'string' },
-        format: { type: 'string' },
-        syntax: { type: 'string' },
-      },
-    });
+    const { values: o, positionals } = parsePlanArgs(rest);
+    if (o.dtype !== undefined && !DTYPES.includes(o.dtype)) throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}`);
     const query = positionals.join(' ');
     if (!query) throw new UsageError('a query is required');
     const tools = readTools(o.tools);

@@ -6,7 +6,7 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { cacheLayout, emptyCache, type CacheSlot } from './cache-layout.ts';
-import { ContextOverflowError, DeviceLostError, DisposedError, UnsupportedModelError } from './errors.ts';
+import { ContextOverflowError, DeviceLostError, DisposedError, NonFiniteLogitsError, UnsupportedModelError } from './errors.ts';
 import { toFloat32 } from './half.ts';
 import type { OrtModule } from './ort.ts';
 
@@ -169,6 +169,8 @@ export class CausalLM {
     const logits = out.logits!;
     const row = await lastRow(logits);
     this.vocab = row.length;
+    const bad = nonFinite(row);
+    if (bad > 0) throw new NonFiniteLogitsError(this.consumed.length, bad);
     for (const [name, t] of Object.entries(out)) if (name === 'logits' || !name.startsWith('present')) dispose(t);
     return row;
   }
@@ -231,6 +233,19 @@ function dispose(t: Tensor): void {
 /** Most bytes of all-position logits one pass may produce (a chunk of 110 tokens at 152k logits). */
 const LOGITS_CHUNK_BYTES = 64 * 2 ** 20;
 const FIRST_CHUNK = 64;
+
+/**
+ * How many logits are NaN or +Infinity (-Infinity is a legitimate "never"). One multiply-add a
+ * logit on the common path: any NaN or infinity turns the sum into NaN.
+ */
+function nonFinite(row: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < row.length; i++) s += row[i]! * 0;
+  if (s === 0) return 0;
+  let n = 0;
+  for (let i = 0; i < row.length; i++) if (row[i]! !== row[i]! || row[i] === Infinity) n++;
+  return n;
+}
 
 async function lastRow(logits: Tensor): Promise<Float32Array> {
   const dims = logits.dims;

@@ -102,3 +102,20 @@ export class NoAllowedTokenError extends ModelError {
     super('the mask allows no token');
   }
 }
+
+/**
+ * The model produced NaN or +Infinity logits (an fp16 overflow on some GPUs, or broken weights).
+ * Not a grammar dead end: the call fails with this, and the planner stays usable; a run at a wider
+ * dtype (`q4` instead of `q4f16`, `fp32` instead of `fp16`) is the usual remedy.
+ */
+export class NonFiniteLogitsError extends ModelError {
+  override name: string = 'NonFiniteLogitsError';
+  constructor(
+    /** Tokens the cache held when the pass ran. */
+    readonly position: number,
+    /** How many logits of the row were NaN or +Infinity. */
+    readonly count: number,
+  ) {
+    super(`the model produced ${count} NaN or +Infinity logits at position ${position} (an fp16 overflow? try a wider dtype)`);
+  }
+}

@@ -30,4 +30,5 @@ export {
   ContextOverflowError,
   DisposedError,
   NoAllowedTokenError,
+  NonFiniteLogitsError,
 } from './errors.ts';

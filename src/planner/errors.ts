@@ -71,6 +71,6 @@ export class InvalidOptionError extends PlannerError {
     detail: string,
     readonly value: unknown,
   ) {
-    super(`option ${option} ${detail} (got ${typeof value === 'string' ? JSON.stringify(value) : String(value)})`);
+    super(`option ${option} ${detail} (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? 'an object' : String(value)})`);
   }
 }

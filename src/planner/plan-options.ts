@@ -6,6 +6,8 @@ import { InvalidOptionError } from './errors.ts';
 import type { PlanOptions } from './types.ts';
 
 const FORMATS = ['steps', 'tool-calls'];
+/** As the plan schema allows (plan-schema.ts). */
+const MAX_STEPS = 64;
 
 function integer(o: PlanOptions, key: 'maxSteps' | 'minSteps' | 'maxTokens' | 'topK' | 'seed', min: number): void {
   const v: unknown = o[key];
@@ -23,7 +25,12 @@ function real(o: PlanOptions, key: 'temperature' | 'topP', min: number, max: num
 
 /** Throws InvalidOptionError for the first option that is not what PlanOptions says. */
 export function checkPlanOptions(o: PlanOptions): void {
+  const signal: unknown = o.signal;
+  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
+    throw new InvalidOptionError('signal', 'must be an AbortSignal', signal);
+  }
   integer(o, 'maxSteps', 1);
+  if (o.maxSteps !== undefined && o.maxSteps > MAX_STEPS) throw new InvalidOptionError('maxSteps', `must be at most ${MAX_STEPS}`, o.maxSteps);
   integer(o, 'minSteps', 0);
   integer(o, 'maxTokens', 1);
   integer(o, 'topK', 0);

@@ -56,6 +56,13 @@ describe('toolplan CLI', () => {
     expect(r.err).toContain('a query is required');
     expect(r.err).toContain('usage:');
     expect((await run('frobnicate')).code).toBe(2);
+    // Misused flags are usage errors too, never a raw TypeError or RangeError.
+    for (const argv of [['plan', '--tools', good, '--bogus', 'q'], ['plan', '--tools', good, 'q', '--model'], ['plan', '--tools', good, '--dtype', 'bogus', 'q']]) {
+      const m = await run(...argv);
+      expect(m.code, argv.join(' ')).toBe(2);
+      expect(m.err, argv.join(' ')).toMatch(/^UsageError: /);
+      expect(m.err).toContain('usage:');
+    }
   });
 
   it('plan prints a plan over the given tools; --stream prints each step, then the plan', async () => {

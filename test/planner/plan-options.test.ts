@@ -19,6 +19,8 @@ describe('checkPlanOptions', () => {
       ['seed', 'x'],
       ['format', 'bogus'],
       ['jumpForward', 'yes'],
+      ['maxSteps', 1000],
+      ['signal', { aborted: false }],
     ];
     for (const [key, value] of bad) {
       const err = (() => {
