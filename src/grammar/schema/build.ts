@@ -8,9 +8,9 @@ import { parseRegex, RegexSyntaxError, UnsupportedRegexFeature, type RegexAst } 
 import { accepts } from './accepts.ts';
 import { jsonBytes } from './json.ts';
 import { ANNOTATIONS, FORMATS, JSON_TYPES, SUPPORTED, type JsonType } from './keywords.ts';
-import { mergeSchemas, type RawSchema } from './merge.ts';
+import { mergeSchemas, omit, pointerOf, type RawSchema } from './merge.ts';
 import { sharedNodeOf } from './shared-nodes.ts';
-import { checkUnicodeRegex, invalidKeyword, refSegment } from './well-formed.ts';
+import { invalidKeyword, refSegment, unicodeRegexError } from './well-formed.ts';
 import {
   ArrayNode,
   deref,
@@ -31,9 +31,8 @@ import {
 export const MAX_INTEGER = 999_999_999_999_999;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
-const keyPointer = (pointer: string, k: string) => `${pointer}/${escapePointer(k)}`;
-const bad = (k: string, pointer: string, what: string) => invalidKeyword(k, keyPointer(pointer, k), `"${k}" must be ${what}`);
+/** An error about keyword `k` of `raw` (at `pointer`): at that keyword, wherever a merge took it from. */
+const bad = (raw: unknown, pointer: string, k: string, what: string) => invalidKeyword(k, pointerOf(raw, pointer, k), `"${k}" must be ${what}`);
 const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
 const regexCache = new Map<string, RegexAst>();
@@ -117,7 +116,7 @@ export class SchemaBuilder {
   private buildObject(raw: Record<string, unknown>, pointer: string): Node {
     this.checkKeywords(raw, pointer);
     const constraining = Object.keys(raw).filter((k) => !ANNOTATIONS.has(k) && k !== '$id');
-    if (constraining.length === 1 && constraining[0] === '$ref') return this.ref(raw.$ref as string, pointer);
+    if (constraining.length === 1 && constraining[0] === '$ref') return this.ref(raw.$ref as string, pointer, pointerOf(raw, pointer, '$ref'));
     if ('$ref' in raw || 'allOf' in raw) {
       const flat = this.flatten(raw, pointer, 0);
       return typeof flat === 'boolean' ? this.build(flat, pointer) : this.buildObject(flat, pointer);
@@ -132,33 +131,33 @@ export class SchemaBuilder {
       if (ANNOTATIONS.has(k)) continue;
       const v = raw[k];
       // No closures or pointer strings unless there is an error: this loop runs for every node of every tool.
-      if (!SUPPORTED.has(k)) throw new UnsupportedSchemaError(k, keyPointer(pointer, k));
+      if (!SUPPORTED.has(k)) throw new UnsupportedSchemaError(k, pointerOf(raw, pointer, k));
       switch (k) {
         case 'type': {
           const list = Array.isArray(v) ? v : [v];
           if (list.length === 0 || !list.every((t) => (JSON_TYPES as readonly unknown[]).includes(t))) {
-            throw bad(k, pointer, `one of ${JSON_TYPES.join(', ')} or an array of them`);
+            throw bad(raw, pointer, k, `one of ${JSON_TYPES.join(', ')} or an array of them`);
           }
           break;
         }
         case 'properties':
-          if (!isObject(v)) throw bad(k, pointer, 'an object');
+          if (!isObject(v)) throw bad(raw, pointer, k, 'an object');
           break;
         case 'required':
-          if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw bad(k, pointer, 'an array of strings');
+          if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw bad(raw, pointer, k, 'an array of strings');
           break;
         case 'enum':
-          if (!Array.isArray(v)) throw bad(k, pointer, 'an array');
+          if (!Array.isArray(v)) throw bad(raw, pointer, k, 'an array');
           break;
         case 'anyOf':
         case 'oneOf':
         case 'allOf':
         case 'prefixItems':
-          if (!Array.isArray(v) || (k !== 'prefixItems' && v.length === 0)) throw bad(k, pointer, 'a non-empty array');
+          if (!Array.isArray(v) || (k !== 'prefixItems' && v.length === 0)) throw bad(raw, pointer, k, 'a non-empty array');
           break;
         case 'items':
         case 'additionalProperties':
-          if (typeof v !== 'boolean' && !isObject(v)) throw bad(k, pointer, 'a schema');
+          if (typeof v !== 'boolean' && !isObject(v)) throw bad(raw, pointer, k, 'a schema');
           break;
         case 'minLength':
         case 'maxLength':
@@ -166,60 +165,67 @@ export class SchemaBuilder {
         case 'maxItems':
         case 'minProperties':
         case 'maxProperties':
-          if (!isNonNegInt(v)) throw bad(k, pointer, 'a non-negative integer');
+          if (!isNonNegInt(v)) throw bad(raw, pointer, k, 'a non-negative integer');
           break;
         case 'minimum':
         case 'maximum':
         case 'exclusiveMinimum':
         case 'exclusiveMaximum':
-          if (typeof v !== 'number') throw bad(k, pointer, 'a number');
+          if (typeof v !== 'number') throw bad(raw, pointer, k, 'a number');
           break;
         case 'pattern':
         case 'format':
         case '$ref':
-          if (typeof v !== 'string') throw bad(k, pointer, 'a string');
+          if (typeof v !== 'string') throw bad(raw, pointer, k, 'a string');
           // Checked even where no string is allowed (`type: "integer"`): ajv compiles it anyway.
-          if (k === 'pattern') checkUnicodeRegex(v, pointer, k);
-          if (k === 'format' && !FORMATS.has(v)) throw new UnsupportedSchemaError('format', keyPointer(pointer, k), `format "${v}"`);
+          if (k === 'pattern') {
+            const e = unicodeRegexError(v);
+            if (e) throw invalidKeyword(k, pointerOf(raw, pointer, k), e);
+          }
+          if (k === 'format' && !FORMATS.has(v)) throw new UnsupportedSchemaError('format', pointerOf(raw, pointer, k), `format "${v}"`);
           break;
         case 'uniqueItems':
-          if (typeof v !== 'boolean') throw bad(k, pointer, 'a boolean');
-          if (v) throw new UnsupportedSchemaError('uniqueItems', keyPointer(pointer, k), 'uniqueItems: true');
+          if (typeof v !== 'boolean') throw bad(raw, pointer, k, 'a boolean');
+          if (v) throw new UnsupportedSchemaError('uniqueItems', pointerOf(raw, pointer, k), 'uniqueItems: true');
           break;
         case '$id':
-          if (pointer !== '') throw new UnsupportedSchemaError('$id', keyPointer(pointer, k), '$id below the document root');
+          if (pointer !== '') throw new UnsupportedSchemaError('$id', pointerOf(raw, pointer, k), '$id below the document root');
           break;
       }
     }
   }
 
-  private resolve(ref: string, pointer: string): { raw: unknown; pointer: string } {
+  /** `refPointer`: where the `$ref` keyword itself is (its schema, `pointer`, may be a merged one). */
+  private resolve(ref: string, pointer: string, refPointer: string): { raw: unknown; pointer: string } {
     this.usedRefs = true;
     // A plan schema refers to each tool's $defs entry once per step: resolve each reference once.
     let hit = this.resolved.get(ref);
-    if (!hit) this.resolved.set(ref, (hit = this.resolveUncached(ref, pointer)));
+    if (!hit) this.resolved.set(ref, (hit = this.resolveUncached(ref, pointer, refPointer)));
     return hit;
   }
 
-  private resolveUncached(ref: string, pointer: string): { raw: unknown; pointer: string } {
+  private resolveUncached(ref: string, pointer: string, refPointer: string): { raw: unknown; pointer: string } {
     if (!ref.startsWith('#')) throw new UnsupportedSchemaError('$ref', pointer, `non-local reference "${ref}"`);
     const path = ref.slice(1);
     if (path !== '' && !path.startsWith('/')) {
       throw new UnsupportedSchemaError('$ref', pointer, `anchor reference "${ref}"`);
     }
     let cur: unknown = this.root;
+    // The target's JSON pointer from its decoded keys: `#/%24defs/a` is at `/$defs/a`.
+    let at = '';
     for (const part of path === '' ? [] : path.slice(1).split('/')) {
-      const key = refSegment(part, ref, `${pointer}/$ref`);
+      const key = refSegment(part, ref, refPointer);
+      at += `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       if (Array.isArray(cur)) cur = cur[Number(key)];
       else if (isObject(cur)) cur = cur[key];
       else cur = undefined;
-      if (cur === undefined) throw new InvalidSchemaError(`$ref "${ref}" points nowhere`, `${pointer}/$ref`);
+      if (cur === undefined) throw new InvalidSchemaError(`$ref "${ref}" points nowhere`, refPointer);
     }
-    return { raw: cur, pointer: path };
+    return { raw: cur, pointer: at };
   }
 
-  private ref(ref: string, pointer: string): Node {
-    const target = this.resolve(ref, pointer);
+  private ref(ref: string, pointer: string, refPointer: string): Node {
+    const target = this.resolve(ref, pointer, refPointer);
     let node = this.refs.get(target.pointer);
     if (!node) {
       node = new RefNode(new Lazy(() => this.build(target.raw, target.pointer)), pointer);
@@ -233,22 +239,25 @@ export class SchemaBuilder {
     if (typeof raw === 'boolean') return raw;
     if (depth > 64) throw new UnsupportedSchemaError('$ref', pointer, 'circular $ref through allOf');
     this.checkKeywords(raw, pointer);
-    const { $ref, allOf, ...rest } = raw;
-    let acc: RawSchema = rest;
+    const { $ref, allOf } = raw;
+    // Each merged part keeps where it came from (see pointerOf), so errors name the user's keyword.
+    let acc: RawSchema = omit(raw, ['$ref', 'allOf']);
     if (typeof $ref === 'string') {
-      const t = this.resolve($ref, pointer);
-      acc = mergeSchemas(acc, this.flatten(t.raw as RawSchema, t.pointer, depth + 1), pointer);
+      const t = this.resolve($ref, pointer, pointerOf(raw, pointer, '$ref'));
+      acc = mergeSchemas(acc, pointer, this.flatten(t.raw as RawSchema, t.pointer, depth + 1), t.pointer);
     }
     if (Array.isArray(allOf)) {
       allOf.forEach((s, i) => {
-        acc = mergeSchemas(acc, this.flatten(s as RawSchema, `${pointer}/allOf/${i}`, depth + 1), `${pointer}/allOf`);
+        const at = pointerOf(raw, pointer, 'allOf', String(i));
+        acc = mergeSchemas(acc, pointer, this.flatten(s as RawSchema, at, depth + 1), at);
       });
     }
     return acc;
   }
 
   private literal(raw: Record<string, unknown>, pointer: string): Node {
-    const { enum: e, const: c, ...rest } = raw;
+    const { enum: e, const: c } = raw;
+    const rest = omit(raw, ['enum', 'const']);
     let values: unknown[] = Array.isArray(e) ? e : [c];
     if ('const' in raw && Array.isArray(e)) values = e.filter((v) => JSON.stringify(v) === JSON.stringify(c));
     // Most enums stand alone: only build the sibling constraints when there are some.
@@ -259,21 +268,25 @@ export class SchemaBuilder {
   }
 
   private union(raw: Record<string, unknown>, pointer: string): Node {
-    const { anyOf, oneOf, ...rest } = raw;
-    if (anyOf && oneOf) throw new UnsupportedSchemaError('oneOf', pointer, 'anyOf and oneOf in one schema');
+    const { anyOf, oneOf } = raw;
+    const rest = omit(raw, ['anyOf', 'oneOf']);
+    // Refusals of a union name the schema that holds it (which, merged, is the part that has it).
+    const holder = (k: string) => pointerOf(raw, pointer, k).slice(0, -`/${k}`.length);
+    if (anyOf && oneOf) throw new UnsupportedSchemaError('oneOf', holder('oneOf'), 'anyOf and oneOf in one schema');
     const keyword = anyOf ? 'anyOf' : 'oneOf';
     const list = (anyOf ?? oneOf) as unknown[];
     const restConstrains = Object.keys(rest).some((k) => !ANNOTATIONS.has(k) && k !== '$id');
     const branches = list.map((b, i) => {
-      const at = `${pointer}/${keyword}/${i}`;
+      const at = pointerOf(raw, pointer, keyword, String(i));
       if (!restConstrains) return this.build(b, at);
-      const merged = mergeSchemas(rest, this.flatten(b as RawSchema, at, 0), at);
+      const merged = mergeSchemas(rest, pointer, this.flatten(b as RawSchema, at, 0), at);
       return this.build(merged, at);
     });
-    return this.makeUnion(branches, keyword === 'oneOf', pointer);
+    return this.makeUnion(branches, keyword === 'oneOf', pointer, holder(keyword));
   }
 
-  private makeUnion(input: Node[], exclusive: boolean, pointer: string): Node {
+  /** `holder`: the schema the `oneOf` is written in, for the error when its branches may overlap. */
+  private makeUnion(input: Node[], exclusive: boolean, pointer: string, holder: string): Node {
     const branches = input.flatMap((b) => (b.kind === 'union' ? [...b.branches] : [b]));
     if (branches.length === 1) return branches[0]!;
     const objects = branches.map(deref);
@@ -283,7 +296,7 @@ export class SchemaBuilder {
     }
     if (exclusive) {
       if (branches.length > MAX_PAIRWISE_ONEOF || !this.pairwiseDisjoint(branches)) {
-        throw new UnsupportedSchemaError('oneOf', pointer, 'branches are not provably exclusive');
+        throw new UnsupportedSchemaError('oneOf', holder, 'branches are not provably exclusive');
       }
     }
     return new UnionNode(branches, pointer);
@@ -373,7 +386,7 @@ export class SchemaBuilder {
       key: jsonBytes(name),
       required: required.has(name),
       raw: schema,
-      node: new Lazy(() => this.build(schema, `${pointer}/properties/${escapePointer(name)}`)),
+      node: new Lazy(() => this.build(schema, pointerOf(raw, pointer, 'properties', name))),
     }));
     // Required names without a declared schema take the additionalProperties schema.
     for (const name of required) {
@@ -384,12 +397,12 @@ export class SchemaBuilder {
         key: jsonBytes(name),
         required: true,
         raw: schema,
-        node: new Lazy(() => this.build(schema, `${pointer}/additionalProperties`)),
+        node: new Lazy(() => this.build(schema, pointerOf(raw, pointer, 'additionalProperties'))),
       });
     }
     return new ObjectNode(
       props,
-      this.optionalChild(addl, `${pointer}/additionalProperties`),
+      this.optionalChild(addl, pointerOf(raw, pointer, 'additionalProperties')),
       count(raw.minProperties, 0),
       count(raw.maxProperties, Infinity),
       pointer,
@@ -404,11 +417,11 @@ export class SchemaBuilder {
 
   private array(raw: Record<string, unknown>, pointer: string): ArrayNode {
     const prefix = ((raw.prefixItems ?? []) as unknown[]).map(
-      (s, i) => new Lazy(() => this.build(s, `${pointer}/prefixItems/${i}`)),
+      (s, i) => new Lazy(() => this.build(s, pointerOf(raw, pointer, 'prefixItems', String(i)))),
     );
     return new ArrayNode(
       prefix,
-      this.optionalChild(raw.items, `${pointer}/items`),
+      this.optionalChild(raw.items, pointerOf(raw, pointer, 'items')),
       count(raw.minItems, 0),
       count(raw.maxItems, Infinity),
       pointer,
@@ -419,13 +432,14 @@ export class SchemaBuilder {
     // (parsedRegex shares one AST per pattern, so equal patterns share their automaton too.)
     let regex: RegexAst | null = null;
     if (typeof raw.pattern === 'string' && typeof raw.format === 'string') {
-      throw new UnsupportedSchemaError('format', `${pointer}/format`, 'format together with pattern');
+      throw new UnsupportedSchemaError('format', pointerOf(raw, pointer, 'format'), 'format together with pattern');
     }
     const source = typeof raw.pattern === 'string' ? { source: raw.pattern, ignoreCase: false } : undefined;
     const fmt = typeof raw.format === 'string' ? FORMAT_PATTERNS[raw.format] : undefined;
     const re = source ?? fmt;
+    // Where the pattern (or format) was written: automaton limits are reported there too.
+    const at = re ? pointerOf(raw, pointer, source ? 'pattern' : 'format') : pointer;
     if (re) {
-      const at = `${pointer}/${source ? 'pattern' : 'format'}`;
       try {
         regex = parsedRegex(re.source, re.ignoreCase);
       } catch (e) {
@@ -434,14 +448,14 @@ export class SchemaBuilder {
         throw e;
       }
     }
-    return new StringNode(count(raw.minLength, 0), count(raw.maxLength, Infinity), regex, pointer);
+    return new StringNode(count(raw.minLength, 0), count(raw.maxLength, Infinity), regex, pointer, at);
   }
 
   private number(raw: Record<string, unknown>, integer: boolean, pointer: string): NumberNode {
     const bounds = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].filter((k) => k in raw);
     if (!integer) {
       if (bounds.length) {
-        throw new UnsupportedSchemaError(bounds[0]!, `${pointer}/${bounds[0]}`, 'bounds on non-integer numbers');
+        throw new UnsupportedSchemaError(bounds[0]!, pointerOf(raw, pointer, bounds[0]!), 'bounds on non-integer numbers');
       }
       return new NumberNode(false, -Infinity, Infinity, pointer);
     }

@@ -68,13 +68,15 @@ export class StringNode extends BaseNode {
     /** pattern / format as a regex, or null for free text. */
     readonly regex: RegexAst | null,
     pointer: string,
+    /** Where the pattern (or format) is written, for the automaton's errors: a merged schema's may lie elsewhere. */
+    readonly regexPointer: string = pointer,
   ) {
     super(pointer);
   }
   /** The pattern's automaton (in product with the length bounds), built on first use. */
   get automaton(): StringAutomaton | null {
     if (this.automatonCache === undefined) {
-      this.automatonCache = this.regex ? sharedAutomaton(this.regex, this.minLength, this.maxLength, this.pointer) : null;
+      this.automatonCache = this.regex ? sharedAutomaton(this.regex, this.minLength, this.maxLength, this.regexPointer) : null;
     }
     return this.automatonCache;
   }
