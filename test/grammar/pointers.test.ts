@@ -242,3 +242,17 @@ describe('property: random nestings around one faulty keyword', () => {
     );
   });
 });
+
+describe('merging clashing consts', () => {
+  it('stays impossible whatever enum sits beside them (an enum met later no longer undoes it)', async () => {
+    const { compileGrammar, UnsatisfiableSchemaError } = await import('../../src/grammar/index.ts');
+    const { smallVocabulary } = await import('../helpers/small-vocab.ts');
+    for (const schema of [
+      { const: 1, enum: [1, 2], allOf: [{ const: 2 }] },
+      { allOf: [{ const: 1 }, { const: 2, enum: [1, 2] }] },
+      { allOf: [{ enum: [1, 2], const: 1 }, { const: 2 }] },
+    ]) {
+      expect(() => compileGrammar(schema, smallVocabulary()), JSON.stringify(schema)).toThrow(UnsatisfiableSchemaError);
+    }
+  });
+});

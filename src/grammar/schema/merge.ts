@@ -118,6 +118,7 @@ export function mergeSchemas(a: RawSchema, aPointer: string, b: RawSchema, bPoin
   const fromA = (k: string) => take(from, k, a, aPointer);
   const fromB = (k: string) => take(from, k, b, bPointer);
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  let constClash: string | undefined;
   for (const k of keys) {
     if (ANNOTATIONS.has(k) || k === '$id') continue;
     const va = a[k];
@@ -149,8 +150,8 @@ export function mergeSchemas(a: RawSchema, aPointer: string, b: RawSchema, bPoin
       fromB(k);
     } else if (k === 'const') {
       if (!sameJson(va, vb)) {
-        out.enum = [];
-        from.set('enum', pointerOf(b, bPointer, k));
+        // Nothing satisfies both; kept aside so an `enum` met later in this loop cannot undo it.
+        constClash = pointerOf(b, bPointer, k);
       } else {
         out[k] = va;
         fromA(k);
@@ -181,6 +182,10 @@ export function mergeSchemas(a: RawSchema, aPointer: string, b: RawSchema, bPoin
       out[k] = va;
       fromA(k);
     }
+  }
+  if (constClash !== undefined) {
+    out.enum = [];
+    from.set('enum', constClash);
   }
   // Properties: common ones intersect; one side's extra properties also meet the other side's
   // additionalProperties (false there makes them impossible).
