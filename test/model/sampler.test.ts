@@ -120,3 +120,29 @@ describe('greedy under masks (full words take a fast path)', () => {
     }
   });
 });
+
+describe('top-p over a full vocabulary', () => {
+  it('samples only from the nucleus a full sort gives, and equals argmax at a tiny topP', () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const n = 151_936;
+    for (const [topP, temperature] of [[1e-9, 1], [0.5, 0.7], [0.9, 1.2]] as const) {
+      const logits = Float32Array.from({ length: n }, () => rnd() * 8 - 4);
+      logits[12_345] = 9;
+      // Reference: every id sorted by logit, the shortest head reaching topP.
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => logits[b]! - logits[a]! || a - b);
+      const w = order.map((i) => Math.exp((logits[i]! - 9) / temperature));
+      const total = w.reduce((a, b) => a + b, 0);
+      let acc = 0;
+      let k = 0;
+      while (k < n && (acc += w[k]! / total) < topP) k++;
+      const head = new Set(order.slice(0, k + 1));
+      const s = new Sampler({ temperature, topP, seed: 3 });
+      for (let t = 0; t < 20; t++) {
+        const tok = s.sample(logits);
+        expect(head.has(tok), `topP ${topP}: ${tok}`).toBe(true);
+        if (topP < 1e-6) expect(tok).toBe(12_345);
+      }
+    }
+  });
+});
