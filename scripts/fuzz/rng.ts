@@ -1,15 +1,10 @@
-/** A small seeded PRNG (mulberry32) with the helpers the fuzzer draws from. */
+/** The sampler's seeded PRNG (mulberry32) with the helpers the fuzzer draws from. */
+import { seededRandom } from '../../src/model/rng.ts';
+
 export class Rng {
-  private a: number;
+  readonly next: () => number;
   constructor(seed: number) {
-    this.a = seed >>> 0;
-  }
-  next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
   /** Integer in [lo, hi]. */
   int(lo: number, hi: number): number {
