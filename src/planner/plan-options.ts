@@ -3,11 +3,10 @@
  * would otherwise surface far away (a SyntaxError after decoding, a nonsense PromptTooLongError).
  */
 import { InvalidOptionError } from './errors.ts';
+import { MAX_STEPS } from './plan-schema.ts';
 import type { PlanOptions } from './types.ts';
 
 const FORMATS = ['steps', 'tool-calls'];
-/** As the plan schema allows (plan-schema.ts). */
-const MAX_STEPS = 64;
 
 function integer(o: PlanOptions, key: 'maxSteps' | 'minSteps' | 'maxTokens' | 'topK' | 'seed', min: number): void {
   const v: unknown = o[key];

@@ -44,9 +44,12 @@ function dependsOn(k: number): JsonSchema {
   return { type: 'array', items: { enum: Array.from({ length: k - 1 }, (_, i) => i + 1) }, maxItems: k - 1 };
 }
 
-/** Throws RangeError unless 0 ≤ minSteps ≤ maxSteps ≤ 64 (integers, maxSteps ≥ 1). */
+/** Most steps a plan schema allows. */
+export const MAX_STEPS = 64;
+
+/** Throws RangeError unless 0 ≤ minSteps ≤ maxSteps ≤ MAX_STEPS (integers, maxSteps ≥ 1). */
 export function checkStepBounds(minSteps: number, maxSteps: number): void {
-  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 64) throw new RangeError('maxSteps must be an integer in 1..64');
+  if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > MAX_STEPS) throw new RangeError(`maxSteps must be an integer in 1..${MAX_STEPS}`);
   if (!Number.isInteger(minSteps) || minSteps < 0 || minSteps > maxSteps) throw new RangeError('minSteps must be an integer in 0..maxSteps');
 }
 
