@@ -75,15 +75,17 @@ function writeRepoFiles(dir: string, config: object, chatTemplate?: string): voi
 
 const t0 = performance.now();
 
-// tiny-qwen3_5
-{
-  const dir = join(outRoot, 'tiny-qwen3_5');
+// tiny-qwen3_5 (Scan, as the original export) and tiny-qwen3_5-opt (fused com.microsoft operators,
+// as the -OPT export), from the same weights: they compute the same function.
+// The -OPT one also quantises as that export does (asymmetric blocks of 32, a 4-bit embedding).
+for (const [name, ops] of [['tiny-qwen3_5', 'standard'], ['tiny-qwen3_5-opt', 'opt']] as const) {
+  const dir = join(outRoot, name);
   const { config, embed } = buildQwen35(seed, VOCAB);
   writeRepoFiles(dir, qwen35ConfigJson(config, ids), QWEN3_5_CHAT_TEMPLATE);
-  const embedFile = buildEmbedTokens(embed, VOCAB, config.hidden);
-  for (const { quant, suffix } of QUANTS) {
-    write(join(dir, 'onnx', `embed_tokens${suffix}.onnx`), embedFile);
-    write(join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`), buildDecoder(config, embed, seed + 1, quant));
+  for (const { quant: q, suffix } of QUANTS) {
+    const quant: Quant = ops === 'opt' && q === 'q4' ? 'q4-asym' : q;
+    write(join(dir, 'onnx', `embed_tokens${suffix}.onnx`), buildEmbedTokens(embed, VOCAB, config.hidden, ops === 'opt' ? quant : 'fp32'));
+    write(join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`), buildDecoder(config, embed, seed + 1, quant, ops));
   }
 }
 

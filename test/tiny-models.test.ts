@@ -6,7 +6,7 @@ import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedTokenizer } fr
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handLoop } from './helpers/hand-loop.ts';
-import { MODELS_DIR, modelDir, onnxFiles, TINY_MATRIX } from './helpers/fixtures.ts';
+import { isQwen35, MODELS_DIR, modelDir, onnxFiles, TINY_MATRIX } from './helpers/fixtures.ts';
 
 const PROMPT = 'Search the web for flights to Lisbon, then email the cheapest one to Ana.';
 const STEPS = 20;
@@ -44,7 +44,7 @@ describe.each(TINY_MATRIX)('%s (%s)', (name, dtype) => {
     const embed = files.embed ? await ort.InferenceSession.create(files.embed) : undefined;
     try {
       // Transformers.js 4.3 offsets Qwen3.5's decode positions (see the note in hand-loop.ts).
-      const positions = name === 'tiny-qwen3_5' ? 'tjs-4.3' : 'consumed';
+      const positions = isQwen35(name) ? 'tjs-4.3' : 'consumed';
       const mine = await handLoop({ ort, decoder, embed, prompt: tjs.prompt, steps: STEPS, positions });
       expect(mine.tokens).toEqual(tjs.tokens);
     } finally {

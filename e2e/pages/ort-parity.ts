@@ -4,6 +4,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { handLoop } from '../../test/helpers/hand-loop.ts';
+import { QuantizedEmbedding } from '../../src/model/embedding-lookup.ts';
 
 ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
 
@@ -16,6 +17,8 @@ export interface AdapterInfoLite {
 
 export interface ParityRun {
   ep: string;
+  /** `js` where the backend lacks the embedding's operator and toolplan's lookup ran instead. */
+  embed: 'session' | 'js' | 'none';
   tokens: number[];
   /** Every `stride`-th logit of each step. */
   sampled: number[][];
@@ -37,11 +40,26 @@ async function runParity(
 ): Promise<ParityRun> {
   const opts: ort.InferenceSession.SessionOptions = { executionProviders: [ep] };
   const decoder = await ort.InferenceSession.create(files.decoder, opts);
-  const embed = files.embed ? await ort.InferenceSession.create(files.embed, opts) : undefined;
+  let embed: ort.InferenceSession | QuantizedEmbedding | undefined;
+  let kind: ParityRun['embed'] = 'none';
+  if (files.embed) {
+    try {
+      embed = await ort.InferenceSession.create(files.embed, opts);
+      kind = 'session';
+    } catch (e) {
+      // The wasm build has no GatherBlockQuantized (q4 -OPT embedding): toolplan looks it up itself.
+      if (!/GatherBlockQuantized/.test(String(e))) throw e;
+      const bytes = new Uint8Array(await (await fetch(files.embed)).arrayBuffer());
+      embed = QuantizedEmbedding.fromModel(ort, bytes);
+      if (!embed) throw e;
+      kind = 'js';
+    }
+  }
   try {
     const r = await handLoop({ ort, decoder, embed, prompt, steps, positions: 'consumed' });
     return {
       ep,
+      embed: kind,
       tokens: r.tokens,
       sampled: r.logits.map((row) => Array.from(row.filter((_, i) => i % stride === 0))),
     };

@@ -6,6 +6,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { presentNameOf } from '../../src/model/index.ts';
 import type { OrtModule } from '../../src/model/index.ts';
+import type { LMSessions } from '../../src/model/causal-lm.ts';
 
 export interface BareTimes {
   ttftMs: number;
@@ -19,7 +20,7 @@ function zeros(ort: OrtModule, m: InferenceSession.ValueMetadata): Tensor {
 }
 
 /** Greedy-decodes `steps` tokens after `prompt`; times the prefill and the rest. */
-export async function bareLoop(ort: OrtModule, decoder: InferenceSession, embed: InferenceSession | undefined, prompt: readonly number[], steps: number): Promise<BareTimes> {
+export async function bareLoop(ort: OrtModule, decoder: InferenceSession, embed: LMSessions['embed'], prompt: readonly number[], steps: number): Promise<BareTimes> {
   const meta = new Map(decoder.inputMetadata.map((m) => [m.name, m]));
   let cache: Record<string, Tensor> = {};
   for (const m of decoder.inputMetadata) if (m.name.startsWith('past_')) cache[m.name] = zeros(ort, m);

@@ -3,7 +3,7 @@
  * initializers stored as raw bytes, nodes with typed attributes, and nested graphs (Scan bodies).
  */
 import onnxProto from 'onnx-proto';
-import { quantizeQ4 } from './q4.ts';
+import { quantizeQ4, quantizeQ4Asym } from './q4.ts';
 
 const { onnx } = onnxProto;
 type DataType = onnxProto.onnx.TensorProto.DataType;
@@ -14,16 +14,19 @@ export type AttrValue =
   | { kind: 'int'; value: number }
   | { kind: 'ints'; value: number[] }
   | { kind: 'float'; value: number }
+  | { kind: 'string'; value: string }
   | { kind: 'graph'; value: onnxProto.onnx.IGraphProto };
 
 export const attr = {
   int: (value: number): AttrValue => ({ kind: 'int', value }),
   ints: (value: number[]): AttrValue => ({ kind: 'ints', value }),
   float: (value: number): AttrValue => ({ kind: 'float', value }),
+  string: (value: string): AttrValue => ({ kind: 'string', value }),
   graph: (value: onnxProto.onnx.IGraphProto): AttrValue => ({ kind: 'graph', value }),
 };
 
-export type Quant = 'fp32' | 'q4';
+/** fp32 MatMul; q4: symmetric 4-bit blocks (implicit zero point 8); q4-asym: with zero points (-OPT). */
+export type Quant = 'fp32' | 'q4' | 'q4-asym';
 
 function valueInfo(name: string, elemType: DataType, dims: Dim[] | null): onnxProto.onnx.IValueInfoProto {
   const tensorType: onnxProto.onnx.TypeProto.ITensor = { elemType };
@@ -133,6 +136,8 @@ export class GraphBuilder {
           return { name, type: T.INTS, ints: a.value };
         case 'float':
           return { name, type: T.FLOAT, f: a.value };
+        case 'string':
+          return { name, type: T.STRING, s: new TextEncoder().encode(a.value) };
         case 'graph':
           return { name, type: T.GRAPH, g: a.value };
       }
@@ -153,15 +158,18 @@ export class GraphBuilder {
   linear(x: string, w: Float32Array, k: number, n: number, name: string): string {
     if (this.quant === 'fp32') return this.op('MatMul', [x, this.f32(name, w, [k, n])]);
     const blockSize = 32;
+    const attrs = { K: attr.int(k), N: attr.int(n), bits: attr.int(4), block_size: attr.int(blockSize) };
+    if (this.quant === 'q4-asym') {
+      const q = quantizeQ4Asym(w, k, n, blockSize);
+      const b = this.init(`${name}.qweight`, q.packed, [n, q.blocksPerCol, blockSize / 2], DT.UINT8);
+      const s = this.f32(`${name}.scales`, q.scales, [n * q.blocksPerCol]);
+      const z = this.init(`${name}.zero_points`, q.zeroPoints, [q.zeroPoints.length], DT.UINT8);
+      return this.op('MatMulNBits', [x, b, s, z], attrs, 'com.microsoft');
+    }
     const q = quantizeQ4(w, k, n, blockSize);
     const b = this.init(`${name}.qweight`, q.packed, [n, q.blocksPerCol, blockSize / 2], DT.UINT8);
     const s = this.f32(`${name}.scales`, q.scales, [n * q.blocksPerCol]);
-    return this.op(
-      'MatMulNBits',
-      [x, b, s],
-      { K: attr.int(k), N: attr.int(n), bits: attr.int(4), block_size: attr.int(blockSize) },
-      'com.microsoft',
-    );
+    return this.op('MatMulNBits', [x, b, s], attrs, 'com.microsoft');
   }
 
   graph(name: string): onnxProto.onnx.IGraphProto {
@@ -174,8 +182,40 @@ export class GraphBuilder {
     };
   }
 
-  /** Serialises a model (IR 8, ONNX opset 17 + com.microsoft 1). */
-  encodeModel(name: string): Uint8Array {
+  /**
+   * Serialises a model (IR 8, ONNX opset 17 + com.microsoft 1). With `externalData`, initializers
+   * of 1 KiB and more go to a separate file of that name instead (as real exports of large models
+   * do): the result's `data` holds its bytes, in order, aligned to 64.
+   */
+  encodeModel(name: string): Uint8Array;
+  encodeModel(name: string, externalData: string): { model: Uint8Array; data: Uint8Array[] };
+  encodeModel(name: string, externalData?: string): Uint8Array | { model: Uint8Array; data: Uint8Array[] } {
+    const data: Uint8Array[] = [];
+    let graph = this.graph(name);
+    if (externalData !== undefined) {
+      let offset = 0;
+      const initializer = this.initializers.map((t) => {
+        const raw = t.rawData as Uint8Array;
+        if (raw.byteLength < 1024) return t;
+        const pad = (64 - (offset % 64)) % 64;
+        if (pad) data.push(new Uint8Array(pad));
+        offset += pad;
+        data.push(raw);
+        const entry = {
+          ...t,
+          rawData: undefined,
+          dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+          externalData: [
+            { key: 'location', value: externalData },
+            { key: 'offset', value: String(offset) },
+            { key: 'length', value: String(raw.byteLength) },
+          ],
+        };
+        offset += raw.byteLength;
+        return entry;
+      });
+      graph = { ...graph, initializer };
+    }
     const model: onnxProto.onnx.IModelProto = {
       irVersion: 8,
       producerName: 'toolplan/scripts/make-tiny-models',
@@ -183,8 +223,9 @@ export class GraphBuilder {
         { domain: '', version: 17 },
         { domain: 'com.microsoft', version: 1 },
       ],
-      graph: this.graph(name),
+      graph,
     };
-    return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+    const bytes = onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+    return externalData === undefined ? bytes : { model: bytes, data };
   }
 }

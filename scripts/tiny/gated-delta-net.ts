@@ -7,30 +7,10 @@
  */
 import { attr, DT, type GraphBuilder } from '../onnx/graph-builder.ts';
 import type { Rng } from '../onnx/rng.ts';
-import { INT64_MAX, l2Norm, OUT_GAIN, rmsNorm, silu, slice, weight } from './layers.ts';
+import { convDim, drawDeltaNetWeights, type DeltaNetConfig, type DeltaNetIo } from './gated-delta-net-weights.ts';
+import { INT64_MAX, l2Norm, rmsNorm, silu, slice } from './layers.ts';
 
-export interface DeltaNetConfig {
-  hidden: number;
-  keyHeads: number;
-  valueHeads: number;
-  keyDim: number;
-  valueDim: number;
-  convKernel: number;
-  /** Columns of conv state carried between steps: kernel (original export) or kernel − 1 (-OPT). */
-  convStateLen: number;
-  eps: number;
-}
-
-export interface DeltaNetIo {
-  pastConv: string;
-  pastRecurrent: string;
-  presentConv: string;
-  presentRecurrent: string;
-}
-
-export function convDim(c: DeltaNetConfig): number {
-  return 2 * c.keyHeads * c.keyDim + c.valueHeads * c.valueDim;
-}
+export { convDim, type DeltaNetConfig, type DeltaNetIo } from './gated-delta-net-weights.ts';
 
 /** One time step of the gated delta rule, as a Scan body: (S, q, k, v, g, β) → (S', o). */
 function deltaRuleBody(parent: GraphBuilder): ReturnType<GraphBuilder['graph']> {
@@ -71,18 +51,15 @@ export function gatedDeltaNet(
   const kw = c.keyHeads * c.keyDim;
   const vw = c.valueHeads * c.valueDim;
   if (c.valueHeads !== c.keyHeads) throw new Error('tiny model keeps key heads = value heads');
+  const w = drawDeltaNetWeights(rng, c);
 
   // Causal depthwise conv over time with carried state, then SiLU.
-  const mixed = g.op('Transpose', [g.linear(x, weight(rng, d, cd), d, cd, `${name}.in_proj_qkv`)], {
+  const mixed = g.op('Transpose', [g.linear(x, w.inProjQkv, d, cd, `${name}.in_proj_qkv`)], {
     perm: attr.ints([0, 2, 1]),
   }); // [B, C, S]
   const window = g.op('Concat', [io.pastConv, mixed], { axis: attr.int(2) }); // [B, C, Ks + S]
   g.node('Slice', [window, g.i64([-c.convStateLen]), g.i64([INT64_MAX]), g.i64([2])], [io.presentConv]);
-  const convW = g.f32(`${name}.conv1d.weight`, rng.normalArray(cd * c.convKernel, 1 / Math.sqrt(c.convKernel)), [
-    cd,
-    1,
-    c.convKernel,
-  ]);
+  const convW = g.f32(`${name}.conv1d.weight`, w.conv, [cd, 1, c.convKernel]);
   const conv = g.op('Conv', [window, convW], { group: attr.int(cd), kernel_shape: attr.ints([c.convKernel]) });
   // The conv yields Ks + S − K + 1 columns; the last S belong to the new tokens.
   const seqLen = g.op('Shape', [mixed], { start: attr.int(2), end: attr.int(3) });
@@ -97,10 +74,10 @@ export function gatedDeltaNet(
   const kn = l2Norm(g, k, 1e-6);
 
   const h = c.valueHeads;
-  const beta = g.op('Sigmoid', [g.linear(x, weight(rng, d, h), d, h, `${name}.in_proj_b`)]);
-  const a = g.linear(x, weight(rng, d, h), d, h, `${name}.in_proj_a`);
-  const dtBias = g.f32(`${name}.dt_bias`, rng.normalArray(h, 0.5), [h]);
-  const aLog = g.f32(`${name}.A_log`, Float32Array.from({ length: h }, () => Math.log(0.2 + rng.next())), [h]);
+  const beta = g.op('Sigmoid', [g.linear(x, w.inProjB, d, h, `${name}.in_proj_b`)]);
+  const a = g.linear(x, w.inProjA, d, h, `${name}.in_proj_a`);
+  const dtBias = g.f32(`${name}.dt_bias`, w.dtBias, [h]);
+  const aLog = g.f32(`${name}.A_log`, w.aLog, [h]);
   const gate = g.op('Mul', [
     g.op('Neg', [g.op('Exp', [aLog])]),
     g.op('Softplus', [g.op('Add', [a, dtBias])]),
@@ -124,8 +101,8 @@ export function gatedDeltaNet(
   const o = g.op('Transpose', [outs!], timeMajor4); // [B, S, H, dv]
 
   // Gated RMSNorm: norm(o) · w · silu(z).
-  const z = heads(g.linear(x, weight(rng, d, vw), d, vw, `${name}.in_proj_z`), h, c.valueDim);
-  const normed = rmsNorm(g, o, rng.normalArray(c.valueDim, 0.1, 1), c.eps, `${name}.norm.weight`);
+  const z = heads(g.linear(x, w.inProjZ, d, vw, `${name}.in_proj_z`), h, c.valueDim);
+  const normed = rmsNorm(g, o, w.norm, c.eps, `${name}.norm.weight`);
   const gated = g.op('Reshape', [g.op('Mul', [normed, silu(g, z)]), g.i64([0, 0, vw])]);
-  return g.linear(gated, weight(rng, vw, d, OUT_GAIN), vw, d, `${name}.out_proj`);
+  return g.linear(gated, w.outProj, vw, d, `${name}.out_proj`);
 }

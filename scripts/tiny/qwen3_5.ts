@@ -6,6 +6,8 @@
 import { DT, GraphBuilder, type Quant } from '../onnx/graph-builder.ts';
 import { Rng } from '../onnx/rng.ts';
 import { convDim, gatedDeltaNet, type DeltaNetConfig } from './gated-delta-net.ts';
+import { gatedDeltaNetFused } from './gated-delta-net-fused.ts';
+import { attentionFused, buildEmbedTokensQ4, fusedAttentionInputs, rmsNormFused } from './opt-layers.ts';
 import { attention, INT64_MAX, mlp, mrope, OUT_GAIN, rmsNorm, type AttentionConfig } from './layers.ts';
 
 export interface TinyQwen35Config {
@@ -19,6 +21,7 @@ export interface TinyQwen35Config {
   mropeSection: [number, number, number];
   deltaNet: DeltaNetConfig;
   eps: number;
+  maxPositions: number;
 }
 
 export function tinyQwen35Config(vocab: number): TinyQwen35Config {
@@ -45,6 +48,7 @@ export function tinyQwen35Config(vocab: number): TinyQwen35Config {
       eps,
     },
     eps,
+    maxPositions: 32768,
   };
 }
 
@@ -57,8 +61,13 @@ function embeddingTable(seed: number, vocab: number, hidden: number): Float32Arr
   return new Rng(seed ^ 0x5eed).normalArray(vocab * hidden, 1);
 }
 
-export function buildEmbedTokens(embed: Float32Array, vocab: number, hidden: number): Uint8Array {
+/** embed_tokens: a Gather over the fp32 table, or (q4 -OPT) GatherBlockQuantized over its 4-bit blocks. */
+export function buildEmbedTokens(embed: Float32Array, vocab: number, hidden: number, quant: Quant = 'fp32'): Uint8Array {
   const g = new GraphBuilder('fp32');
+  if (quant === 'q4-asym') {
+    buildEmbedTokensQ4(g, transpose(embed, vocab, hidden), vocab, hidden);
+    return g.encodeModel('embed_tokens');
+  }
   const ids = g.input('input_ids', DT.INT64, ['batch_size', 'sequence_length']);
   const table = g.f32('model.embed_tokens.weight', embed, [vocab, hidden]);
   g.node('Gather', [table, ids], ['inputs_embeds']);
@@ -66,7 +75,39 @@ export function buildEmbedTokens(embed: Float32Array, vocab: number, hidden: num
   return g.encodeModel('embed_tokens');
 }
 
-export function buildDecoder(c: TinyQwen35Config, embed: Float32Array, seed: number, quant: Quant): Uint8Array {
+/**
+ * Which operators the decoder is written in: `standard` (the original onnx-community export's
+ * family: a Scan per linear-attention layer, attention and norms from primitives) or `opt` (the
+ * -OPT export's: com.microsoft LinearAttention + CausalConvWithState, GroupQueryAttention +
+ * RotaryEmbedding, SimplifiedLayerNormalization). Both compute the same function from the same weights.
+ */
+export type OperatorSet = 'standard' | 'opt';
+
+/** Positions the -OPT graph's rotary caches cover (a real export precomputes them up to its context). */
+export function rotaryCachePositions(c: TinyQwen35Config): number {
+  return Math.min(c.maxPositions, 65536);
+}
+
+export function buildDecoder(
+  c: TinyQwen35Config,
+  embed: Float32Array,
+  seed: number,
+  quant: Quant,
+  ops: OperatorSet = 'standard',
+): Uint8Array {
+  return decoderGraph(c, embed, seed, quant, ops).encodeModel('decoder_model_merged');
+}
+
+/** The decoder's graph, unserialised (the full-size stand-in writes it with external data). */
+export function decoderGraph(
+  c: TinyQwen35Config,
+  embed: Float32Array,
+  seed: number,
+  quant: Quant,
+  ops: OperatorSet = 'standard',
+): GraphBuilder {
+  const opt = ops === 'opt';
+  const norm = opt ? rmsNormFused : rmsNorm;
   const g = new GraphBuilder(quant);
   const rng = new Rng(seed);
   const B = 'batch_size';
@@ -86,29 +127,23 @@ export function buildDecoder(c: TinyQwen35Config, embed: Float32Array, seed: num
   });
   const keep = g.input('num_logits_to_keep', DT.INT64, []);
 
-  const rot = mrope(g, positionIds, c.rotaryDim, c.ropeTheta, c.mropeSection);
+  const rot = opt ? undefined : mrope(g, positionIds, c.rotaryDim, c.ropeTheta, c.mropeSection);
+  const fused = opt ? fusedAttentionInputs(g, positionIds, mask, c.rotaryDim, c.ropeTheta, rotaryCachePositions(c)) : undefined;
   c.layerTypes.forEach((t, i) => {
     const name = `model.layers.${i}`;
-    const normed = rmsNorm(g, x, rng.normalArray(c.hidden, 0.1), c.eps, `${name}.input_layernorm.weight`, 1);
+    const normed = norm(g, x, rng.normalArray(c.hidden, 0.1), c.eps, `${name}.input_layernorm.weight`, 1);
     let mixed: string;
     if (t === 'full_attention') {
-      mixed = attention(
-        g,
-        rng,
-        normed,
-        a,
-        rot,
-        {
-          pastKey: `past_key_values.${i}.key`,
-          pastValue: `past_key_values.${i}.value`,
-          presentKey: `present.${i}.key`,
-          presentValue: `present.${i}.value`,
-          attentionMask: mask,
-        },
-        `${name}.self_attn`,
-      );
+      const io = {
+        pastKey: `past_key_values.${i}.key`,
+        pastValue: `past_key_values.${i}.value`,
+        presentKey: `present.${i}.key`,
+        presentValue: `present.${i}.value`,
+        attentionMask: mask,
+      };
+      mixed = fused ? attentionFused(g, rng, normed, a, fused, io, `${name}.self_attn`) : attention(g, rng, normed, a, rot!, io, `${name}.self_attn`);
     } else {
-      mixed = gatedDeltaNet(
+      mixed = (opt ? gatedDeltaNetFused : gatedDeltaNet)(
         g,
         rng,
         normed,
@@ -123,10 +158,10 @@ export function buildDecoder(c: TinyQwen35Config, embed: Float32Array, seed: num
       );
     }
     x = g.op('Add', [x, mixed]);
-    const post = rmsNorm(g, x, rng.normalArray(c.hidden, 0.1), c.eps, `${name}.post_attention_layernorm.weight`, 1);
+    const post = norm(g, x, rng.normalArray(c.hidden, 0.1), c.eps, `${name}.post_attention_layernorm.weight`, 1);
     x = g.op('Add', [x, mlp(g, rng, post, c.hidden, c.intermediate, `${name}.mlp`)]);
   });
-  const final = rmsNorm(g, x, rng.normalArray(c.hidden, 0.1), c.eps, 'model.norm.weight', 1);
+  const final = norm(g, x, rng.normalArray(c.hidden, 0.1), c.eps, 'model.norm.weight', 1);
   // Keep the last n positions (n = 0 keeps all, as in Transformers.js's plain forward).
   const start = g.op('Neg', [g.op('Unsqueeze', [keep, g.i64([0])])]);
   const kept = g.op('Slice', [final, start, g.i64([INT64_MAX]), g.i64([1])]);
@@ -143,7 +178,7 @@ export function buildDecoder(c: TinyQwen35Config, embed: Float32Array, seed: num
       g.output(`present_recurrent.${i}`, DT.FLOAT, [B, dn.valueHeads, dn.keyDim, dn.valueDim]);
     }
   });
-  return g.encodeModel('decoder_model_merged');
+  return g;
 }
 
 /** Row-major [rows, cols] → [cols, rows]. */
@@ -183,7 +218,7 @@ export function qwen35ConfigJson(c: TinyQwen35Config, ids: SpecialIds): object {
       linear_num_value_heads: dn.valueHeads,
       rms_norm_eps: c.eps,
       tie_word_embeddings: true,
-      max_position_embeddings: 32768,
+      max_position_embeddings: c.maxPositions,
       eos_token_id: ids.endOfText,
       rope_parameters: {
         rope_type: 'default',

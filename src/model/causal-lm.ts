@@ -7,13 +7,18 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { cacheLayout, emptyCache, type CacheSlot } from './cache-layout.ts';
 import { ContextOverflowError, DeviceLostError, DisposedError, NonFiniteLogitsError, UnsupportedModelError } from './errors.ts';
+import type { EmbeddingSession } from './embedding-lookup.ts';
 import { toFloat32 } from './half.ts';
+import { now } from './clock.ts';
 import type { OrtModule } from './ort.ts';
 
-/** The sessions of one model: the decoder, plus an embedding session for `inputs_embeds` exports. */
+/**
+ * The sessions of one model: the decoder, plus an embedding session for `inputs_embeds` exports
+ * (an onnxruntime session, or the JavaScript lookup where the backend lacks the embedding's kernel).
+ */
 export interface LMSessions {
   decoder: InferenceSession;
-  embed?: InferenceSession | undefined;
+  embed?: InferenceSession | EmbeddingSession | undefined;
 }
 
 /** A saved cache: restore it to continue from the same prefix without recomputing it. */
@@ -50,6 +55,7 @@ export class CausalLM {
   private consumed: number[] = [];
   private busy = false;
   private disposed = false;
+  private readonly spent = { passMs: 0, readbackMs: 0 };
   private lost: string | undefined;
 
   constructor(
@@ -82,6 +88,14 @@ export class CausalLM {
     return this.consumed;
   }
 
+  /**
+   * Milliseconds spent so far in forward passes (embedding and decoder runs, cache hand-over,
+   * logits read-back included) and, of those, in reading back and checking the logits row.
+   */
+  get timings(): { readonly passMs: number; readonly readbackMs: number } {
+    return { ...this.spent };
+  }
+
   /** Marks the GPU device lost: the next call fails with DeviceLostError instead of hanging. */
   markDeviceLost(reason: string): void {
     this.lost = reason;
@@ -110,7 +124,7 @@ export class CausalLM {
     return feeds;
   }
 
-  private async run(session: InferenceSession, feeds: Record<string, Tensor>): Promise<InferenceSession.ReturnType> {
+  private async run(session: InferenceSession | EmbeddingSession, feeds: Record<string, Tensor>): Promise<InferenceSession.ReturnType> {
     try {
       return await session.run(feeds);
     } catch (e) {
@@ -152,6 +166,15 @@ export class CausalLM {
 
   /** One forward pass over `tokens`. */
   private async pass(tokens: readonly number[]): Promise<Float32Array> {
+    const t0 = now();
+    try {
+      return await this.timedPass(tokens);
+    } finally {
+      this.spent.passMs += now() - t0;
+    }
+  }
+
+  private async timedPass(tokens: readonly number[]): Promise<Float32Array> {
     let embeds: Tensor | undefined;
     if (this.sessions.embed && this.inputs.has('inputs_embeds')) {
       const e = await this.run(this.sessions.embed, { input_ids: int64(this.ort, tokens, [1, tokens.length]) });
@@ -167,9 +190,11 @@ export class CausalLM {
     this.cache = next;
     for (const t of tokens) this.consumed.push(t);
     const logits = out.logits!;
+    const r0 = now();
     const row = await lastRow(logits);
     this.vocab = row.length;
     const bad = nonFinite(row);
+    this.spent.readbackMs += now() - r0;
     if (bad > 0) throw new NonFiniteLogitsError(this.consumed.length, bad);
     for (const [name, t] of Object.entries(out)) if (name === 'logits' || !name.startsWith('present')) dispose(t);
     return row;

@@ -60,6 +60,22 @@ export interface DecodeStats {
   decodeMs: number;
   /** `stop`: stop token / constraint done; `length`: maxNewTokens reached. */
   finish: 'stop' | 'length';
+  /** Where the time after prefill went, in ms (see StepProfile). */
+  profile: StepProfile;
+}
+
+/** Time of the steps after prefill, by part, in milliseconds. */
+export interface StepProfile {
+  /** Forward passes (embedding + decoder runs and cache hand-over), read-back excluded. */
+  forwardMs: number;
+  /** Reading the last logits row back (from the GPU, on WebGPU) and checking it is finite. */
+  readbackMs: number;
+  /** Filling the constraint's token mask. */
+  maskMs: number;
+  /** Sampling under the mask. */
+  sampleMs: number;
+  /** The constraint accepting tokens and computing the forced run (jump-forward). */
+  acceptMs: number;
 }
 
 
@@ -117,11 +133,21 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
   let forced = 0;
   let ttft = 0;
   let finish: DecodeStats['finish'] = 'length';
+  const lmBefore = lm.timings;
+  const profile: StepProfile = { forwardMs: 0, readbackMs: 0, maskMs: 0, sampleMs: 0, acceptMs: 0 };
   while (tokens < o.maxNewTokens) {
     o.signal?.throwIfAborted();
+    // Timed in pieces that exclude the yields (the consumer's time is not ours).
+    const t0 = now();
     if (c && mask) c.fillMask(mask);
+    const t1 = now();
     const tok = o.sampler.sample(logits, mask);
+    const t2 = now();
     c?.accept(tok);
+    const t3 = now();
+    profile.maskMs += t1 - t0;
+    profile.sampleMs += t2 - t1;
+    profile.acceptMs += t3 - t2;
     tokens++;
     if (tokens === 1) ttft = now() - start;
     yield { token: tok, forced: false };
@@ -131,9 +157,14 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
     }
     const feed = [tok];
     if (jump) {
-      for (const f of c!.forcedTokens!()) {
+      let t = now();
+      const run = c!.forcedTokens!();
+      profile.acceptMs += now() - t;
+      for (const f of run) {
         if (tokens >= o.maxNewTokens) break;
+        t = now();
         c!.accept(f);
+        profile.acceptMs += now() - t;
         feed.push(f);
         tokens++;
         forced++;
@@ -147,6 +178,9 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
     logits = await lm.forward(feed);
     passes++;
   }
+  const lmAfter = lm.timings;
+  profile.readbackMs = lmAfter.readbackMs - lmBefore.readbackMs;
+  profile.forwardMs = lmAfter.passMs - lmBefore.passMs - profile.readbackMs;
   return {
     promptTokens: prompt.length,
     prefilledTokens: first.computed,
@@ -156,5 +190,6 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
     ttftMs: ttft,
     decodeMs: now() - start - ttft,
     finish,
+    profile,
   };
 }

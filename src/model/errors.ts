@@ -68,6 +68,26 @@ export class BackendError extends ModelError {
   override name: string = 'BackendError';
 }
 
+/**
+ * A backend has no kernel for an operator the model uses (e.g. onnxruntime-web's wasm build and
+ * `GatherBlockQuantized`): raised at load, naming the operator, never as a failure inside a run.
+ */
+export class UnsupportedOperatorError extends BackendError {
+  override name: string = 'UnsupportedOperatorError';
+  constructor(
+    /** The operator type, e.g. `GatherBlockQuantized`. */
+    readonly operator: string,
+    /** The backend that lacks it. */
+    readonly device: string,
+    /** The graph file that uses it. */
+    readonly file: string,
+    detail?: string,
+    options?: ErrorOptions,
+  ) {
+    super(`onnxruntime's ${device} backend has no kernel for the operator ${operator}, which ${file} uses${detail ? `; ${detail}` : ''}`, options);
+  }
+}
+
 /** The WebGPU device was lost (driver reset, tab backgrounded on mobile, …). */
 export class DeviceLostError extends ModelError {
   override name: string = 'DeviceLostError';

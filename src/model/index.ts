@@ -7,7 +7,7 @@
  */
 export { loadModel, type LoadModelOptions, type Model } from './load-model.ts';
 export { CausalLM, type CacheSnapshot, type LMSessions, type CausalLMOptions } from './causal-lm.ts';
-export { decode, type DecodeOptions, type DecodeStats, type TokenConstraint, type TokenEvent } from './decode-loop.ts';
+export { decode, type DecodeOptions, type DecodeStats, type StepProfile, type TokenConstraint, type TokenEvent } from './decode-loop.ts';
 export { Sampler, type SamplingOptions } from './sampler.ts';
 export { SnapshotStore } from './snapshot-store.ts';
 export { TextTokenizer, type ChatMessage, type ChatTemplateOptions, type TokenizerJsonData } from './tokenizer.ts';
@@ -17,6 +17,7 @@ export { graphNames, graphFile, externalDataFiles, type ModelConfig, type GraphN
 export { probeDevice, createSession, type Device, type DeviceRequest, type DeviceChoice, type ModelBytes } from './sessions.ts';
 export { cacheLayout, emptyCache, presentNameOf, type CacheSlot } from './cache-layout.ts';
 export { loadOrt, isNode, type OrtModule } from './ort.ts';
+export { QuantizedEmbedding, type EmbeddingSession } from './embedding-lookup.ts';
 export type { ProgressInfo, ProgressCallback } from './progress.ts';
 export {
   ModelError,
@@ -26,6 +27,7 @@ export {
   StorageQuotaError,
   UnsupportedModelError,
   BackendError,
+  UnsupportedOperatorError,
   DeviceLostError,
   ContextOverflowError,
   DisposedError,

@@ -5,7 +5,8 @@
 import type { InferenceSession } from 'onnxruntime-common';
 import { CausalLM } from './causal-lm.ts';
 import { fetchModelFile, type FileRequest } from './download.ts';
-import { BackendError, ModelFileNotFoundError, UnsupportedModelError } from './errors.ts';
+import { QuantizedEmbedding, type EmbeddingSession } from './embedding-lookup.ts';
+import { BackendError, ModelFileNotFoundError, UnsupportedModelError, UnsupportedOperatorError } from './errors.ts';
 import { dtypeFor, externalDataFiles, graphFile, graphNames, textField, type ModelConfig } from './model-files.ts';
 import { isNode, loadOrt, type OrtModule } from './ort.ts';
 import type { ProgressCallback } from './progress.ts';
@@ -114,7 +115,8 @@ function watchDevice(ort: OrtModule, lm: CausalLM): void {
  * ```
  * @throws {ModelFileNotFoundError} a required file is missing
  * @throws {DownloadError} / {IntegrityError} download failed or stayed corrupt
- * @throws {BackendError} no device could run the model
+ * @throws {BackendError} no device could run the model ({UnsupportedOperatorError} when an operator
+ *   has no kernel on the device: an explicit `device` is never swapped for another)
  * @throws {UnsupportedModelError} the graph is not a decoder this runtime drives
  */
 export async function loadModel(model: string, options: LoadModelOptions = {}): Promise<Model> {
@@ -149,28 +151,51 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile) : undefined;
   options.signal?.throwIfAborted();
 
-  let sessions: { decoder: InferenceSession; embed?: InferenceSession | undefined };
-  const create = async (device: Device) => {
-    const decoder = await createSession(ort, decoderBytes, device);
+  let sessions: { decoder: InferenceSession; embed?: InferenceSession | EmbeddingSession | undefined };
+  let embedNote = '';
+  const createEmbed = async (device: Device): Promise<InferenceSession | EmbeddingSession | undefined> => {
+    if (!embedBytes || !embedFile) return undefined;
     try {
-      return { decoder, embed: embedBytes ? await createSession(ort, embedBytes, device) : undefined };
+      return await createSession(ort, embedBytes, device, embedFile);
+    } catch (e) {
+      // onnxruntime-web's wasm build lacks GatherBlockQuantized, the whole of a q4 -OPT embedding:
+      // compute that lookup here rather than fail (or download the table again in another dtype).
+      if (!(e instanceof UnsupportedOperatorError) || e.operator !== 'GatherBlockQuantized' || embedBytes.kind !== 'bytes') throw e;
+      const lookup = QuantizedEmbedding.fromModel(ort, embedBytes.data, embedBytes.externalData);
+      if (!lookup) throw e;
+      embedNote = `; ${embedFile} (GatherBlockQuantized) is looked up in JavaScript: ${device} has no kernel for it`;
+      return lookup;
+    }
+  };
+  const create = async (device: Device) => {
+    const decoder = await createSession(ort, decoderBytes, device, decoderFile);
+    try {
+      return { decoder, embed: await createEmbed(device) };
     } catch (e) {
       await decoder.release();
       throw e;
     }
   };
+  const failure = (device: Device, e: unknown, before?: string): BackendError => {
+    if (e instanceof UnsupportedOperatorError) {
+      return before ? new UnsupportedOperatorError(e.operator, e.device, e.file, `tried after ${before}`, { cause: e }) : e;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    return new BackendError(`could not create a ${device} session${before ? ` after ${before}` : ''}: ${msg}`, { cause: e });
+  };
   try {
     sessions = await create(choice.device);
   } catch (e) {
+    if (choice.device !== 'webgpu' || options.device === 'webgpu') throw failure(choice.device, e);
     const msg = e instanceof Error ? e.message : String(e);
-    if (choice.device !== 'webgpu' || options.device === 'webgpu') throw new BackendError(`could not create a ${choice.device} session: ${msg}`, { cause: e });
     choice = { device: 'wasm', reason: `fell back to WASM: WebGPU session creation failed (${msg})` };
     try {
       sessions = await create('wasm');
     } catch (e2) {
-      throw new BackendError(`could not create a wasm session: ${(e2 as Error).message}`, { cause: e2 });
+      throw failure('wasm', e2, `WebGPU session creation failed (${msg})`);
     }
   }
+  if (embedNote) choice = { ...choice, reason: choice.reason + embedNote };
 
   const maxLength = textField(config, 'max_position_embeddings');
   const lm = new CausalLM(ort, sessions, maxLength ? { maxLength } : {});

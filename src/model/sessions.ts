@@ -3,7 +3,7 @@
  * CPU (Node). The choice and the reason for it are reported.
  */
 import type { InferenceSession } from 'onnxruntime-common';
-import { BackendError } from './errors.ts';
+import { BackendError, UnsupportedOperatorError } from './errors.ts';
 import { isNode, type OrtModule } from './ort.ts';
 
 /** Requested device: `auto` (default) tries WebGPU and falls back to WASM; the others are strict. */
@@ -63,9 +63,21 @@ function sessionOptions(device: Device): InferenceSession.SessionOptions {
   return o;
 }
 
-/** A session for `model` on `device`. */
-export async function createSession(ort: OrtModule, model: ModelBytes, device: Device): Promise<InferenceSession> {
+// onnxruntime's message when no execution provider (not even its CPU fallback) has a kernel.
+const NO_KERNEL = /Could not find an implementation for (\w+)\(\d+\) node/;
+
+/**
+ * A session for `model` (the graph file `file`) on `device`.
+ * @throws {UnsupportedOperatorError} the backend has no kernel for one of the graph's operators
+ */
+export async function createSession(ort: OrtModule, model: ModelBytes, device: Device, file = 'the model'): Promise<InferenceSession> {
   const o = sessionOptions(device);
-  if (model.kind === 'path') return ort.InferenceSession.create(model.path, o);
-  return ort.InferenceSession.create(model.data, model.externalData.length > 0 ? { ...o, externalData: model.externalData } : o);
+  try {
+    if (model.kind === 'path') return await ort.InferenceSession.create(model.path, o);
+    return await ort.InferenceSession.create(model.data, model.externalData.length > 0 ? { ...o, externalData: model.externalData } : o);
+  } catch (e) {
+    const op = NO_KERNEL.exec(e instanceof Error ? e.message : String(e))?.[1];
+    if (op) throw new UnsupportedOperatorError(op, device, file, undefined, { cause: e });
+    throw e;
+  }
 }

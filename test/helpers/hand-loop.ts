@@ -20,8 +20,8 @@ export type PositionMode = 'consumed' | 'tjs-4.3';
 export interface HandLoopOptions {
   ort: OrtLike;
   decoder: InferenceSession;
-  /** Present for Qwen3.5-style exports that take inputs_embeds. */
-  embed?: InferenceSession;
+  /** Present for Qwen3.5-style exports that take inputs_embeds (a session or toolplan's JS lookup). */
+  embed?: { run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>> } | undefined;
   prompt: number[];
   steps: number;
   positions?: PositionMode;

@@ -6,7 +6,7 @@
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, loadModel, Sampler, type Model } from '../../src/model/index.ts';
-import { MODELS_DIR, modelDir, TINY_MATRIX } from '../helpers/fixtures.ts';
+import { isQwen35, MODELS_DIR, modelDir, onnxFiles, TINY_MATRIX } from '../helpers/fixtures.ts';
 import { argmax, handLoop } from '../helpers/hand-loop.ts';
 import ort from 'onnxruntime-node';
 
@@ -35,7 +35,7 @@ describe.each(TINY_MATRIX)('%s (%s) on onnxruntime-node', (name, dtype) => {
   it('reports the device and the cache layout read off the session', () => {
     expect(model.device).toBe('cpu');
     const kinds = model.lm.slots.map((s) => s.kind);
-    if (name === 'tiny-qwen3_5') {
+    if (isQwen35(name)) {
       expect(kinds.filter((k) => k === 'state')).toHaveLength(6); // 3 conv + 3 recurrent
       expect(kinds.filter((k) => k === 'kv')).toHaveLength(2);
     } else expect(kinds.every((k) => k === 'kv')).toBe(true);
@@ -94,10 +94,9 @@ describe.each(TINY_MATRIX)('%s (%s) on onnxruntime-node', (name, dtype) => {
       r = await it.next();
     }
     expect(r.value.forwardPasses).toBe(16); // prefill + 15 decode steps
-    const files = modelDir(name);
-    const suffix = dtype === 'fp32' ? '' : `_${dtype}`;
-    const decoder = await ort.InferenceSession.create(`${files}/onnx/${name === 'tiny-qwen3_5' ? 'decoder_model_merged' : 'model'}${suffix}.onnx`);
-    const embed = name === 'tiny-qwen3_5' ? await ort.InferenceSession.create(`${files}/onnx/embed_tokens${suffix}.onnx`) : undefined;
+    const files = onnxFiles(name, dtype);
+    const decoder = await ort.InferenceSession.create(files.decoder);
+    const embed = files.embed ? await ort.InferenceSession.create(files.embed) : undefined;
     try {
       const ref = await handLoop({ ort, decoder, embed, prompt, steps: 16, positions: 'consumed' });
       expect(mine).toEqual(ref.tokens);
