@@ -166,6 +166,19 @@ test.describe('model runtime in the browser', () => {
     if (gpu.r.ok) expect(gpu.r.value.reason).not.toMatch(/JavaScript/);
   });
 
+  test('an onnxruntime-genai export loads from its URL (model.onnx + model.onnx.data); an operator wasm lacks inside the decoder is a typed error naming it', async ({ page }) => {
+    const gpu = await page.evaluate((m) => window.tp.load(m, 'webgpu'), '/fixtures/models/tiny-qwen3_5-genai');
+    expect(gpu.r.ok).toBe(true);
+    expect(gpu.events.filter((e) => e.status === 'done').map((e) => e.file)).toEqual(expect.arrayContaining(['genai_config.json', 'model.onnx', 'model.onnx.data']));
+    // Its 4-bit embedding (GatherBlockQuantized) sits inside the decoder here, so no JS lookup can stand in.
+    const wasm = await page.evaluate((m) => window.tp.load(m, 'wasm'), '/fixtures/models/tiny-qwen3_5-genai');
+    expect(wasm.r.ok).toBe(false);
+    if (!wasm.r.ok) {
+      expect(wasm.r.error.name).toBe('UnsupportedOperatorError');
+      expect(wasm.r.error.fields).toMatchObject({ operator: 'GatherBlockQuantized', device: 'wasm', file: 'model.onnx' });
+    }
+  });
+
   test('a worker script that fails to load fails createPlanner with WorkerCrashedError (it hung before)', async ({ page }) => {
     const { r, ms } = await page.evaluate(() => window.tp.createMissingWorker());
     expect(r.ok).toBe(false);

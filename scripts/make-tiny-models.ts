@@ -13,7 +13,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Quant } from './onnx/graph-builder.ts';
-import { buildDecoder, buildEmbedTokens, buildQwen35, qwen35ConfigJson, type SpecialIds } from './tiny/qwen3_5.ts';
+import { buildDecoder, buildEmbedTokens, buildQwen35, decoderGraph, qwen35ConfigJson, type SpecialIds } from './tiny/qwen3_5.ts';
+import { genaiConfigJson } from './tiny/genai-config.ts';
 import { buildQwen3, qwen3ConfigJson, tinyQwen3Config } from './tiny/qwen3.ts';
 import { Rng } from './onnx/rng.ts';
 import { QWEN3_5_CHAT_TEMPLATE } from './tiny/qwen3_5-chat-template.ts';
@@ -59,12 +60,14 @@ function write(path: string, data: Uint8Array | string): void {
   sizes[path.slice(outRoot.length + 1)] = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
 }
 
-function writeRepoFiles(dir: string, config: object, chatTemplate?: string): void {
+function writeRepoFiles(dir: string, config: object, chatTemplate?: string, generationConfig = true): void {
   write(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  write(
-    join(dir, 'generation_config.json'),
-    JSON.stringify({ eos_token_id: [ids.imEnd, ids.endOfText], pad_token_id: ids.endOfText, do_sample: false }, null, 2),
-  );
+  if (generationConfig) {
+    write(
+      join(dir, 'generation_config.json'),
+      JSON.stringify({ eos_token_id: [ids.imEnd, ids.endOfText], pad_token_id: ids.endOfText, do_sample: false }, null, 2),
+    );
+  }
   mkdirSync(dir, { recursive: true });
   copyFileSync(join(tokenizerDir, 'tokenizer.json'), join(dir, 'tokenizer.json'));
   const tokenizerConfig = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
@@ -89,6 +92,21 @@ for (const [name, ops] of [['tiny-qwen3_5', 'standard'], ['tiny-qwen3_5-opt', 'o
   }
 }
 
+// tiny-qwen3_5-genai: the same weights as onnxruntime-genai's model builder lays them out
+// (`-p int4 --extra_options exclude_embeds=false`): one model.onnx + model.onnx.data, genai_config.json,
+// input_ids in, 2-D position_ids, past_key_values.i.conv_state / .recurrent_state, no generation_config.json.
+{
+  const dir = join(outRoot, 'tiny-qwen3_5-genai');
+  const { config, embed } = buildQwen35(seed, VOCAB);
+  writeRepoFiles(dir, qwen35ConfigJson(config, ids), QWEN3_5_CHAT_TEMPLATE, false);
+  write(join(dir, 'genai_config.json'), JSON.stringify(genaiConfigJson(config, ids), null, 2));
+  const { model, data } = decoderGraph(config, embed, seed + 1, 'q4-asym', 'opt', 'genai').encodeModel('model', 'model.onnx.data');
+  write(join(dir, 'model.onnx'), model);
+  const bytes = new Uint8Array(data.reduce((n, c) => n + c.byteLength, 0));
+  data.reduce((at, c) => (bytes.set(c, at), at + c.byteLength), 0);
+  write(join(dir, 'model.onnx.data'), bytes);
+}
+
 // tiny-qwen3
 {
   const dir = join(outRoot, 'tiny-qwen3');
@@ -101,6 +119,6 @@ for (const [name, ops] of [['tiny-qwen3_5', 'standard'], ['tiny-qwen3_5-opt', 'o
 }
 
 for (const [path, n] of Object.entries(sizes)) {
-  if (path.endsWith('.onnx')) console.log(`${(n / 1e6).toFixed(2).padStart(8)} MB  ${path}`);
+  if (path.endsWith('.onnx') || path.endsWith('.onnx.data')) console.log(`${(n / 1e6).toFixed(2).padStart(8)} MB  ${path}`);
 }
 console.log(`tiny models written to ${outRoot} in ${((performance.now() - t0) / 1000).toFixed(1)} s (seed ${seed})`);

@@ -5,15 +5,21 @@
  * Rows (one JSON line each, then a table): bare loop, ours unconstrained, ours constrained (plan
  * schema, no jump-forward), ours constrained + jump-forward, TJS generate, and time to first token
  * with and without the tool-set prefix snapshot. Ratios against the bare loop / TJS at the end.
+ * Then, per model: where our constrained steps' time goes (forward, read-back, mask, sampling,
+ * accept); the time to a complete, schema-valid plan (Planner.plan; TJS generate with and without
+ * its StructuredOutputProcessor on the same plan schema); the snapshot's bytes; and peak RSS
+ * against the model files' size.
  *
  *   npm run bench:decode -- [--models tiny-qwen3,tiny-qwen3_5] [--backends node,wasm] [--tokens 128] [--runs 3] [--quick]
  *   npm run bench:decode -- --model-path /path/to/real-model-folder   # any Transformers.js-layout folder
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileGrammar } from '../../src/grammar/index.ts';
-import { decode, loadModel, Sampler, SnapshotStore, type Model, type OrtModule } from '../../src/model/index.ts';
+import { decode, loadModel, Sampler, SnapshotStore, type Model, type OrtModule, type StepProfile } from '../../src/model/index.ts';
+import { Planner } from '../../src/planner/planner.ts';
 import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
@@ -56,6 +62,7 @@ interface Timed {
   decodeMs: number;
   tokens: number;
   passes: number;
+  profile?: StepProfile;
 }
 
 function now(): number {
@@ -99,8 +106,131 @@ async function ours(model: Model, prompt: number[], mode: 'free' | 'constrained'
   let r = await it.next();
   while (!r.done) r = await it.next();
   const s = r.value;
-  return { ttftMs: s.ttftMs, decodeMs: s.decodeMs, tokens: s.tokens, passes: s.forwardPasses };
+  return { ttftMs: s.ttftMs, decodeMs: s.decodeMs, tokens: s.tokens, passes: s.forwardPasses, profile: s.profile };
 }
+
+/** Per-token ms and share of each part of our steps, summed over runs. */
+function breakdown(runs: Timed[]): Record<string, number> {
+  const sum: StepProfile = { forwardMs: 0, readbackMs: 0, maskMs: 0, sampleMs: 0, acceptMs: 0 };
+  let tokens = 0;
+  for (const r of runs) {
+    for (const k of Object.keys(sum) as (keyof StepProfile)[]) sum[k] += r.profile?.[k] ?? 0;
+    tokens += r.tokens;
+  }
+  const total = Object.values(sum).reduce((a, b) => a + b, 0);
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(sum)) {
+    out[`${k.replace('Ms', '')}_ms_per_token`] = Math.round((v / tokens) * 1000) / 1000;
+    out[`${k.replace('Ms', '')}_share`] = Math.round((v / total) * 1000) / 1000;
+  }
+  return out;
+}
+
+/**
+ * Peak resident set size of the whole process while `fn` runs, sampled every 20 ms (onnxruntime-node
+ * runs off the JS thread). Includes Node itself (~110 MB here) and our runtime, not Transformers.js.
+ */
+async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, peakMb: Math.round(peak / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function onnxBytes(dir: string, dtype: string): number {
+  const suffix = dtype === 'fp32' ? '.onnx' : `_${dtype}.onnx`;
+  let n = 0;
+  for (const f of readdirSync(join(dir, 'onnx'))) if (f.endsWith(suffix) || f.endsWith(`${suffix}_data`)) n += statSync(join(dir, 'onnx', f)).size;
+  return n;
+}
+
+const PLAN_TOKENS = 256;
+/**
+ * Transformers.js gets a smaller budget: its StructuredOutputProcessor lets a random model write
+ * whitespace without end, and its steps grow slower as it does (tiny-qwen3_5-opt: 16 tokens in
+ * 0.18 s, 64 in 75 s), so 256 tokens would take hours. Neither row completes a plan within it.
+ */
+const TJS_PLAN_TOKENS = 40;
+const ajv = new Ajv2020({ strict: false, validateFormats: false });
+const validPlan = ajv.compile(planSchema(normalizeTools(TOOLS), 5));
+const isValidPlan = (text: string): boolean => {
+  try {
+    return validPlan(JSON.parse(text));
+  } catch {
+    return false;
+  }
+};
+
+interface PlanTime {
+  engine: string;
+  ms: number;
+  tokens: number;
+  valid: boolean;
+}
+
+/** Ours: Planner.plan() end to end (prompt, snapshot, grammar, decode, re-validation), greedy. */
+async function planTimes(dir: string, ort: OrtModule): Promise<PlanTime[]> {
+  const planner = await Planner.create({ model: dir, dtype: args.dtype as 'q4', ort });
+  const out: PlanTime[] = [];
+  try {
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const t0 = now();
+      const r = await planner.plan(i % 2 ? 'Look up the weather in Oslo and text it to my sister' : QUERY, TOOLS, { maxTokens: PLAN_TOKENS, temperature: 0 });
+      const ms = now() - t0;
+      if (i >= WARMUP) out.push({ engine: 'ours Planner.plan', ms, tokens: r.stats.tokens, valid: validPlan(r.plan) });
+    }
+  } finally {
+    await planner.dispose();
+  }
+  return out;
+}
+
+/** A schema without `format` (TJS's processor refuses formats it cannot enforce, such as `date`). */
+function withoutFormats(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutFormats);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).filter(([k, x]) => !(k === 'format' && typeof x === 'string')).map(([k, x]) => [k, withoutFormats(x)]));
+}
+
+/**
+ * TJS generate() on the same prompt, plain and with its StructuredOutputProcessor on the plan
+ * schema (less its `format`s, which it refuses: a looser constraint than ours).
+ */
+async function tjsPlanTimes(modelDir: string, name: string, backend: string, prompt: number[]): Promise<PlanTime[]> {
+  const { AutoModelForCausalLM, AutoTokenizer, env, Tensor } = await import('@huggingface/transformers');
+  const { StructuredOutputProcessor } = await import('@huggingface/transformers-structured-output');
+  env.localModelPath = `${modelDir}/`;
+  env.allowRemoteModels = false;
+  const out: PlanTime[] = [];
+  let m;
+  try {
+    m = await AutoModelForCausalLM.from_pretrained(name, { dtype: args.dtype as 'q4', device: backend === 'node' ? 'cpu' : 'wasm' });
+  } catch {
+    return out;
+  }
+  const tokenizer = await AutoTokenizer.from_pretrained(name);
+  const input_ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
+  const attention_mask = new Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
+  for (const constrained of [false, true]) {
+    for (let i = 0; i < (constrained ? 1 : WARMUP + RUNS); i++) {
+      const t0 = now();
+      const logits_processor = constrained ? new StructuredOutputProcessor(tokenizer, { type: 'json_schema', json_schema: withoutFormats(planSchema(normalizeTools(TOOLS), 5)) } as never) : undefined;
+      const o = (await m.generate({ input_ids, attention_mask, max_new_tokens: TJS_PLAN_TOKENS, do_sample: false, ...(logits_processor ? { logits_processor: logits_processor as never } : {}) })) as { data: BigInt64Array };
+      const ms = now() - t0;
+      const ids = Array.from(o.data.slice(prompt.length), Number);
+      const text = tokenizer.decode(ids, { skip_special_tokens: true });
+      if (constrained || i >= WARMUP) out.push({ engine: constrained ? 'transformers.js + StructuredOutputProcessor' : 'transformers.js generate', ms, tokens: ids.length, valid: isValidPlan(text) });
+    }
+  }
+  await m.dispose();
+  return out;
+}
+
 
 /** The bare loop (bare-loop.ts): session.run and argmax, nothing else. */
 async function bare(model: Model, ort: OrtModule, prompt: number[]): Promise<Timed> {
@@ -138,7 +268,7 @@ async function tjs(modelDir: string, name: string, backend: string, prompt: numb
 }
 
 /** Time to first token of a plan over the same tools: no snapshot store, first call (cold), later call (snapshot hit). */
-async function ttft(model: Model): Promise<{ none: Timed; cold: Timed; warm: Timed; promptTokens: number; prefixTokens: number }> {
+async function ttft(model: Model): Promise<{ none: Timed; cold: Timed; warm: Timed; promptTokens: number; prefixTokens: number; snapshotBytes: number }> {
   const tools = normalizeTools(TOOLS);
   const first = buildPrompt(model.tokenizer, tools, QUERY, DEFAULT_PRESET);
   const second = buildPrompt(model.tokenizer, tools, 'Look up the weather in Oslo and text it to my sister', DEFAULT_PRESET);
@@ -152,12 +282,14 @@ async function ttft(model: Model): Promise<{ none: Timed; cold: Timed; warm: Tim
   const store = new SnapshotStore();
   const cold = await one(first.tokens, store, first.prefixLength);
   const warm = await one(second.tokens, store, second.prefixLength);
+  const snapshotBytes = store.bytes;
   store.clear();
-  return { none, cold, warm, promptTokens: first.tokens.length, prefixTokens: first.prefixLength };
+  return { none, cold, warm, promptTokens: first.tokens.length, prefixTokens: first.prefixLength, snapshotBytes };
 }
 
 const rows: Row[] = [];
 const ratios: Record<string, number | null>[] = [];
+const extras: Record<string, unknown>[] = [];
 const models = args['model-path'] ? [resolve(args['model-path'])] : args.models!.split(',').map((m) => join(root, 'fixtures/models', m));
 
 for (const backend of args.backends!.split(',')) {
@@ -165,6 +297,7 @@ for (const backend of args.backends!.split(',')) {
   for (const dir of models) {
     const name = dir.split('/').at(-1)!;
     console.error(`${backend} · ${name}`);
+    const measured = await peakRss(async () => {
     const model = await loadModel(dir, { ort, dtype: args.dtype as 'q4' });
     const prompt = buildPrompt(model.tokenizer, normalizeTools(TOOLS), QUERY, DEFAULT_PRESET).tokens;
     const add = (mode: string, runs: Timed[]) => {
@@ -191,9 +324,8 @@ for (const backend of args.backends!.split(',')) {
     const free = add('ours unconstrained', timed.free);
     const cons = add('ours constrained', timed.constrained);
     const jump = add('ours constrained + jump-forward', timed.jump);
-    const t = await tjs(join(dir, '..'), name, backend, prompt);
-    const tjsRow = t ? add('transformers.js generate', t) : undefined;
     const tt = await ttft(model);
+    const steps = { constrained: breakdown(timed.constrained), jump: breakdown(timed.jump) };
     add('ttft, no snapshot store', [tt.none]);
     add('ttft, first call (stores prefix)', [tt.cold]);
     const warm = add('ttft, prefix snapshot hit', [tt.warm]);
@@ -202,12 +334,44 @@ for (const backend of args.backends!.split(',')) {
       model: null,
       'unconstrained / bare': ratio(free.decode_tok_s ?? NaN, bareRow.decode_tok_s ?? NaN),
       'constrained / bare (target ≥ 0.97)': ratio(cons.decode_tok_s ?? NaN, bareRow.decode_tok_s ?? NaN),
-      'ours / TJS decode (target ≥ 1.2)': ratio(free.decode_tok_s ?? NaN, tjsRow?.decode_tok_s ?? NaN),
       'passes / tokens with jump-forward (target ≤ 0.5)': ratio(jump.forward_passes ?? NaN, jump.tokens ?? NaN),
       'ttft snapshot / none': ratio(warm.ttft_ms ?? NaN, rows.at(-3)!.ttft_ms ?? NaN),
     });
     Object.assign(ratios.at(-1)!, { backend, model: name });
     await model.dispose();
+    return { steps, snapshotBytes: tt.snapshotBytes, prefixTokens: tt.prefixTokens, promptTokens: tt.promptTokens, prompt, freeTokS: free.decode_tok_s, add };
+    });
+    const { steps, snapshotBytes, prefixTokens, promptTokens, prompt, freeTokS, add } = measured.value;
+    // Transformers.js loads its own copy of the model: after ours is freed, outside the memory figure.
+    const t = await tjs(join(dir, '..'), name, backend, prompt);
+    const tjsRow = t ? add('transformers.js generate', t) : undefined;
+    ratios.at(-1)!['ours / TJS decode (target ≥ 1.2)'] = ratio(freeTokS ?? NaN, tjsRow?.decode_tok_s ?? NaN);
+    const ourPlans = await peakRss(() => planTimes(dir, ort));
+    const plans = [...ourPlans.value, ...(await tjsPlanTimes(join(dir, '..'), name, backend, prompt))];
+    const peakMb = Math.max(measured.peakMb, ourPlans.peakMb);
+    const byEngine = new Map<string, PlanTime[]>();
+    for (const p of plans) byEngine.set(p.engine, [...(byEngine.get(p.engine) ?? []), p]);
+    const planRows = [...byEngine].map(([engine, ps]) => ({
+      engine,
+      median_ms: Math.round(median(ps.map((p) => p.ms))),
+      median_tokens: median(ps.map((p) => p.tokens)),
+      valid: `${ps.filter((p) => p.valid).length}/${ps.length}`,
+    }));
+    const files = onnxBytes(dir, args.dtype!);
+    const extra = {
+      backend,
+      model: name,
+      step_breakdown: steps,
+      time_to_valid_plan: planRows,
+      prompt_tokens: promptTokens,
+      prefix_tokens: prefixTokens,
+      snapshot_mb: Math.round((snapshotBytes / 2 ** 20) * 10) / 10,
+      peak_rss_mb: peakMb,
+      model_files_mb: Math.round(files / 2 ** 20),
+      'peak rss / files (target ≤ 1.3)': Math.round((peakMb / (files / 2 ** 20)) * 100) / 100,
+    };
+    extras.push(extra);
+    console.log(JSON.stringify(extra));
   }
 }
 
@@ -215,7 +379,9 @@ console.log('\n| backend | model | mode | prefill tok/s | decode tok/s | passes 
 for (const r of rows) console.log(`| ${r.backend} | ${r.model} | ${r.mode} | ${r.prefill_tok_s ?? '–'} | ${r.decode_tok_s ?? '–'} | ${r.forward_passes ?? '–'} | ${r.tokens ?? '–'} | ${r.ttft_ms ?? '–'} |`);
 console.log('\nRatios (medians of the same run):');
 for (const r of ratios) console.log(JSON.stringify(r));
+console.log('\nSteps, plans and memory:');
+for (const e of extras) console.log(JSON.stringify(e));
 mkdirSync(args.out!, { recursive: true });
 const file = join(args.out!, `decode-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), tokens: N, runs: RUNS, rows, ratios }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), tokens: N, runs: RUNS, rows, ratios, extras }, null, 2));
 console.error(`wrote ${file}`);

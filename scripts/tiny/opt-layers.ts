@@ -110,12 +110,18 @@ export function attentionFused(
  * along the hidden axis, with zero points — the same bytes the q4 lm_head's MatMulNBits holds.
  */
 export function buildEmbedTokensQ4(g: GraphBuilder, embedT: Float32Array, vocab: number, hidden: number): void {
+  const ids = g.input('input_ids', DT.INT64, ['batch_size', 'sequence_length']);
+  embedQ4(g, embedT, vocab, hidden, ids, 'inputs_embeds');
+  g.output('inputs_embeds', DT.FLOAT, ['batch_size', 'sequence_length', hidden]);
+}
+
+/** The GatherBlockQuantized lookup of `ids` into `out` (embedT: the table transposed, [hidden, vocab]). */
+export function embedQ4(g: GraphBuilder, embedT: Float32Array, vocab: number, hidden: number, ids: string, out: string): string {
   const blockSize = 32;
   const q = quantizeQ4Asym(embedT, hidden, vocab, blockSize);
-  const ids = g.input('input_ids', DT.INT64, ['batch_size', 'sequence_length']);
   const data = g.init('model.embed_tokens.weight_quant', q.packed, [vocab, hidden / 2], DT.UINT8);
   const scales = g.f32('model.embed_tokens.weight_scales', q.scales, [vocab, q.blocksPerCol]);
   const zp = g.init('model.embed_tokens.weight_zp', q.zeroPoints, [vocab, Math.ceil(q.blocksPerCol / 2)], DT.UINT8);
-  g.node('GatherBlockQuantized', [data, ids, scales, zp], ['inputs_embeds'], { gather_axis: attr.int(0), quantize_axis: attr.int(1), block_size: attr.int(blockSize), bits: attr.int(4) }, MS);
-  g.output('inputs_embeds', DT.FLOAT, ['batch_size', 'sequence_length', hidden]);
+  g.node('GatherBlockQuantized', [data, ids, scales, zp], [out], { gather_axis: attr.int(0), quantize_axis: attr.int(1), block_size: attr.int(blockSize), bits: attr.int(4) }, MS);
+  return out;
 }

@@ -3,11 +3,11 @@
  * decoder_model_merged, hybrid KV / conv / recurrent cache, MRoPE position_ids [3, B, S],
  * scalar num_logits_to_keep as in the -OPT export) at toy size with random weights.
  */
-import { DT, GraphBuilder, type Quant } from '../onnx/graph-builder.ts';
+import { attr, DT, GraphBuilder, type Quant } from '../onnx/graph-builder.ts';
 import { Rng } from '../onnx/rng.ts';
 import { convDim, gatedDeltaNet, type DeltaNetConfig } from './gated-delta-net.ts';
 import { gatedDeltaNetFused } from './gated-delta-net-fused.ts';
-import { attentionFused, buildEmbedTokensQ4, fusedAttentionInputs, rmsNormFused } from './opt-layers.ts';
+import { attentionFused, buildEmbedTokensQ4, embedQ4, fusedAttentionInputs, rmsNormFused } from './opt-layers.ts';
 import { attention, INT64_MAX, mlp, mrope, OUT_GAIN, rmsNorm, type AttentionConfig } from './layers.ts';
 
 export interface TinyQwen35Config {
@@ -98,6 +98,20 @@ export function buildDecoder(
   return decoderGraph(c, embed, seed, quant, ops).encodeModel('decoder_model_merged');
 }
 
+/**
+ * Input/output naming: `transformers.js` (onnx-community repos: embed_tokens feeds inputs_embeds,
+ * position_ids [3, B, S], past_conv.i / past_recurrent.i, num_logits_to_keep) or `genai`
+ * (onnxruntime-genai's model builder, text-only: input_ids with the embedding inside,
+ * position_ids [B, S], past_key_values.i.conv_state / .recurrent_state, logits for every position).
+ */
+export type DecoderIo = 'transformers.js' | 'genai';
+
+function stateNames(io: DecoderIo, i: number) {
+  return io === 'genai'
+    ? { pastConv: `past_key_values.${i}.conv_state`, presentConv: `present.${i}.conv_state`, pastRecurrent: `past_key_values.${i}.recurrent_state`, presentRecurrent: `present.${i}.recurrent_state` }
+    : { pastConv: `past_conv.${i}`, presentConv: `present_conv.${i}`, pastRecurrent: `past_recurrent.${i}`, presentRecurrent: `present_recurrent.${i}` };
+}
+
 /** The decoder's graph, unserialised (the full-size stand-in writes it with external data). */
 export function decoderGraph(
   c: TinyQwen35Config,
@@ -105,15 +119,32 @@ export function decoderGraph(
   seed: number,
   quant: Quant,
   ops: OperatorSet = 'standard',
+  ioNames: DecoderIo = 'transformers.js',
 ): GraphBuilder {
   const opt = ops === 'opt';
+  const genai = ioNames === 'genai';
   const norm = opt ? rmsNormFused : rmsNorm;
   const g = new GraphBuilder(quant);
   const rng = new Rng(seed);
   const B = 'batch_size';
-  let x = g.input('inputs_embeds', DT.FLOAT, [B, 'sequence_length', c.hidden]);
-  const mask = g.input('attention_mask', DT.INT64, [B, 'total_sequence_length']);
-  const positionIds = g.input('position_ids', DT.INT64, [3, B, 'sequence_length']);
+  let x: string;
+  let positionIds: string;
+  let mask: string;
+  if (genai) {
+    const ids = g.input('input_ids', DT.INT64, [B, 'sequence_length']);
+    mask = g.input('attention_mask', DT.INT64, [B, 'total_sequence_length']);
+    const pos = g.input('position_ids', DT.INT64, [B, 'sequence_length']);
+    // Text-only MRoPE: the same positions on the t, h and w rows.
+    const row = g.op('Unsqueeze', [pos, g.i64([0])]);
+    positionIds = g.op('Concat', [row, row, row], { axis: attr.int(0) });
+    x = quant === 'q4-asym'
+      ? embedQ4(g, transpose(embed, c.vocab, c.hidden), c.vocab, c.hidden, ids, g.fresh('inputs_embeds'))
+      : g.op('Gather', [g.f32('model.embed_tokens.weight', embed, [c.vocab, c.hidden]), ids]);
+  } else {
+    x = g.input('inputs_embeds', DT.FLOAT, [B, 'sequence_length', c.hidden]);
+    mask = g.input('attention_mask', DT.INT64, [B, 'total_sequence_length']);
+    positionIds = g.input('position_ids', DT.INT64, [3, B, 'sequence_length']);
+  }
   const a = c.attention;
   const dn = c.deltaNet;
   c.layerTypes.forEach((t, i) => {
@@ -121,11 +152,12 @@ export function decoderGraph(
       g.input(`past_key_values.${i}.key`, DT.FLOAT, [B, a.kvHeads, 'past_sequence_length', a.headDim]);
       g.input(`past_key_values.${i}.value`, DT.FLOAT, [B, a.kvHeads, 'past_sequence_length', a.headDim]);
     } else {
-      g.input(`past_conv.${i}`, DT.FLOAT, [B, convDim(dn), dn.convStateLen]);
-      g.input(`past_recurrent.${i}`, DT.FLOAT, [B, dn.valueHeads, dn.keyDim, dn.valueDim]);
+      const n = stateNames(ioNames, i);
+      g.input(n.pastConv, DT.FLOAT, [B, convDim(dn), dn.convStateLen]);
+      g.input(n.pastRecurrent, DT.FLOAT, [B, dn.valueHeads, dn.keyDim, dn.valueDim]);
     }
   });
-  const keep = g.input('num_logits_to_keep', DT.INT64, []);
+  const keep = genai ? undefined : g.input('num_logits_to_keep', DT.INT64, []);
 
   const rot = opt ? undefined : mrope(g, positionIds, c.rotaryDim, c.ropeTheta, c.mropeSection);
   const fused = opt ? fusedAttentionInputs(g, positionIds, mask, c.rotaryDim, c.ropeTheta, rotaryCachePositions(c)) : undefined;
@@ -148,12 +180,7 @@ export function decoderGraph(
         rng,
         normed,
         dn,
-        {
-          pastConv: `past_conv.${i}`,
-          pastRecurrent: `past_recurrent.${i}`,
-          presentConv: `present_conv.${i}`,
-          presentRecurrent: `present_recurrent.${i}`,
-        },
+        stateNames(ioNames, i),
         `${name}.linear_attn`,
       );
     }
@@ -163,8 +190,7 @@ export function decoderGraph(
   });
   const final = norm(g, x, rng.normalArray(c.hidden, 0.1), c.eps, 'model.norm.weight', 1);
   // Keep the last n positions (n = 0 keeps all, as in Transformers.js's plain forward).
-  const start = g.op('Neg', [g.op('Unsqueeze', [keep, g.i64([0])])]);
-  const kept = g.op('Slice', [final, start, g.i64([INT64_MAX]), g.i64([1])]);
+  const kept = keep ? g.op('Slice', [final, g.op('Neg', [g.op('Unsqueeze', [keep, g.i64([0])])]), g.i64([INT64_MAX]), g.i64([1])]) : final;
   const lmHead = transpose(embed, c.vocab, c.hidden);
   g.node('Identity', [g.linear(kept, lmHead, c.hidden, c.vocab, 'lm_head.weight')], ['logits']);
 
@@ -174,8 +200,9 @@ export function decoderGraph(
       g.output(`present.${i}.key`, DT.FLOAT, [B, a.kvHeads, 'total_sequence_length', a.headDim]);
       g.output(`present.${i}.value`, DT.FLOAT, [B, a.kvHeads, 'total_sequence_length', a.headDim]);
     } else {
-      g.output(`present_conv.${i}`, DT.FLOAT, [B, convDim(dn), dn.convStateLen]);
-      g.output(`present_recurrent.${i}`, DT.FLOAT, [B, dn.valueHeads, dn.keyDim, dn.valueDim]);
+      const n = stateNames(ioNames, i);
+      g.output(n.presentConv, DT.FLOAT, [B, convDim(dn), dn.convStateLen]);
+      g.output(n.presentRecurrent, DT.FLOAT, [B, dn.valueHeads, dn.keyDim, dn.valueDim]);
     }
   });
   return g;

@@ -17,7 +17,10 @@ export interface CacheSlot {
   shape: readonly (number | string)[];
 }
 
-/** `past_key_values.i.*` → `present.i.*`, `past_conv.i` → `present_conv.i`, `past_recurrent.i` → `present_recurrent.i`. */
+/**
+ * `past_key_values.i.*` → `present.i.*`, `past_conv.i` → `present_conv.i`, `past_recurrent.i` →
+ * `present_recurrent.i` (onnxruntime-genai's `past_key_values.i.conv_state` → `present.i.conv_state`).
+ */
 export function presentNameOf(past: string): string {
   return past.replace(/^past_key_values\./, 'present.').replace(/^past_/, 'present_');
 }
@@ -30,7 +33,8 @@ export function cacheLayout(session: InferenceSession): CacheSlot[] {
     if (!m.isTensor) throw new UnsupportedModelError(`cache input ${m.name} is not a tensor`);
     const present = presentNameOf(m.name);
     if (!outputs.has(present)) throw new UnsupportedModelError(`cache input ${m.name} has no output ${present}`);
-    const kind = m.name.startsWith('past_key_values.') ? 'kv' : 'state';
+    // KV grows with the sequence; conv / recurrent states (either naming) have a fixed size.
+    const kind = /^past_key_values\.\d+\.(key|value)$/.test(m.name) ? 'kv' : 'state';
     // A state's size must be static: only the batch dimension may be symbolic.
     if (kind === 'state' && m.shape.some((d, i) => i > 0 && typeof d !== 'number')) {
       throw new UnsupportedModelError(`state input ${m.name} has a symbolic shape [${m.shape.join(', ')}]`);

@@ -6,8 +6,9 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { CausalLM } from './causal-lm.ts';
 import { fetchModelFile, type FileRequest } from './download.ts';
 import { QuantizedEmbedding, type EmbeddingSession } from './embedding-lookup.ts';
+import { importOrtNode, readLocalFile } from './node-io.ts';
 import { BackendError, ModelFileNotFoundError, UnsupportedModelError, UnsupportedOperatorError } from './errors.ts';
-import { dtypeFor, externalDataFiles, graphFile, graphNames, textField, type ModelConfig } from './model-files.ts';
+import { dtypeFor, externalDataFiles, genaiGraphFiles, graphFile, graphNames, textField, type GenaiConfig, type ModelConfig } from './model-files.ts';
 import { isNode, loadOrt, type OrtModule } from './ort.ts';
 import type { ProgressCallback } from './progress.ts';
 import { createSession, probeDevice, type Device, type DeviceRequest, type ModelBytes } from './sessions.ts';
@@ -78,14 +79,45 @@ async function json<T>(get: Fetch, file: string, optional = false): Promise<T | 
   }
 }
 
-async function graphBytes(get: Fetch, source: ResolvedSource, config: ModelConfig, base: string, file: string): Promise<ModelBytes> {
+/**
+ * Whether `ort` opens local model paths itself, external data included: onnxruntime-node does;
+ * onnxruntime-web in Node cannot mount external data from a path ("Module.MountedFiles is not
+ * available"), so it gets bytes.
+ */
+async function readsLocalPaths(ort: OrtModule, node: boolean): Promise<boolean> {
+  if (!node) return false;
+  try {
+    return ort.InferenceSession === (await importOrtNode()).InferenceSession;
+  } catch {
+    return false;
+  }
+}
+
+async function graphBytes(get: Fetch, source: ResolvedSource, config: ModelConfig, base: string, file: string, paths: boolean): Promise<ModelBytes> {
   const chunks = externalDataFiles(config, base, file);
-  // onnxruntime-node reads a local graph and its external data itself.
-  if (source.kind === 'dir') return { kind: 'path', path: `${source.path}/${file}` };
+  if (source.kind === 'dir' && paths) return { kind: 'path', path: `${source.path}/${file}` };
   const data = (await get(file))!;
   const externalData = [];
   for (const c of chunks) externalData.push({ path: c.slice(c.lastIndexOf('/') + 1), data: (await get(c))! });
   return { kind: 'bytes', data, externalData };
+}
+
+async function probeGenai(get: Fetch, signal: AbortSignal | undefined): Promise<GenaiConfig | undefined> {
+  try {
+    return await json<GenaiConfig>(get, 'genai_config.json', true);
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return undefined;
+  }
+}
+
+/** model.onnx and, when present, its one external-data file `model.onnx.data`. */
+async function genaiBytes(get: Fetch, source: ResolvedSource, genai: GenaiConfig, paths: boolean): Promise<ModelBytes> {
+  const { decoder, data } = genaiGraphFiles(genai);
+  if (source.kind === 'dir' && paths) return { kind: 'path', path: `${source.path}/${decoder}` };
+  const model = (await get(decoder))!;
+  const chunk = await get(data, true);
+  return { kind: 'bytes', data: model, externalData: chunk ? [{ path: data, data: chunk }] : [] };
 }
 
 function eosOf(config: ModelConfig, gen: Record<string, unknown>): number[] {
@@ -132,23 +164,33 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
     }
   };
   const config = (await json<ModelConfig>(get, 'config.json'))!;
-  const generationConfig = (await json<Record<string, unknown>>(get, 'generation_config.json', true)) ?? {};
+  // An onnxruntime-genai export (model builder) instead of the Transformers.js layout: probed only
+  // when config.json says nothing of Transformers.js, and any failure means "not one" (a missing
+  // optional file must not break offline reloads from the cache).
+  const genai = config['transformers.js_config'] || options.graphs ? undefined : await probeGenai(get, options.signal);
+  const generationConfig = (await json<Record<string, unknown>>(get, 'generation_config.json', true)) ?? (genai?.model?.eos_token_id !== undefined ? { eos_token_id: genai.model.eos_token_id } : {});
   const tokenizerJson = (await json<TokenizerJsonData>(get, 'tokenizer.json'))!;
   const tokenizerConfig = (await json<Record<string, unknown>>(get, 'tokenizer_config.json'))!;
+  if (tokenizerConfig.chat_template === undefined) {
+    // Newer transformers save the template beside the tokenizer config.
+    const t = await get('chat_template.jinja', true).catch(() => undefined);
+    if (t) tokenizerConfig.chat_template = new TextDecoder().decode(t);
+  }
   const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);
 
-  const names = options.graphs ?? graphNames(config);
-  const dtype = dtypeFor(config, names.decoder, options.dtype);
+  const names = genai ? { decoder: 'model' } : (options.graphs ?? graphNames(config));
+  const dtype = genai ? (options.dtype ?? 'q4') : dtypeFor(config, names.decoder, options.dtype);
   const embedDtype = names.embed ? dtypeFor(config, names.embed, options.dtype) : dtype;
-  const decoderFile = graphFile(names.decoder, dtype);
+  const decoderFile = genai ? genaiGraphFiles(genai).decoder : graphFile(names.decoder, dtype);
   const embedFile = names.embed ? graphFile(names.embed, embedDtype) : undefined;
 
   const ort = options.ort ?? (await loadOrt());
   if (options.wasmPaths && !node) ort.env.wasm.wasmPaths = options.wasmPaths;
   options.signal?.throwIfAborted();
   let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(dtype), dtype);
-  const decoderBytes = await graphBytes(get, source, config, names.decoder, decoderFile);
-  const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile) : undefined;
+  const paths = await readsLocalPaths(ort, node);
+  const decoderBytes = genai ? await genaiBytes(get, source, genai, paths) : await graphBytes(get, source, config, names.decoder, decoderFile, paths);
+  const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile, paths) : undefined;
   options.signal?.throwIfAborted();
 
   let sessions: { decoder: InferenceSession; embed?: InferenceSession | EmbeddingSession | undefined };
@@ -160,8 +202,12 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
     } catch (e) {
       // onnxruntime-web's wasm build lacks GatherBlockQuantized, the whole of a q4 -OPT embedding:
       // compute that lookup here rather than fail (or download the table again in another dtype).
-      if (!(e instanceof UnsupportedOperatorError) || e.operator !== 'GatherBlockQuantized' || embedBytes.kind !== 'bytes') throw e;
-      const lookup = QuantizedEmbedding.fromModel(ort, embedBytes.data, embedBytes.externalData);
+      if (!(e instanceof UnsupportedOperatorError) || e.operator !== 'GatherBlockQuantized') throw e;
+      // A local folder (onnxruntime-web's wasm in Node): read the graph (its table is inline in -OPT).
+      const lookup =
+        embedBytes.kind === 'bytes'
+          ? QuantizedEmbedding.fromModel(ort, embedBytes.data, embedBytes.externalData)
+          : QuantizedEmbedding.fromModel(ort, await readLocalFile(embedBytes.path));
       if (!lookup) throw e;
       embedNote = `; ${embedFile} (GatherBlockQuantized) is looked up in JavaScript: ${device} has no kernel for it`;
       return lookup;
@@ -197,10 +243,10 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   }
   if (embedNote) choice = { ...choice, reason: choice.reason + embedNote };
 
-  const maxLength = textField(config, 'max_position_embeddings');
+  const maxLength = textField(config, 'max_position_embeddings') ?? genai?.model?.context_length;
   const lm = new CausalLM(ort, sessions, maxLength ? { maxLength } : {});
   if (choice.device === 'webgpu') watchDevice(ort, lm);
-  const vocabSize = Number(textField(config, 'vocab_size') ?? 0);
+  const vocabSize = Number(textField(config, 'vocab_size') ?? genai?.model?.vocab_size ?? 0);
   if (!vocabSize) throw new UnsupportedModelError('config.json has no vocab_size');
   const snapshots = new SnapshotStore(options.snapshotBudgetBytes);
   options.onProgress?.({ status: 'ready', name: model, device: choice.device, reason: choice.reason });

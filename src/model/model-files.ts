@@ -60,3 +60,22 @@ export function externalDataFiles(config: ModelConfig, base: string, file: strin
 export function textField<K extends keyof Omit<ModelConfig, 'text_config'>>(config: ModelConfig, key: K): ModelConfig[K] {
   return config.text_config?.[key] ?? config[key];
 }
+
+/**
+ * genai_config.json, written by onnxruntime-genai's model builder: the fields the runtime reads.
+ * Its folder holds `model.onnx` (+ `model.onnx.data`), config.json and the tokenizer, no `onnx/`.
+ */
+export interface GenaiConfig {
+  model?: {
+    context_length?: number;
+    eos_token_id?: number | number[];
+    vocab_size?: number;
+    decoder?: { filename?: string };
+  };
+}
+
+/** The decoder file of a genai export and its external data (the builder writes `<file>.data`). */
+export function genaiGraphFiles(genai: GenaiConfig): { decoder: string; data: string } {
+  const decoder = genai.model?.decoder?.filename ?? 'model.onnx';
+  return { decoder, data: `${decoder}.data` };
+}
