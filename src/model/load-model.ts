@@ -6,7 +6,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { CausalLM } from './causal-lm.ts';
 import { fetchModelFile, type FileRequest } from './download.ts';
 import { QuantizedEmbedding, type EmbeddingSession } from './embedding-lookup.ts';
-import { importOrtNode, readLocalFile } from './node-io.ts';
+import { readLocalFile } from './node-io.ts';
 import { BackendError, ModelFileNotFoundError, UnsupportedModelError, UnsupportedOperatorError } from './errors.ts';
 import { dtypeFor, externalDataFiles, genaiGraphFiles, graphFile, graphNames, textField, type GenaiConfig, type ModelConfig } from './model-files.ts';
 import { isNode, loadOrt, type OrtModule } from './ort.ts';
@@ -80,17 +80,13 @@ async function json<T>(get: Fetch, file: string, optional = false): Promise<T | 
 }
 
 /**
- * Whether `ort` opens local model paths itself, external data included: onnxruntime-node does;
- * onnxruntime-web in Node cannot mount external data from a path ("Module.MountedFiles is not
- * available"), so it gets bytes.
+ * Whether `ort` opens local model paths itself, external data included. onnxruntime-node (and any
+ * other module given) does; onnxruntime-web in Node cannot mount external data from a path
+ * ("Module.MountedFiles is not available"), so it gets bytes.
  */
-async function readsLocalPaths(ort: OrtModule, node: boolean): Promise<boolean> {
-  if (!node) return false;
-  try {
-    return ort.InferenceSession === (await importOrtNode()).InferenceSession;
-  } catch {
-    return false;
-  }
+function readsLocalPaths(ort: OrtModule, node: boolean): boolean {
+  const versions = (ort.env as { versions?: Record<string, string> }).versions;
+  return node && versions?.web === undefined;
 }
 
 async function graphBytes(get: Fetch, source: ResolvedSource, config: ModelConfig, base: string, file: string, paths: boolean): Promise<ModelBytes> {
@@ -188,7 +184,7 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   if (options.wasmPaths && !node) ort.env.wasm.wasmPaths = options.wasmPaths;
   options.signal?.throwIfAborted();
   let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(dtype), dtype);
-  const paths = await readsLocalPaths(ort, node);
+  const paths = readsLocalPaths(ort, node);
   const decoderBytes = genai ? await genaiBytes(get, source, genai, paths) : await graphBytes(get, source, config, names.decoder, decoderFile, paths);
   const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile, paths) : undefined;
   options.signal?.throwIfAborted();

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench:wasm-step`: one model on onnxruntime-web's wasm backend in Node, timed by part, for
+ * sizes where the full `bench:decode` matrix takes too long (the full-size stand-in): prefill of the
+ * plan prompt, then greedy decode steps bare and with the plan grammar's mask, read-back included.
+ *
+ *   npm run bench:wasm-step -- [--model stand-in-qwen3_5-0.8b] [--steps 8] [--threads N]
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileGrammar } from '../../src/grammar/index.ts';
+import { decode, loadModel, Sampler, type OrtModule } from '../../src/model/index.ts';
+import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
+import { planSchema } from '../../src/planner/plan-schema.ts';
+import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
+import { buildPrompt } from '../../src/planner/prompt.ts';
+import { normalizeTools } from '../../src/planner/tools.ts';
+import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
+
+const { values: a } = parseArgs({
+  options: { model: { type: 'string', default: 'stand-in-qwen3_5-0.8b' }, steps: { type: 'string', default: '8' }, threads: { type: 'string' } },
+});
+const ort = (await import('onnxruntime-web')) as unknown as OrtModule & { env: { wasm: { numThreads: number } } };
+if (a.threads) ort.env.wasm.numThreads = Number(a.threads);
+const dir = resolve(import.meta.dirname, '../../fixtures/models', a.model!);
+const steps = Number(a.steps);
+let t = performance.now();
+const model = await loadModel(dir, { ort, dtype: 'q4' });
+const loadMs = performance.now() - t;
+const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+const tools = normalizeTools(TOOLS);
+const prompt = buildPrompt(model.tokenizer, tools, QUERY, DEFAULT_PRESET).tokens;
+const vocab = vocabularyOf(model);
+const grammar = compileGrammar(planSchema(tools, 5), vocab);
+for (const constrained of [false, true]) {
+  const it = decode(model.lm, prompt, {
+    sampler: new Sampler({ temperature: 0 }),
+    maxNewTokens: steps,
+    stopTokens: [],
+    constraint: constrained ? grammar.matcher({ maxTokens: 4 * steps + 200 }) : undefined,
+    jumpForward: false,
+  });
+  t = performance.now();
+  let r = await it.next();
+  while (!r.done) r = await it.next();
+  const s = r.value;
+  const p = s.profile;
+  const per = (ms: number) => Math.round((ms / Math.max(1, s.tokens - 1)) * 10) / 10;
+  console.log(JSON.stringify({
+    backend: 'wasm (onnxruntime-web in Node)',
+    model: a.model,
+    mode: constrained ? 'constrained' : 'unconstrained',
+    threads: ort.env.wasm.numThreads,
+    load_ms: Math.round(loadMs),
+    prompt_tokens: prompt.length,
+    prefill_ms: Math.round(s.ttftMs),
+    prefill_tok_s: Math.round((prompt.length / s.ttftMs) * 1000 * 10) / 10,
+    decode_tok_s: Math.round(((s.tokens - 1) / s.decodeMs) * 1000 * 100) / 100,
+    ms_per_token: { forward: per(p.forwardMs), readback: per(p.readbackMs), mask: per(p.maskMs), sample: per(p.sampleMs), accept: per(p.acceptMs) },
+    rss_mb: rss(),
+  }));
+}
+await model.dispose();
+
