@@ -67,10 +67,11 @@ export interface Model {
   dispose(): Promise<void>;
 }
 
-type Fetch = (file: string, optional?: boolean) => Promise<Uint8Array | undefined>;
+/** `quiet`: no progress events (a probe for a file that is usually absent must not show as a download). */
+type Fetch = (file: string, optional?: boolean, quiet?: boolean) => Promise<Uint8Array | undefined>;
 
-async function json<T>(get: Fetch, file: string, optional = false): Promise<T | undefined> {
-  const bytes = await get(file, optional);
+async function json<T>(get: Fetch, file: string, optional = false, quiet = false): Promise<T | undefined> {
+  const bytes = await get(file, optional, quiet);
   if (!bytes) return undefined;
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as T;
@@ -100,7 +101,7 @@ async function graphBytes(get: Fetch, source: ResolvedSource, config: ModelConfi
 
 async function probeGenai(get: Fetch, signal: AbortSignal | undefined): Promise<GenaiConfig | undefined> {
   try {
-    return await json<GenaiConfig>(get, 'genai_config.json', true);
+    return await json<GenaiConfig>(get, 'genai_config.json', true, true);
   } catch (e) {
     if (signal?.aborted) throw e;
     return undefined;
@@ -150,8 +151,8 @@ function watchDevice(ort: OrtModule, lm: CausalLM): void {
 export async function loadModel(model: string, options: LoadModelOptions = {}): Promise<Model> {
   const node = isNode();
   const source = resolveSource(model, { node, ...(options.revision ? { revision: options.revision } : {}), ...(options.hubHost ? { hubHost: options.hubHost } : {}) });
-  const get: Fetch = async (file, optional = false) => {
-    const req: FileRequest = { source, file, name: model, onProgress: options.onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file], stallTimeoutMs: options.stallTimeoutMs };
+  const get: Fetch = async (file, optional = false, quiet = false) => {
+    const req: FileRequest = { source, file, name: model, onProgress: quiet ? undefined : options.onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file], stallTimeoutMs: options.stallTimeoutMs };
     try {
       return await fetchModelFile(req);
     } catch (e) {
@@ -169,7 +170,7 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   const tokenizerConfig = (await json<Record<string, unknown>>(get, 'tokenizer_config.json'))!;
   if (tokenizerConfig.chat_template === undefined) {
     // Newer transformers save the template beside the tokenizer config.
-    const t = await get('chat_template.jinja', true).catch(() => undefined);
+    const t = await get('chat_template.jinja', true, true).catch(() => undefined);
     if (t) tokenizerConfig.chat_template = new TextDecoder().decode(t);
   }
   const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);

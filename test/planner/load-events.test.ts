@@ -19,6 +19,10 @@ describe('Planner.create', () => {
       expect(events[prepare]).toEqual({ status: 'prepare', name: modelDir('tiny-qwen3_5'), task: 'vocabulary' });
       expect(planner.info.device).toBe('cpu');
       expect(planner.info.dtype).toBe('q4');
+      // The layout probes (genai_config.json, chat_template.jinja) are not downloads the user sees.
+      const files = events.flatMap((e) => ('file' in e ? [e.file] : []));
+      expect(files).toContain('config.json');
+      expect(files.filter((f) => f === 'genai_config.json' || f === 'chat_template.jinja')).toEqual([]);
     } finally {
       await planner.dispose();
     }
