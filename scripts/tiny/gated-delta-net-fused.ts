@@ -12,8 +12,8 @@
  */
 import { attr, type GraphBuilder } from '../onnx/graph-builder.ts';
 import type { Rng } from '../onnx/rng.ts';
-import { convDim, drawDeltaNetWeights, type DeltaNetConfig, type DeltaNetIo } from './gated-delta-net-weights.ts';
-import { l2Norm, rmsNorm, silu, slice } from './layers.ts';
+import { betaAndDecay, convDim, drawDeltaNetWeights, gatedOutput, type DeltaNetConfig, type DeltaNetIo } from './gated-delta-net-weights.ts';
+import { l2Norm, slice } from './layers.ts';
 
 const MS = 'com.microsoft';
 
@@ -45,13 +45,8 @@ export function gatedDeltaNetFused(
   const k = normedHeads(slice(g, act, kw, 2 * kw, -1), c.keyHeads, c.keyDim);
   const v = slice(g, act, 2 * kw, 2 * kw + vw, -1);
 
-  const h = c.valueHeads;
   // β per value head [B, S, H_v]: WebGPU's kernel indexes β per head, never [B, S, 1].
-  const beta = g.op('Sigmoid', [g.linear(x, w.inProjB, d, h, `${name}.in_proj_b`)]);
-  const a = g.linear(x, w.inProjA, d, h, `${name}.in_proj_a`);
-  const dtBias = g.f32(`${name}.dt_bias`, w.dtBias, [h]);
-  const aLog = g.f32(`${name}.A_log`, w.aLog, [h]);
-  const decay = g.op('Mul', [g.op('Neg', [g.op('Exp', [aLog])]), g.op('Softplus', [g.op('Add', [a, dtBias])])]);
+  const { beta, decay } = betaAndDecay(g, x, w, c, name);
 
   // scale 0 = 1/√d_k on the read-out, which equals scaling q first.
   const [o] = g.node(
@@ -62,10 +57,5 @@ export function gatedDeltaNetFused(
     MS,
   );
 
-  // Gated RMSNorm per value head: norm(o) · w · silu(z).
-  const perHead = (t: string) => g.op('Reshape', [t, g.i64([0, 0, h, c.valueDim])]);
-  const z = perHead(g.linear(x, w.inProjZ, d, vw, `${name}.in_proj_z`));
-  const normed = rmsNorm(g, perHead(o!), w.norm, c.eps, `${name}.norm.weight`);
-  const gated = g.op('Reshape', [g.op('Mul', [normed, silu(g, z)]), g.i64([0, 0, vw])]);
-  return g.linear(gated, w.outProj, vw, d, `${name}.out_proj`);
+  return gatedOutput(g, x, g.op('Reshape', [o!, g.i64([0, 0, c.valueHeads, c.valueDim])]), w, c, name);
 }

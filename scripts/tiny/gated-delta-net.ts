@@ -7,8 +7,8 @@
  */
 import { attr, DT, type GraphBuilder } from '../onnx/graph-builder.ts';
 import type { Rng } from '../onnx/rng.ts';
-import { convDim, drawDeltaNetWeights, type DeltaNetConfig, type DeltaNetIo } from './gated-delta-net-weights.ts';
-import { INT64_MAX, l2Norm, rmsNorm, silu, slice } from './layers.ts';
+import { betaAndDecay, convDim, drawDeltaNetWeights, gatedOutput, type DeltaNetConfig, type DeltaNetIo } from './gated-delta-net-weights.ts';
+import { INT64_MAX, l2Norm, silu, slice } from './layers.ts';
 
 export { convDim, type DeltaNetConfig, type DeltaNetIo } from './gated-delta-net-weights.ts';
 
@@ -73,15 +73,7 @@ export function gatedDeltaNet(
   const qn = g.op('Mul', [l2Norm(g, q, 1e-6), g.scalar(1 / Math.sqrt(c.keyDim))]);
   const kn = l2Norm(g, k, 1e-6);
 
-  const h = c.valueHeads;
-  const beta = g.op('Sigmoid', [g.linear(x, w.inProjB, d, h, `${name}.in_proj_b`)]);
-  const a = g.linear(x, w.inProjA, d, h, `${name}.in_proj_a`);
-  const dtBias = g.f32(`${name}.dt_bias`, w.dtBias, [h]);
-  const aLog = g.f32(`${name}.A_log`, w.aLog, [h]);
-  const gate = g.op('Mul', [
-    g.op('Neg', [g.op('Exp', [aLog])]),
-    g.op('Softplus', [g.op('Add', [a, dtBias])]),
-  ]); // [B, S, H], ≤ 0
+  const { beta, decay: gate } = betaAndDecay(g, x, w, c, name); // [B, S, H], gate ≤ 0
 
   const timeMajor4 = { perm: attr.ints([1, 0, 2, 3]) };
   const timeMajor3 = { perm: attr.ints([1, 0, 2]) };
@@ -100,9 +92,5 @@ export function gatedDeltaNet(
   );
   const o = g.op('Transpose', [outs!], timeMajor4); // [B, S, H, dv]
 
-  // Gated RMSNorm: norm(o) · w · silu(z).
-  const z = heads(g.linear(x, w.inProjZ, d, vw, `${name}.in_proj_z`), h, c.valueDim);
-  const normed = rmsNorm(g, o, w.norm, c.eps, `${name}.norm.weight`);
-  const gated = g.op('Reshape', [g.op('Mul', [normed, silu(g, z)]), g.i64([0, 0, vw])]);
-  return g.linear(gated, w.outProj, vw, d, `${name}.out_proj`);
+  return gatedOutput(g, x, o, w, c, name);
 }

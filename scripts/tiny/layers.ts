@@ -150,6 +150,46 @@ export interface AttentionIo {
   attentionMask: string;
 }
 
+/** An RMSNorm over the last axis: `rmsNorm` here, or the fused one of opt-layers.ts. */
+export type NormFn = (g: GraphBuilder, x: string, w: Float32Array, eps: number, name: string, offset?: 0 | 1) => string;
+
+/**
+ * An attention layer's input projections: q and k normed per head ([B, S, H, hd], [B, S, kvh, hd]),
+ * v [B, S, kvh · hd] and the output gate [B, S, H · hd] (Qwen3.5) or null. The weights are drawn in
+ * one order (q, k, v, q_norm, k_norm; o_proj last, in `attentionOutput`), so every attention graph
+ * built from one seed holds the same weights.
+ */
+export function attentionProjections(
+  g: GraphBuilder,
+  rng: Rng,
+  x: string,
+  c: AttentionConfig,
+  name: string,
+  norm: NormFn = rmsNorm,
+): { q: string; k: string; v: string; gate: string | null } {
+  const { hidden: d, heads: h, kvHeads: kvh, headDim: hd } = c;
+  const qWidth = h * hd * (c.gated ? 2 : 1);
+  let q = g.op('Reshape', [g.linear(x, weight(rng, d, qWidth), d, qWidth, `${name}.q_proj`), g.i64([0, 0, h, -1])]);
+  let gate: string | null = null;
+  if (c.gated) {
+    gate = g.op('Reshape', [slice(g, q, hd, 2 * hd, -1), g.i64([0, 0, h * hd])]);
+    q = slice(g, q, 0, hd, -1);
+  }
+  const k0 = g.linear(x, weight(rng, d, kvh * hd), d, kvh * hd, `${name}.k_proj`);
+  const v = g.linear(x, weight(rng, d, kvh * hd), d, kvh * hd, `${name}.v_proj`);
+  const ones = (n: number) => rng.normalArray(n, 0.1, c.normOffset ? 0 : 1);
+  const qn = norm(g, q, ones(hd), c.eps, `${name}.q_norm.weight`, c.normOffset);
+  const kn = norm(g, g.op('Reshape', [k0, g.i64([0, 0, kvh, hd])]), ones(hd), c.eps, `${name}.k_norm.weight`, c.normOffset);
+  return { q: qn, k: kn, v, gate };
+}
+
+/** The attention output [B, S, H · hd], gated when the layer has a gate, through o_proj. */
+export function attentionOutput(g: GraphBuilder, rng: Rng, out: string, gate: string | null, c: AttentionConfig, name: string): string {
+  const { hidden: d, heads: h, headDim: hd } = c;
+  const o = gate ? g.op('Mul', [out, g.op('Sigmoid', [gate])]) : out;
+  return g.linear(o, weight(rng, h * hd, d, c.outGain), h * hd, d, `${name}.o_proj`);
+}
+
 /**
  * Causal grouped-query attention with a KV cache: present = concat(past, new) along the sequence,
  * padding masked by attention_mask, query i (absolute position past + i) sees keys 0..past + i.
@@ -163,19 +203,8 @@ export function attention(
   io: AttentionIo,
   name: string,
 ): string {
-  const { hidden: d, heads: h, kvHeads: kvh, headDim: hd } = c;
-  const qWidth = h * hd * (c.gated ? 2 : 1);
-  let q = g.op('Reshape', [g.linear(x, weight(rng, d, qWidth), d, qWidth, `${name}.q_proj`), g.i64([0, 0, h, -1])]);
-  let gate: string | null = null;
-  if (c.gated) {
-    gate = g.op('Reshape', [slice(g, q, hd, 2 * hd, -1), g.i64([0, 0, h * hd])]);
-    q = slice(g, q, 0, hd, -1);
-  }
-  const k0 = g.linear(x, weight(rng, d, kvh * hd), d, kvh * hd, `${name}.k_proj`);
-  const v0 = g.linear(x, weight(rng, d, kvh * hd), d, kvh * hd, `${name}.v_proj`);
-  const ones = (n: number) => rng.normalArray(n, 0.1, c.normOffset ? 0 : 1);
-  const qn = rmsNorm(g, q, ones(hd), c.eps, `${name}.q_norm.weight`, c.normOffset);
-  const kn = rmsNorm(g, g.op('Reshape', [k0, g.i64([0, 0, kvh, hd])]), ones(hd), c.eps, `${name}.k_norm.weight`, c.normOffset);
+  const { heads: h, kvHeads: kvh, headDim: hd } = c;
+  const { q: qn, k: kn, v: v0, gate } = attentionProjections(g, rng, x, c, name);
   const perm = { perm: attr.ints([0, 2, 1, 3]) };
   const qt = applyRotary(g, g.op('Transpose', [qn], perm), rot, hd);
   const kt = applyRotary(g, g.op('Transpose', [kn], perm), rot, hd);
@@ -203,7 +232,6 @@ export function attention(
   const masked = g.op('Where', [allowed, scores, g.scalar(-1e9)]);
   const probs = g.op('Softmax', [masked], { axis: attr.int(-1) });
   const ctx = g.op('Reshape', [g.op('MatMul', [probs, v5]), g.i64([0, h, -1, hd])]);
-  let out = g.op('Reshape', [g.op('Transpose', [ctx], perm), g.i64([0, 0, h * hd])]);
-  if (gate) out = g.op('Mul', [out, g.op('Sigmoid', [gate])]);
-  return g.linear(out, weight(rng, h * hd, d, c.outGain), h * hd, d, `${name}.o_proj`);
+  const out = g.op('Reshape', [g.op('Transpose', [ctx], perm), g.i64([0, 0, h * hd])]);
+  return attentionOutput(g, rng, out, gate, c, name);
 }

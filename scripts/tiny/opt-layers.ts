@@ -9,7 +9,7 @@
 import { attr, DT, type GraphBuilder } from '../onnx/graph-builder.ts';
 import { quantizeQ4Asym } from '../onnx/q4.ts';
 import type { Rng } from '../onnx/rng.ts';
-import { slice, weight, type AttentionConfig, type AttentionIo } from './layers.ts';
+import { attentionOutput, attentionProjections, type AttentionConfig, type AttentionIo } from './layers.ts';
 
 const MS = 'com.microsoft';
 
@@ -77,20 +77,12 @@ export function attentionFused(
   io: AttentionIo,
   name: string,
 ): string {
-  const { hidden: d, heads: h, kvHeads: kvh, headDim: hd } = c;
-  const qWidth = h * hd * (c.gated ? 2 : 1);
-  let q = g.op('Reshape', [g.linear(x, weight(rng, d, qWidth), d, qWidth, `${name}.q_proj`), g.i64([0, 0, h, -1])]);
-  let gate: string | null = null;
-  if (c.gated) {
-    gate = g.op('Reshape', [slice(g, q, hd, 2 * hd, -1), g.i64([0, 0, h * hd])]);
-    q = slice(g, q, 0, hd, -1);
-  }
-  const k0 = g.linear(x, weight(rng, d, kvh * hd), d, kvh * hd, `${name}.k_proj`);
-  const v = g.linear(x, weight(rng, d, kvh * hd), d, kvh * hd, `${name}.v_proj`);
-  const ones = (n: number) => rng.normalArray(n, 0.1, c.normOffset ? 0 : 1);
+  const { heads: h, kvHeads: kvh, headDim: hd } = c;
+  const { q, k, v, gate } = attentionProjections(g, rng, x, c, name, rmsNormFused);
+  // Packed [B, S, heads · hd], the layout RotaryEmbedding and GroupQueryAttention take.
   const packed = (t: string, n: number) => g.op('Reshape', [t, g.i64([0, 0, n * hd])]);
-  const qn = packed(rmsNormFused(g, q, ones(hd), c.eps, `${name}.q_norm.weight`, c.normOffset), h);
-  const kn = packed(rmsNormFused(g, g.op('Reshape', [k0, g.i64([0, 0, kvh, hd])]), ones(hd), c.eps, `${name}.k_norm.weight`, c.normOffset), kvh);
+  const qn = packed(q, h);
+  const kn = packed(k, kvh);
   const rotary = (t: string, heads: number) =>
     g.op('RotaryEmbedding', [t, shared.positions, shared.cos, shared.sin], { num_heads: attr.int(heads), rotary_embedding_dim: attr.int(shared.rotaryDim) }, MS);
   const [out] = g.node(
@@ -100,9 +92,7 @@ export function attentionFused(
     { num_heads: attr.int(h), kv_num_heads: attr.int(kvh) },
     MS,
   );
-  let o = out!;
-  if (gate) o = g.op('Mul', [o, g.op('Sigmoid', [gate])]);
-  return g.linear(o, weight(rng, h * hd, d, c.outGain), h * hd, d, `${name}.o_proj`);
+  return attentionOutput(g, rng, out!, gate, c, name);
 }
 
 /**

@@ -90,12 +90,18 @@ function readsLocalPaths(ort: OrtModule, node: boolean): boolean {
   return node && versions?.web === undefined;
 }
 
-async function graphBytes(get: Fetch, source: ResolvedSource, config: ModelConfig, base: string, file: string, paths: boolean): Promise<ModelBytes> {
-  const chunks = externalDataFiles(config, base, file);
+/**
+ * A graph file and its external-data chunks: the local path where `ort` reads it (and its chunks)
+ * itself, else the bytes. `optionalChunks`: a chunk that is absent is left out.
+ */
+async function graphBytes(get: Fetch, source: ResolvedSource, file: string, chunks: readonly string[], paths: boolean, optionalChunks = false): Promise<ModelBytes> {
   if (source.kind === 'dir' && paths) return { kind: 'path', path: `${source.path}/${file}` };
   const data = (await get(file))!;
   const externalData = [];
-  for (const c of chunks) externalData.push({ path: c.slice(c.lastIndexOf('/') + 1), data: (await get(c))! });
+  for (const c of chunks) {
+    const bytes = await get(c, optionalChunks);
+    if (bytes) externalData.push({ path: c.slice(c.lastIndexOf('/') + 1), data: bytes });
+  }
   return { kind: 'bytes', data, externalData };
 }
 
@@ -106,15 +112,6 @@ async function probeGenai(get: Fetch, signal: AbortSignal | undefined): Promise<
     if (signal?.aborted) throw e;
     return undefined;
   }
-}
-
-/** model.onnx and, when present, its one external-data file `model.onnx.data`. */
-async function genaiBytes(get: Fetch, source: ResolvedSource, genai: GenaiConfig, paths: boolean): Promise<ModelBytes> {
-  const { decoder, data } = genaiGraphFiles(genai);
-  if (source.kind === 'dir' && paths) return { kind: 'path', path: `${source.path}/${decoder}` };
-  const model = (await get(decoder))!;
-  const chunk = await get(data, true);
-  return { kind: 'bytes', data: model, externalData: chunk ? [{ path: data, data: chunk }] : [] };
 }
 
 function eosOf(config: ModelConfig, gen: Record<string, unknown>): number[] {
@@ -186,8 +183,11 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   options.signal?.throwIfAborted();
   let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(dtype), dtype);
   const paths = readsLocalPaths(ort, node);
-  const decoderBytes = genai ? await genaiBytes(get, source, genai, paths) : await graphBytes(get, source, config, names.decoder, decoderFile, paths);
-  const embedBytes = embedFile && names.embed ? await graphBytes(get, source, config, names.embed, embedFile, paths) : undefined;
+  // A genai export has model.onnx and, when the builder wrote one, its single model.onnx.data.
+  const decoderBytes = genai
+    ? await graphBytes(get, source, decoderFile, [genaiGraphFiles(genai).data], paths, true)
+    : await graphBytes(get, source, decoderFile, externalDataFiles(config, names.decoder, decoderFile), paths);
+  const embedBytes = embedFile && names.embed ? await graphBytes(get, source, embedFile, externalDataFiles(config, names.embed, embedFile), paths) : undefined;
   options.signal?.throwIfAborted();
 
   let sessions: { decoder: InferenceSession; embed?: InferenceSession | EmbeddingSession | undefined };
@@ -200,7 +200,7 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
       // onnxruntime-web's wasm build lacks GatherBlockQuantized, the whole of a q4 -OPT embedding:
       // compute that lookup here rather than fail (or download the table again in another dtype).
       if (!(e instanceof UnsupportedOperatorError) || e.operator !== 'GatherBlockQuantized') throw e;
-      // A local folder (onnxruntime-web's wasm in Node): read the graph (its table is inline in -OPT).
+      // A path (a module that opens local files itself): read the graph (its table is inline in -OPT).
       const lookup =
         embedBytes.kind === 'bytes'
           ? QuantizedEmbedding.fromModel(ort, embedBytes.data, embedBytes.externalData)
