@@ -138,13 +138,14 @@ test.describe('model runtime in the browser', () => {
     }
   }
 
-  test('WebGPU: live GPU buffers do not grow with the steps (old cache tensors are freed every step)', async ({ page }) => {
+  test('WebGPU: live GPU buffers do not grow with the steps (old cache tensors and sampled logits are freed every step)', async ({ page }) => {
     // CI runs 20 steps (SwiftShader takes ~3.6 s a step here); GPU_STEPS=10000 runs the full check on a real GPU.
     const steps = Number(process.env.GPU_STEPS ?? 20);
     test.setTimeout(Math.max(300_000, steps * 6000));
     const every = steps / 10;
     const r = await page.evaluate(([s, e]) => window.tp.gpuGrowth('/fixtures/models/tiny-qwen3', s, e), [steps, every] as const);
     expect(r.device).toBe('webgpu');
+    expect(r.onDevice).toBe(true);
     expect(r.length).toBe(4 + steps);
     console.log(`gpu buffers over ${steps} steps: ${r.points.map((p) => `${p.step}:${p.buffers}/${(p.bytes / 2 ** 20).toFixed(1)}MiB`).join(' ')} (${(r.points.at(-1)!.ms / steps).toFixed(1)} ms/step); still alive from the steps: ${JSON.stringify(r.born)}`);
     const first = r.points[0]!;
@@ -153,6 +154,20 @@ test.describe('model runtime in the browser', () => {
     // boundaries). A leaked logits buffer per step would add ~1 MiB a step (it did, before getData(true)).
     expect(last.bytes - first.bytes).toBeLessThan(2 ** 20 + 2048 * steps);
   });
+
+  for (const temperature of [0, 1.5]) {
+    test(`WebGPU: sampling on the GPU picks the tokens the CPU sampler picks on the read-back row (temperature ${temperature})`, async ({ page }) => {
+      test.setTimeout(300_000);
+      const prompt = [9707, 11, 1246, 525, 498, 3351];
+      const r = await page.evaluate(([p, t]) => window.tp.deviceSampling('/fixtures/models/tiny-qwen3_5', 'fp32', p, 5, t), [prompt, temperature] as const);
+      expect(r.gpu.onDevice).toBe(true);
+      expect(r.readBack.onDevice).toBe(false);
+      // The GPU path ran the sampling graph (its time is counted apart from read-backs).
+      expect(r.gpu.timings.deviceSampleMs).toBeGreaterThan(0);
+      expect(r.gpu.ids).toHaveLength(5);
+      expect(r.gpu.ids).toEqual(r.readBack.ids);
+    });
+  }
 
   test('the -OPT q4 embedding (GatherBlockQuantized) has no wasm kernel: it is looked up in JavaScript, and the reason says so', async ({ page }) => {
     const r = await page.evaluate((m) => window.tp.load(m, 'wasm'), '/fixtures/models/tiny-qwen3_5-opt');

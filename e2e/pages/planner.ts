@@ -3,7 +3,7 @@
  * runtime itself (downloads, Cache Storage, cache hand-over oracle) for Playwright.
  */
 import { clearModelCache, createPlanner, loadModel, type PlanEvent, type PlanOptions, type PlanResult, type ProgressInfo, type ToolInput, type WorkerPlanner } from '../../src/index.ts';
-import type { DeviceRequest } from '../../src/model/index.ts';
+import { decode, Sampler, type DeviceRequest } from '../../src/model/index.ts';
 
 const WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
 
@@ -183,26 +183,43 @@ const tp = {
    * Greedy single-token steps on WebGPU, recording live GPU buffers at each checkpoint: a leaked
    * tensor per step would show as growth proportional to the steps.
    */
+  /** Steps of the default WebGPU path (logits kept on the GPU, sampled there), counting live buffers. */
   async gpuGrowth(model: string, steps: number, every: number) {
     countGpuBuffers();
     const m = await loadModel(model, { device: 'webgpu', dtype: 'q4', wasmPaths: WASM_PATHS, useCache: false });
     try {
-      const argmax = (a: Float32Array) => a.reduce((b, v, i) => (v > a[b]! ? i : b), 0);
-      let logits = await m.lm.forward([9707, 11, 1246, 525]);
+      const sampler = new Sampler();
+      let next = await m.lm.sampleKept(await m.lm.forwardKept([9707, 11, 1246, 525]), undefined, sampler);
       const points: { step: number; buffers: number; bytes: number; ms: number }[] = [];
       const t0 = performance.now();
       const firstSerial = gpuLive.serial;
       for (let s = 1; s <= steps; s++) {
-        logits = await m.lm.forward([argmax(logits)]);
+        next = await m.lm.sampleKept(await m.lm.forwardKept([next]), undefined, sampler);
         if (s % every === 0) points.push({ step: s, buffers: gpuLive.buffers, bytes: gpuLive.bytes, ms: performance.now() - t0 });
       }
       // Buffers made during the steps and still alive, by usage and size: names the culprit of any growth.
       const born = new Map<string, number>();
       for (const v of gpuLive.live.values()) if (v.n >= firstSerial) born.set(`usage ${v.usage} size ${v.size}`, (born.get(`usage ${v.usage} size ${v.size}`) ?? 0) + 1);
-      return { device: m.device, points, length: m.lm.length, born: [...born].sort((a, b) => b[1] - a[1]).slice(0, 5) };
+      return { device: m.device, onDevice: m.lm.samplesOnDevice, points, length: m.lm.length, born: [...born].sort((a, b) => b[1] - a[1]).slice(0, 5) };
     } finally {
       await m.dispose();
     }
+  },
+
+  /** Tokens of the same decode sampled on the GPU and on the read-back row (greedy, seeded temperature). */
+  async deviceSampling(model: string, dtype: 'fp32' | 'q4', prompt: number[], steps: number, temperature: number) {
+    const run = async (sampleOnDevice: boolean) => {
+      const m = await loadModel(model, { device: 'webgpu', dtype, wasmPaths: WASM_PATHS, useCache: false, sampleOnDevice });
+      try {
+        const ids: number[] = [];
+        const it = decode(m.lm, prompt, { sampler: new Sampler({ temperature, seed: 5 }), maxNewTokens: steps, stopTokens: [] });
+        for (let r = await it.next(); !r.done; r = await it.next()) ids.push(r.value.token);
+        return { ids, onDevice: m.lm.samplesOnDevice, timings: m.lm.timings };
+      } finally {
+        await m.dispose();
+      }
+    };
+    return { gpu: await run(true), readBack: await run(false) };
   },
 };
 

@@ -2,10 +2,16 @@
  * The decode loop: prefill (from a prefix snapshot when one matches), then sample under an optional
  * constraint, feeding each sampled token together with the run of tokens the constraint forces
  * after it in a single forward pass (jump-forward).
+ *
+ * The next step's mask depends only on the tokens already fed, so it is filled while the forward
+ * pass runs: on WebGPU the GPU computes while the JavaScript thread fills the mask. (onnxruntime-node
+ * and onnxruntime-web's wasm without its proxy worker run a pass on the JavaScript thread itself:
+ * there the two simply follow each other, as before.) On WebGPU the logits stay on the GPU and the
+ * token is chosen there (CausalLM.sampleKept) unless top-k / top-p need the row.
  */
 import { now } from './clock.ts';
 import { macrotask } from './macrotask.ts';
-import type { CausalLM } from './causal-lm.ts';
+import type { CausalLM, KeptLogits } from './causal-lm.ts';
 import type { Sampler } from './sampler.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
@@ -72,7 +78,7 @@ export interface StepProfile {
   readbackMs: number;
   /** Filling the constraint's token mask. */
   maskMs: number;
-  /** Sampling under the mask. */
+  /** Sampling under the mask (on WebGPU: the sampling graph's run, which waits for the pass's GPU work). */
   sampleMs: number;
   /** The constraint accepting tokens and computing the forced run (jump-forward). */
   acceptMs: number;
@@ -123,60 +129,78 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
   o.signal?.throwIfAborted();
   const start = now();
   const first = await prefill(lm, prompt, o);
-  let logits = first.logits;
+  // CPU row (after prefill, or where the device cannot sample) or logits kept on the device.
+  let logits: Float32Array | KeptLogits = first.logits;
   let passes = first.passes;
   const stops = new Set(o.stopTokens);
   const c = o.constraint;
   const jump = (o.jumpForward ?? true) && typeof c?.forcedTokens === 'function';
-  const mask = c ? new Uint32Array(Math.ceil(logits.length / 32)) : undefined;
+  const onDevice = lm.samplesOnDevice && o.sampler.deviceMode !== undefined;
+  const mask = c ? new Uint32Array(Math.ceil(first.logits.length / 32)) : undefined;
   let tokens = 0;
   let forced = 0;
   let ttft = 0;
   let finish: DecodeStats['finish'] = 'length';
   const lmBefore = lm.timings;
   const profile: StepProfile = { forwardMs: 0, readbackMs: 0, maskMs: 0, sampleMs: 0, acceptMs: 0 };
-  while (tokens < o.maxNewTokens) {
-    o.signal?.throwIfAborted();
-    // Timed in pieces that exclude the yields (the consumer's time is not ours).
-    const t0 = now();
+  const fill = () => {
+    const t = now();
     if (c && mask) c.fillMask(mask);
-    const t1 = now();
-    const tok = o.sampler.sample(logits, mask);
-    const t2 = now();
-    c?.accept(tok);
-    const t3 = now();
-    profile.maskMs += t1 - t0;
-    profile.sampleMs += t2 - t1;
-    profile.acceptMs += t3 - t2;
-    tokens++;
-    if (tokens === 1) ttft = now() - start;
-    yield { token: tok, forced: false };
-    if (c ? c.isTerminated : stops.has(tok)) {
-      finish = 'stop';
-      break;
-    }
-    const feed = [tok];
-    if (jump) {
-      let t = now();
-      const run = c!.forcedTokens!();
-      profile.acceptMs += now() - t;
-      for (const f of run) {
-        if (tokens >= o.maxNewTokens) break;
-        t = now();
-        c!.accept(f);
-        profile.acceptMs += now() - t;
-        feed.push(f);
-        tokens++;
-        forced++;
-        yield { token: f, forced: true };
+    profile.maskMs += now() - t;
+  };
+  fill();
+  try {
+    while (tokens < o.maxNewTokens) {
+      o.signal?.throwIfAborted();
+      // Timed in pieces that exclude the yields (the consumer's time is not ours).
+      const t1 = now();
+      const tok = logits instanceof Float32Array ? o.sampler.sample(logits, mask) : await lm.sampleKept(logits, mask, o.sampler);
+      const t2 = now();
+      c?.accept(tok);
+      const t3 = now();
+      profile.sampleMs += t2 - t1;
+      profile.acceptMs += t3 - t2;
+      tokens++;
+      if (tokens === 1) ttft = now() - start;
+      yield { token: tok, forced: false };
+      if (c ? c.isTerminated : stops.has(tok)) {
+        finish = 'stop';
+        break;
       }
+      const feed = [tok];
+      if (jump) {
+        let t = now();
+        const run = c!.forcedTokens!();
+        profile.acceptMs += now() - t;
+        for (const f of run) {
+          if (tokens >= o.maxNewTokens) break;
+          t = now();
+          c!.accept(f);
+          profile.acceptMs += now() - t;
+          feed.push(f);
+          tokens++;
+          forced++;
+          yield { token: f, forced: true };
+        }
+      }
+      if (tokens >= o.maxNewTokens) break;
+      // Let an abort (a message or an event) land before the next pass: see macrotask.ts.
+      await macrotask();
+      o.signal?.throwIfAborted();
+      const pass: Promise<Float32Array | KeptLogits> = onDevice ? lm.forwardKept(feed) : lm.forward(feed);
+      passes++;
+      // The next mask while the pass runs; a failing constraint still waits for the pass, so the
+      // model is never left busy.
+      try {
+        fill();
+      } catch (e) {
+        await pass.then((l) => l instanceof Float32Array || lm.releaseKept(l), () => undefined);
+        throw e;
+      }
+      logits = await pass;
     }
-    if (tokens >= o.maxNewTokens) break;
-    // Let an abort (a message or an event) land before the next pass: see macrotask.ts.
-    await macrotask();
-    o.signal?.throwIfAborted();
-    logits = await lm.forward(feed);
-    passes++;
+  } finally {
+    if (!(logits instanceof Float32Array)) lm.releaseKept(logits);
   }
   const lmAfter = lm.timings;
   profile.readbackMs = lmAfter.readbackMs - lmBefore.readbackMs;

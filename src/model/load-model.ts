@@ -19,8 +19,16 @@ import { TextTokenizer, type TokenizerJsonData } from './tokenizer.ts';
 export interface LoadModelOptions {
   /** Weight format; default: the repo's `transformers.js_config.dtype`, else `q4`. */
   dtype?: ModelDtype;
-  /** Default `auto`: WebGPU when usable, else WASM (browser); CPU in Node. */
+  /**
+   * Default `auto`: WebGPU when usable, else WASM (browser); CPU in Node. In Node, `webgpu` runs
+   * onnxruntime-node's WebGPU execution provider (Dawn; Linux and Windows builds).
+   */
   device?: DeviceRequest;
+  /**
+   * On WebGPU, choose each token on the GPU (a small sampling graph fed the logits buffer and the
+   * mask) and read back only its id; top-k / top-p sampling still reads the row. Default true.
+   */
+  sampleOnDevice?: boolean;
   /** Hub revision (default `main`). */
   revision?: string;
   /** Hub host (default `https://huggingface.co`). */
@@ -241,7 +249,10 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   if (embedNote) choice = { ...choice, reason: choice.reason + embedNote };
 
   const maxLength = textField(config, 'max_position_embeddings') ?? genai?.model?.context_length;
-  const lm = new CausalLM(ort, sessions, maxLength ? { maxLength } : {});
+  const lm = new CausalLM(ort, sessions, {
+    ...(maxLength ? { maxLength } : {}),
+    sampleOnDevice: choice.device === 'webgpu' && options.sampleOnDevice !== false,
+  });
   if (choice.device === 'webgpu') watchDevice(ort, lm);
   const vocabSize = Number(textField(config, 'vocab_size') ?? genai?.model?.vocab_size ?? 0);
   if (!vocabSize) throw new UnsupportedModelError('config.json has no vocab_size');

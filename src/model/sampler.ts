@@ -52,25 +52,47 @@ function candidates(logits: Float32Array, mask: Uint32Array | undefined): number
 /**
  * Greedy choice without building a candidate list: it runs once per token over the whole
  * vocabulary (150k+ for Qwen), where an array of ids would cost more than a small model's step.
+ * Inline loops, no callback per id: on onnxruntime-node the pass runs on this thread, so every
+ * microsecond here is a microsecond off the decode rate.
  */
 function argmaxAllowed(logits: Float32Array, mask: Uint32Array | undefined): number {
   let best = -1;
   let max = -Infinity;
-  const consider = (i: number) => {
-    const v = logits[i]!;
-    if (v > max) {
-      max = v;
-      best = i;
-    }
-  };
-  if (mask) forEachSet(mask, logits.length, consider);
-  else {
-    // The unmasked path inline: a closure call per id would double its cost.
-    for (let i = 0; i < logits.length; i++) {
+  const n = logits.length;
+  if (!mask) {
+    for (let i = 0; i < n; i++) {
       const v = logits[i]!;
       if (v > max) {
         max = v;
         best = i;
+      }
+    }
+  } else {
+    const words = Math.min(mask.length, Math.ceil(n / 32));
+    for (let w = 0; w < words; w++) {
+      let bits = mask[w]!;
+      if (bits === 0) continue;
+      const base = w * 32;
+      if (bits === 0xffffffff && base + 32 <= n) {
+        for (let i = base; i < base + 32; i++) {
+          const v = logits[i]!;
+          if (v > max) {
+            max = v;
+            best = i;
+          }
+        }
+        continue;
+      }
+      while (bits !== 0) {
+        const low = bits & -bits;
+        const i = base + (31 - Math.clz32(low));
+        bits ^= low;
+        if (i >= n) break;
+        const v = logits[i]!;
+        if (v > max) {
+          max = v;
+          best = i;
+        }
       }
     }
   }
@@ -149,8 +171,28 @@ export class Sampler {
     this.random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
+  /**
+   * How an on-device sampler can reproduce this one without the full row: `greedy` (argmax),
+   * `sample` (temperature alone: one uniform draw, see `uniform`), or undefined when top-k / top-p
+   * need the whole row on the CPU.
+   */
+  get deviceMode(): 'greedy' | 'sample' | undefined {
+    if (this.temperature === 0) return 'greedy';
+    return this.topK === 0 && this.topP === 1 ? 'sample' : undefined;
+  }
+
+  /** The uniform draw `sample` makes when more than one token is allowed (for on-device sampling). */
+  uniform(): number {
+    return this.random();
+  }
+
   /** A token allowed by `mask` (all tokens when absent). */
   sample(logits: Float32Array, mask?: Uint32Array): number {
+    return this.sampleWith(logits, mask, this.random);
+  }
+
+  /** `sample` with its uniform draw given (an on-device sampler's fallback reuses its draw). */
+  sampleWith(logits: Float32Array, mask: Uint32Array | undefined, draw: () => number): number {
     if (this.temperature === 0) return argmaxAllowed(logits, mask);
     let ids = candidates(logits, mask);
     if (ids.length === 0) throw new NoAllowedTokenError();
@@ -174,7 +216,7 @@ export class Sampler {
       sum = 0;
       for (let j = 0; j < n; j++) sum += p[j]!;
     }
-    let r = this.random() * sum;
+    let r = draw() * sum;
     for (let j = 0; j < n; j++) {
       r -= p[j]!;
       if (r < 0) return ids[j]!;

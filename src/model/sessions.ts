@@ -30,7 +30,9 @@ function isSoftwareAdapter(adapter: GPUAdapter): boolean {
 
 export async function probeDevice(request: DeviceRequest, needsF16: boolean, dtype: string): Promise<DeviceChoice> {
   if (isNode()) {
-    if (request === 'webgpu' || request === 'wasm') throw new BackendError(`device "${request}" is not available in Node; use "cpu"`);
+    // onnxruntime-node's own WebGPU execution provider (Dawn): a GPU path without a browser.
+    if (request === 'webgpu') return { device: 'webgpu', reason: "requested: onnxruntime-node's WebGPU execution provider" };
+    if (request === 'wasm') throw new BackendError(`device "${request}" is not available in Node; use "cpu" or "webgpu"`);
     return { device: 'cpu', reason: 'Node: onnxruntime-node on the CPU' };
   }
   if (request === 'cpu') throw new BackendError('device "cpu" is only available in Node; use "wasm"');

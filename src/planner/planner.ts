@@ -89,6 +89,7 @@ export class Planner {
       const model = await loadModel(o.model ?? DEFAULT_MODEL, {
         ...(o.dtype ? { dtype: o.dtype } : {}),
         ...(o.device ? { device: o.device } : {}),
+        ...(o.sampleOnDevice !== undefined ? { sampleOnDevice: o.sampleOnDevice } : {}),
         ...(o.revision ? { revision: o.revision } : {}),
         ...(o.hubHost ? { hubHost: o.hubHost } : {}),
         ...(o.useCache !== undefined ? { useCache: o.useCache } : {}),

@@ -12,8 +12,10 @@ export interface PlannerOptions {
   model?: string;
   /** Weight format (default: the repo's choice, else `q4`). */
   dtype?: ModelDtype;
-  /** `auto` (default): WebGPU, else WASM; Node: CPU. */
+  /** `auto` (default): WebGPU, else WASM; Node: CPU (`webgpu` there: onnxruntime-node's WebGPU provider). */
   device?: DeviceRequest;
+  /** On WebGPU, choose each token on the GPU and read back only its id (default true). */
+  sampleOnDevice?: boolean;
   revision?: string;
   hubHost?: string;
   /** Cancels the load: `create` / `createPlanner` reject with the signal's reason (the worker is ended). */

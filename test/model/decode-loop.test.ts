@@ -110,4 +110,54 @@ describe('constrained decode on tiny-qwen3_5 (q4)', () => {
       expect(validate(JSON.parse(text))).toBe(true);
     }
   });
+
+  it('fills the next mask while the forward pass runs (started before, finished after), and gives the same tokens', async () => {
+    const events: string[] = [];
+    const lm = model.lm;
+    const forward = lm.forward.bind(lm);
+    lm.forward = async (t: readonly number[]) => {
+      events.push('start');
+      try {
+        return await forward(t);
+      } finally {
+        events.push('end');
+      }
+    };
+    try {
+      const matcher = compileGrammar(SCHEMA, vocab).matcher({ maxTokens: 200 });
+      const fill = matcher.fillMask.bind(matcher);
+      matcher.fillMask = (m: Uint32Array) => {
+        events.push('mask');
+        fill(m);
+      };
+      const it = decode(lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: false });
+      const tokens: number[] = [];
+      for (let r = await it.next(); !r.done; r = await it.next()) tokens.push(r.value.token);
+      // Prefill, its mask, then every step: the pass starts, the mask is filled, the pass ends.
+      expect(events.slice(0, 3)).toEqual(['start', 'end', 'mask']);
+      const steps = events.slice(3).join(' ');
+      expect(steps).toBe(Array.from({ length: tokens.length - 1 }, () => 'start mask end').join(' '));
+      lm.forward = forward;
+      expect(tokens).toEqual((await run({ jumpForward: false })).tokens);
+    } finally {
+      lm.forward = forward;
+    }
+  });
+
+  it('a constraint that throws while the pass runs fails the decode with its error; the model is not left busy', async () => {
+    const matcher = compileGrammar(SCHEMA, vocab).matcher({ maxTokens: 200 });
+    const fill = matcher.fillMask.bind(matcher);
+    let calls = 0;
+    matcher.fillMask = (m: Uint32Array) => {
+      if (++calls === 4) throw new TypeError('constraint broke');
+      fill(m);
+    };
+    const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: false });
+    const drain = async () => {
+      for (let r = await it.next(); !r.done; r = await it.next());
+    };
+    await expect(drain()).rejects.toThrow('constraint broke');
+    const after = await run({});
+    expect(validate(JSON.parse(after.text))).toBe(true);
+  });
 });
