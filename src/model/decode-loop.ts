@@ -5,9 +5,10 @@
  *
  * The next step's mask depends only on the tokens already fed, so it is filled while the forward
  * pass runs: on WebGPU the GPU computes while the JavaScript thread fills the mask. (onnxruntime-node
- * and onnxruntime-web's wasm without its proxy worker run a pass on the JavaScript thread itself:
- * there the two simply follow each other, as before.) On WebGPU the logits stay on the GPU and the
- * token is chosen there (CausalLM.sampleKept) unless top-k / top-p need the row.
+ * on the CPU and onnxruntime-web's wasm in a worker, where its proxy worker is off, run a pass on
+ * the JavaScript thread itself: there the two simply follow each other, as before.) On WebGPU the
+ * logits stay on the GPU and the token is chosen there (CausalLM.sampleKept) unless top-k / top-p
+ * need the row.
  */
 import { now } from './clock.ts';
 import { macrotask } from './macrotask.ts';
@@ -187,14 +188,21 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
       // Let an abort (a message or an event) land before the next pass: see macrotask.ts.
       await macrotask();
       o.signal?.throwIfAborted();
-      const pass: Promise<Float32Array | KeptLogits> = onDevice ? lm.forwardKept(feed) : lm.forward(feed);
       passes++;
-      // The next mask while the pass runs; a failing constraint still waits for the pass, so the
-      // model is never left busy.
+      if (onDevice) {
+        // A WebGPU pass resolves once its work is queued, before the GPU is done: the mask is
+        // filled while the GPU computes, and the sampling graph's read-back waits for both.
+        logits = await lm.forwardKept(feed);
+        fill();
+        continue;
+      }
+      // The next mask while the pass runs (where it runs off this thread); a failing constraint
+      // still waits for the pass, so the model is never left busy.
+      const pass = lm.forward(feed);
       try {
         fill();
       } catch (e) {
-        await pass.then((l) => l instanceof Float32Array || lm.releaseKept(l), () => undefined);
+        await pass.catch(() => undefined);
         throw e;
       }
       logits = await pass;
