@@ -119,7 +119,8 @@ export class ObjectFrame extends Frame {
 
   /** After an additional key; null when it repeats a declared or used name. */
   afterAdditional(key: Uint8Array, below: Stack): Stack | null {
-    const name = new TextDecoder().decode(key);
+    // The raw bytes between the quotes, escapes and all: compared decoded, as JSON reads them.
+    const name = JSON.parse(`"${new TextDecoder().decode(key)}"`) as string;
     if (this.node.props.some((p) => p.name === name) || this.used.includes(name)) return null;
     return ws(this.ctx, new Stack(this.with(P.Colon, this.node.props.length, this.count, -1, [...this.used, name]), below), this.depth + 1);
   }
@@ -235,7 +236,7 @@ export class KeyFrame extends Frame {
     let a = -1;
     if (this.addl >= 0) {
       if (b === QUOTE && this.addl === NORMAL) return t < 0 ? this.obj.afterAdditional(this.collected, this.objBelow) : null;
-      if (b !== 0x5c) a = Math.max(-1, stringStep(this.addl, b));
+      a = Math.max(-1, stringStep(this.addl, b));
     }
     if (t < 0 && a < 0) return null;
     return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, appendByte(this.collected, b)), self.below);
