@@ -67,7 +67,6 @@ export class BoundStringCache {
   }
 
   private build(a: StringAutomaton | null, mode: number, auto0: number, bs0: number): BoundStringEntry {
-    const isKey = mode === OBJECT_KEY;
     const raw = mode < 256;
     const { tokens, maskWords, nodeByte, nodeToken, nodeEnd, nodeDepth, sharedTokens, maxTokenBytes } = this.vocab;
     // Classified along the trie, each shared prefix stepped once. Per token: kind 1 stays inside
@@ -95,8 +94,8 @@ export class BoundStringCache {
         r = raw ? rawStep(bs, b) : stringStep(bs, b);
         if (r === REJECT) outcome = -1;
         else if (r === CLOSE) outcome = 1;
-        // Same rules as StringFrame.step, minus the count (checked at run time against the room left).
-        else if (isKey && b === 0x5c && modeOf(bs) === NORMAL) outcome = -1;
+        // Same rules as StringFrame.step / KeyFrame.step, minus the count (checked at run time
+        // against the room left). Keys may hold escapes: they are compared decoded when they close.
         else {
           // Raw text has no closing quote: every byte in the normal state starts a character.
           if (raw ? modeOf(bs) === NORMAL : startsChar(bs, b)) n++;

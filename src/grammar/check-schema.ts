@@ -5,6 +5,7 @@ import { registerSelfContained, SchemaBuilder, selfContainedNode } from './schem
 import { minBytesOf } from './schema/min-bytes.ts';
 import { checkPlainJson } from './schema/plain-json.ts';
 import { checkWellFormed } from './schema/well-formed.ts';
+import { toDraft2020 } from './schema/drafts.ts';
 
 /**
  * Throws the typed errors `compileGrammar` would for `schema` (UnsupportedSchemaError,
@@ -23,11 +24,13 @@ import { checkWellFormed } from './schema/well-formed.ts';
 export function checkSchema(schema: unknown): void {
   // First: JSON.stringify below throws a bare TypeError on a BigInt or a cycle.
   checkPlainJson(schema);
-  const key = typeof schema === 'object' && schema !== null ? schema : null;
+  // An older draft is checked in the 2020-12 form it is read in; only unchanged schemas are shared.
+  const s = toDraft2020(schema);
+  const key = typeof schema === 'object' && schema !== null && s === schema ? schema : null;
   const json = key ? JSON.stringify(schema) : '';
   if (key && selfContainedNode(key, json)) return;
-  checkWellFormed(schema);
-  const builder = new SchemaBuilder(schema);
+  checkWellFormed(s);
+  const builder = new SchemaBuilder(s);
   const root = builder.rootNode();
   buildAll(root);
   if (minBytesOf(root) === Infinity) throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');

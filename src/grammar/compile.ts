@@ -1,6 +1,7 @@
 /**
  * Compiling a JSON Schema for a vocabulary, with compiled grammars cached by content hash.
  */
+import { toDraft2020 } from './schema/drafts.ts';
 import { UnsatisfiableSchemaError } from './errors.ts';
 import { DONE, Stack, ws, type GrammarContext } from './frames/stack.ts';
 import { ValueFrame } from './frames/value.ts';
@@ -39,7 +40,8 @@ export class CompiledGrammar {
     readonly options: Required<CompileOptions>,
   ) {
     this.ctx = { flexible: options.whitespace === 'flexible', literalTries: new WeakMap() };
-    this.root = new SchemaBuilder(schema).rootNode();
+    // Older drafts are read in their own meaning (drafts.ts), then built as 2020-12.
+    this.root = new SchemaBuilder(toDraft2020(schema)).rootNode();
     if (!options.deferChecks) buildAll(this.root);
     if (minBytesOf(this.root) === Infinity) {
       throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');

@@ -7,6 +7,7 @@
 export { compileGrammar, CompiledGrammar, type CompileOptions, type WhitespacePolicy } from './compile.ts';
 export { hashOf as contentHash } from './content-hash.ts';
 export { checkSchema } from './check-schema.ts';
+export { toDraft2020, draftOf, type Draft } from './schema/drafts.ts';
 export { GrammarMatcher, type MatcherOptions } from './matcher.ts';
 export { Vocabulary, vocabularyFromTokenizerJson, type VocabularyInput, type TokenizerJson } from './vocabulary.ts';
 export {

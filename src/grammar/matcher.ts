@@ -2,11 +2,11 @@
  * Per-request matcher: token masks from one pre-order walk of the vocabulary trie, token
  * acceptance, rollback, completion, jump-forward and the token budget.
  */
-import { JSON_VALUE, OBJECT_KEY } from './bound-string-cache.ts';
+import { JSON_VALUE, OBJECT_KEY, type BoundStringEntry } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
-import { collect, isComplete, stepStack, type Stack } from './frames/stack.ts';
+import { collect, isComplete, Stack, stepStack } from './frames/stack.ts';
 import { KeyFrame } from './frames/object.ts';
-import { pendingBytes } from './frames/string-bytes.ts';
+import { CLOSE, pendingBytes, stringStep } from './frames/string-bytes.ts';
 import { StringFrame, stringOwnMin } from './frames/string.ts';
 import type { StringNode } from './schema/nodes.ts';
 import { RawTextFrame } from './structure/raw-text.ts';
@@ -51,6 +51,18 @@ export interface MatcherOptions {
   /** Use the free-string token cache (default true; off only to test it against the plain walk). */
   stringCache?: boolean;
 }
+
+const UTF8_ENCODER = new TextEncoder();
+
+/** A name neither declared nor used in `f`'s object: stands for any such name once the key is closed. */
+function unusedName(f: KeyFrame): string {
+  let name = '\u0000';
+  while (f.obj.node.props.some((p) => p.name === name) || f.obj.used.includes(name)) name += '\u0000';
+  return name;
+}
+
+/** Per key cache entry (one vocabulary's, pure data): where each exit token's closing quote ends. */
+const CLOSE_OFFSETS = new WeakMap<BoundStringEntry, Int32Array>();
 
 export class GrammarMatcher {
   private states: Stack[];
@@ -109,8 +121,10 @@ export class GrammarMatcher {
         if (s.top.isFree) this.freeString(s, s.top, mask, limit);
         else this.boundString(s, s.top, mask, limit);
       } else if (this.useStringCache && s.top instanceof RawTextFrame && s.top.matched === 0) this.rawText(s, s.top, mask, limit);
-      else if (this.useStringCache && s.top instanceof KeyFrame && s.top.trieNode < 0 && s.top.addl >= 0) this.additionalKey(s, s.top, mask, limit);
-      else this.walk(s, mask, limit);
+      else if (this.useStringCache && s.top instanceof KeyFrame && s.top.addl >= 0) {
+        if (s.top.trieNode < 0) this.additionalKey(s, s.top, mask, limit);
+        else this.keyBothWays(s, s.top, mask, limit);
+      } else this.walk(s, mask, limit);
     }
     if (this.isComplete()) for (const t of this.vocab.stopTokens) mask[t >>> 5]! |= 1 << (t & 31);
   }
@@ -220,7 +234,88 @@ export class GrammarMatcher {
         }
       }
     }
-    this.exits(s, e.exitIds, mask, limit);
+    this.keyExits(s, f, e, mask, limit);
+  }
+
+  /**
+   * Tokens that close an additional key (a thousand and more in a 150k vocabulary: stepping each
+   * through the stack cost ~3 ms a mask). Once the key is closed, a token's fate depends only on the
+   * bytes after its quote — unless its name repeats a declared or used one (then, or with an escape,
+   * it is stepped for real), or those bytes reach a later key of the same object (a comma: for
+   * real too, since names used so far matter there). So the bytes after the quote are stepped from
+   * one closed-key state, each distinct run once, a dead first byte ruling out its whole group.
+   */
+  private keyExits(s: Stack, f: KeyFrame, e: BoundStringEntry, mask: Uint32Array, limit: number): void {
+    const closeAt = this.closeOffsets(e, f.addl);
+    const taken = new Set<number>();
+    for (const p of f.obj.node.props) taken.add(UTF8_ENCODER.encode(p.name).length);
+    for (const u of f.obj.used) taken.add(UTF8_ENCODER.encode(u).length);
+    const plain = !f.collected.includes(0x5c);
+    const one = [s];
+    const closed = f.obj.afterAdditional(UTF8_ENCODER.encode(unusedName(f)), f.objBelow);
+    const byFirst = new Map<number, Stack[]>();
+    const byRest = new Map<string, boolean>();
+    for (let k = 0; k < e.exitIds.length; k++) {
+      const t = e.exitIds[k]!;
+      const bytes = this.vocab.tokens[t]!;
+      const at = closeAt[k]!;
+      const ownLength = f.collected.length + at - 1;
+      if (at < 0 || !plain || !closed || taken.has(ownLength) || bytes.subarray(0, at - 1).includes(0x5c) || bytes.subarray(at).includes(0x2c)) {
+        const after = this.advance(one, t);
+        if (after && minOfStates(after) <= limit) mask[t >>> 5]! |= 1 << (t & 31);
+        continue;
+      }
+      let ok: boolean;
+      if (at === bytes.length) ok = closed.min <= limit;
+      else {
+        let first = byFirst.get(bytes[at]!);
+        if (!first) byFirst.set(bytes[at]!, (first = stepAll([closed], bytes[at]!)));
+        if (first.length === 0) continue;
+        const key = bytes.subarray(at).join(',');
+        const hit = byRest.get(key);
+        if (hit === undefined) {
+          let cur = first;
+          for (let i = at + 1; i < bytes.length && cur.length; i++) cur = stepAll(cur, bytes[i]!);
+          byRest.set(key, (ok = cur.length > 0 && minOfStates(cur) <= limit));
+        } else ok = hit;
+      }
+      if (ok) mask[t >>> 5]! |= 1 << (t & 31);
+    }
+  }
+
+  /** Per exit token of `e` (from byte state `bs`): the offset just past its closing quote, -1 if none. */
+  private closeOffsets(e: BoundStringEntry, bs: number): Int32Array {
+    let out = CLOSE_OFFSETS.get(e);
+    if (out) return out;
+    out = new Int32Array(e.exitIds.length).fill(-1);
+    for (let k = 0; k < e.exitIds.length; k++) {
+      const bytes = this.vocab.tokens[e.exitIds[k]!]!;
+      let st = bs;
+      for (let i = 0; i < bytes.length; i++) {
+        const r = stringStep(st, bytes[i]!);
+        if (r === CLOSE) {
+          out[k] = i + 1;
+          break;
+        }
+        if (r < 0) break;
+        st = r;
+      }
+    }
+    CLOSE_OFFSETS.set(e, out);
+    return out;
+  }
+
+  /**
+   * A key that may still become a declared name or an additional one: the two readings never
+   * meet (a closing quote goes to the declared name when the trie ends there, else to the
+   * additional one, which refuses declared names), so the allowed tokens are those of each reading
+   * alone — the additional one from the cache, the declared one by a walk the trie prunes to a
+   * few prefixes. Walking both together visited the whole vocabulary (55 ms a mask at 152k).
+   */
+  private keyBothWays(s: Stack, f: KeyFrame, mask: Uint32Array, limit: number): void {
+    const additional = new Stack(new KeyFrame(f.obj, f.objBelow, f.trie, -1, f.addl, f.collected), s.below);
+    this.additionalKey(additional, additional.top as KeyFrame, mask, limit);
+    this.walk(new Stack(new KeyFrame(f.obj, f.objBelow, f.trie, f.trieNode, -1, f.collected), s.below), mask, limit);
   }
 
   /** Mask inside raw text (XML values, free or with a pattern) from the cache: same result as the walk. */

@@ -4,6 +4,7 @@
  * `depends_on` ids of earlier steps only — all enforced by the grammar, so a plan is valid by
  * construction.
  */
+import { toDraft2020 } from '../grammar/index.ts';
 import type { JsonSchema, Tool } from './tools.ts';
 
 /** Where each tool's parameters live in the plan schema. */
@@ -64,7 +65,8 @@ export function checkStepBounds(minSteps: number, maxSteps: number): void {
 export function planSchema(tools: readonly Tool[], maxSteps: number, minSteps = 1): JsonSchema {
   checkStepBounds(minSteps, maxSteps);
   const $defs: Record<string, unknown> = {};
-  tools.forEach((t, i) => ($defs[toolDefName(i)] = relocated(t.parameters, toolDefName(i))));
+  // Older drafts in their 2020-12 form (as the engine and ajv read them), then relocated.
+  tools.forEach((t, i) => ($defs[toolDefName(i)] = relocated(toDraft2020(t.parameters), toolDefName(i))));
   const required = ['id', 'tool', 'args', 'depends_on'];
   const step = (k: number): JsonSchema => {
     // One object per step for the parts every tool shares: the engine builds a schema object once.

@@ -10,6 +10,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { toDraft2020 } from '../grammar/index.ts';
 import { PlanValidationError } from './errors.ts';
 import type { Plan } from './plan.ts';
 import type { JsonSchema, Tool } from './tools.ts';
@@ -49,19 +50,23 @@ const SUBSCHEMA = new Set(['items', 'prefixItems', 'additionalItems', 'additiona
 const SCHEMA_MAP = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 
 function keywordForAjv(k: string, v: unknown): unknown {
-  if (SUBSCHEMA.has(k)) return Array.isArray(v) ? v.map(schemaForAjv) : schemaForAjv(v);
-  if (SCHEMA_MAP.has(k) && isObject(v)) return Object.fromEntries(Object.entries(v).map(([n, s]) => [escapeName(n), schemaForAjv(s)]));
+  if (SUBSCHEMA.has(k)) return Array.isArray(v) ? v.map(escapedForAjv) : escapedForAjv(v);
+  if (SCHEMA_MAP.has(k) && isObject(v)) return Object.fromEntries(Object.entries(v).map(([n, s]) => [escapeName(n), escapedForAjv(s)]));
   if (k === 'required' && Array.isArray(v)) return v.map((n: unknown) => (typeof n === 'string' ? escapeName(n) : n));
   if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) return v.split('/').map((p, i) => (i ? escapeSegment(p) : p)).join('/');
   return escapeData(v);
 }
 
 /**
- * A tool schema as ajv gets it, a copy: names escaped, and no `$schema` anywhere. The engine reads
- * every schema as 2020-12 and `$schema` as an annotation; ajv would look the URI up and throw for
- * any draft but 2020-12 (or an unknown URI).
+ * A tool schema as ajv gets it, a copy: in 2020-12 form (older drafts rewritten as the engine reads
+ * them, toDraft2020), names escaped, and no `$schema` anywhere: ajv would look the URI up and throw
+ * for any draft but 2020-12 (or an unknown URI).
  */
 function schemaForAjv(s: unknown): unknown {
+  return escapedForAjv(toDraft2020(s));
+}
+
+function escapedForAjv(s: unknown): unknown {
   if (!isObject(s)) return s;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) if (k !== '$schema') out[escapeName(k)] = keywordForAjv(k, v);

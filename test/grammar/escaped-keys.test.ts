@@ -12,12 +12,22 @@ import { smallVocabulary } from '../helpers/small-vocab.ts';
 const vocab = smallVocabulary();
 const enc = new TextEncoder();
 
+/** Walks `text`'s tokens, each one checked against the mask (what a model may write) and accepted. */
 function walk(schema: object, text: string): boolean {
   const m = compileGrammar(schema, vocab).matcher({ maxTokens: 4000 });
-  try {
-    for (const t of vocab.tokenize(enc.encode(text))) m.accept(t);
-  } catch {
-    return false;
+  const mask = vocab.allocateMask();
+  for (const t of vocab.tokenize(enc.encode(text))) {
+    m.fillMask(mask);
+    const allowed = (mask[t >>> 5]! & (1 << (t & 31))) !== 0;
+    let accepted = true;
+    try {
+      m.accept(t);
+    } catch {
+      accepted = false;
+    }
+    // The mask and the matcher agree on every token.
+    expect(allowed).toBe(accepted);
+    if (!accepted) return false;
   }
   return m.isComplete();
 }

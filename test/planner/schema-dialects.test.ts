@@ -1,7 +1,7 @@
 /**
- * The final re-validation reads every tool schema as 2020-12, as the constraint engine does: a
- * `$schema` of any draft (or an unknown URI) is an annotation, never a meta-schema lookup that
- * throws a raw Error; the user's schema is left as it was.
+ * The final re-validation reads every tool schema as the constraint engine does (older drafts in
+ * their 2020-12 form, see test/grammar/drafts.test.ts): a `$schema` of any draft (or an unknown
+ * URI) is never a meta-schema lookup that throws a raw Error; the user's schema is left as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanValidationError } from '../../src/planner/errors.ts';

@@ -119,8 +119,10 @@ export class ObjectFrame extends Frame {
 
   /** After an additional key; null when it repeats a declared or used name. */
   afterAdditional(key: Uint8Array, below: Stack): Stack | null {
-    // The raw bytes between the quotes, escapes and all: compared decoded, as JSON reads them.
-    const name = JSON.parse(`"${new TextDecoder().decode(key)}"`) as string;
+    // The raw bytes between the quotes, escapes and all: compared decoded, as JSON reads them. (This
+    // runs for every key-closing token of every mask: no parse without a backslash.)
+    const raw = UTF8.decode(key);
+    const name = key.includes(0x5c) ? (JSON.parse(`"${raw}"`) as string) : raw;
     if (this.node.props.some((p) => p.name === name) || this.used.includes(name)) return null;
     return ws(this.ctx, new Stack(this.with(P.Colon, this.node.props.length, this.count, -1, [...this.used, name]), below), this.depth + 1);
   }
@@ -217,6 +219,8 @@ export class ObjectFrame extends Frame {
  * Inside a key: follows the declared-key trie and, where allowed, an additional key in parallel,
  * until the closing quote decides which it was.
  */
+const UTF8 = new TextDecoder();
+
 export class KeyFrame extends Frame {
   constructor(
     readonly obj: ObjectFrame,

@@ -47,8 +47,6 @@ export class StringFrame extends Frame {
       if (a && !a.accepting[this.auto]) return null;
       return this.onClose ? this.onClose(this.collected!, self.below!) : self.below;
     }
-    // Keys are kept to raw characters so "is it a declared name?" is a plain byte comparison.
-    if (this.onClose && b === 0x5c && modeOf(this.bs) === NORMAL) return null;
     let count = this.count;
     if (startsChar(this.bs, b) && ++count > this.node.maxLength) return null;
     const auto = a ? automatonAfter(a, this.auto, this.bs, b, r) : this.auto;

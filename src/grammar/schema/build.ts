@@ -55,6 +55,13 @@ const MAX_PAIRWISE_ONEOF = 64;
 
 export { registerSelfContained, selfContainedNode, sharedNodeOf } from './shared-nodes.ts';
 
+/** Meeting a schema again while building it: a loop that never moves into the value (unless peeked, see `peek`). */
+class ReentryError extends UnsupportedSchemaError {
+  constructor(pointer: string) {
+    super('$ref', pointer, 'a $ref cycle that never moves into the value');
+  }
+}
+
 export class SchemaBuilder {
   /** Did building follow any `$ref`? (Then nodes depend on this root and cannot be shared.) */
   usedRefs = false;
@@ -102,7 +109,7 @@ export class SchemaBuilder {
     const hit = this.built.get(raw);
     if (hit) return hit;
     // Children are lazy, so meeting `raw` again while building it is a loop on the same value.
-    if (this.building.has(raw)) throw new UnsupportedSchemaError('$ref', pointer, 'a $ref cycle that never moves into the value');
+    if (this.building.has(raw)) throw new ReentryError(pointer);
     this.building.add(raw);
     try {
       const node = this.buildObject(raw, pointer);
@@ -285,6 +292,21 @@ export class SchemaBuilder {
     return this.makeUnion(branches, keyword === 'oneOf', pointer, holder(keyword));
   }
 
+  /**
+   * The node behind `lazy`, or null when making it now would re-enter a schema still being built:
+   * a union whose branch's property refers back to the union (`{"anyOf": [{"properties": {"x":
+   * {"$ref": "#"}}, …}, …]}`) moves into the value, so it is no loop; its property is simply not a
+   * discriminator. The property is made later, when the union is done.
+   */
+  private peek(lazy: Lazy<Node>): Node | null {
+    try {
+      return deref(lazy.get());
+    } catch (e) {
+      if (e instanceof ReentryError) return null;
+      throw e;
+    }
+  }
+
   /** `holder`: the schema the `oneOf` is written in, for the error when its branches may overlap. */
   private makeUnion(input: Node[], exclusive: boolean, pointer: string, holder: string): Node {
     const branches = input.flatMap((b) => (b.kind === 'union' ? [...b.branches] : [b]));
@@ -320,7 +342,7 @@ export class SchemaBuilder {
         const props = branches[b]!.props;
         const idx = props.findIndex((q) => q.name === p.name);
         const q = props[idx];
-        const lit = q && q.required ? deref(q.node.get()) : null;
+        const lit = q && q.required ? this.peek(q.node) : null;
         if (!lit || lit.kind !== 'literal') {
           ok = false;
           break;
