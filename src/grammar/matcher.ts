@@ -61,8 +61,60 @@ function unusedName(f: KeyFrame): string {
   return name;
 }
 
-/** Per key cache entry (one vocabulary's, pure data): where each exit token's closing quote ends. */
-const CLOSE_OFFSETS = new WeakMap<BoundStringEntry, Int32Array>();
+/** Is `name` the bytes of `head` followed by the first `n` bytes of `tail`? */
+function equalsJoined(name: Uint8Array, head: Uint8Array, tail: Uint8Array, n: number): boolean {
+  if (name.length !== head.length + n) return false;
+  for (let i = 0; i < head.length; i++) if (name[i] !== head[i]) return false;
+  for (let i = 0; i < n; i++) if (name[head.length + i] !== tail[i]) return false;
+  return true;
+}
+
+/** What the key-exit grouping needs of each exit token of a key cache entry (pure data, per entry). */
+interface KeyExitInfo {
+  /** Offset just past the closing quote, -1 if none. */
+  closeAt: Int32Array;
+  /** Index in `rests` of the bytes after the quote. */
+  restId: Int32Array;
+  /** Nonzero: step for real (an escape before the quote, or a comma after it). */
+  flags: Uint8Array;
+  rests: Uint8Array[];
+}
+
+const KEY_EXITS = new WeakMap<BoundStringEntry, KeyExitInfo>();
+
+function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExitInfo {
+  let info = KEY_EXITS.get(e);
+  if (info) return info;
+  const n = e.exitIds.length;
+  info = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), rests: [] };
+  const ids = new Map<string, number>();
+  for (let k = 0; k < n; k++) {
+    const bytes = vocab.tokens[e.exitIds[k]!]!;
+    let st = bs;
+    for (let i = 0; i < bytes.length; i++) {
+      const r = stringStep(st, bytes[i]!);
+      if (r === CLOSE) {
+        info.closeAt[k] = i + 1;
+        break;
+      }
+      if (r < 0) break;
+      st = r;
+    }
+    const at = info.closeAt[k]!;
+    if (at < 0) continue;
+    const rest = bytes.subarray(at);
+    if (bytes.subarray(0, at - 1).includes(0x5c) || rest.includes(0x2c)) info.flags[k] = 1;
+    const key = rest.join(',');
+    let id = ids.get(key);
+    if (id === undefined) {
+      ids.set(key, (id = info.rests.length));
+      info.rests.push(rest);
+    }
+    info.restId[k] = id;
+  }
+  KEY_EXITS.set(e, info);
+  return info;
+}
 
 export class GrammarMatcher {
   private states: Stack[];
@@ -240,70 +292,55 @@ export class GrammarMatcher {
   /**
    * Tokens that close an additional key (a thousand and more in a 150k vocabulary: stepping each
    * through the stack cost ~3 ms a mask). Once the key is closed, a token's fate depends only on the
-   * bytes after its quote — unless its name repeats a declared or used one (then, or with an escape,
-   * it is stepped for real), or those bytes reach a later key of the same object (a comma: for
-   * real too, since names used so far matter there). So the bytes after the quote are stepped from
+   * bytes after its quote — unless its name repeats a declared or used one (refused: compared by
+   * bytes), has an escape (stepped for real: names compare decoded), or its bytes reach a later key
+   * of the same object (a comma: for real too, since names used so far matter there). So the bytes after the quote are stepped from
    * one closed-key state, each distinct run once, a dead first byte ruling out its whole group.
    */
   private keyExits(s: Stack, f: KeyFrame, e: BoundStringEntry, mask: Uint32Array, limit: number): void {
-    const closeAt = this.closeOffsets(e, f.addl);
-    const taken = new Set<number>();
-    for (const p of f.obj.node.props) taken.add(UTF8_ENCODER.encode(p.name).length);
-    for (const u of f.obj.used) taken.add(UTF8_ENCODER.encode(u).length);
+    const info = keyExitInfo(this.vocab, e, f.addl);
+    // Declared and used names by byte length: a closing token is compared with those of its length.
+    const taken = new Map<number, Uint8Array[]>();
+    for (const n of [...f.obj.node.props.map((p) => p.name), ...f.obj.used]) {
+      const b = UTF8_ENCODER.encode(n);
+      taken.set(b.length, [...(taken.get(b.length) ?? []), b]);
+    }
     const plain = !f.collected.includes(0x5c);
     const one = [s];
     const closed = f.obj.afterAdditional(UTF8_ENCODER.encode(unusedName(f)), f.objBelow);
+    // Per distinct run of bytes after the quote: 0 not stepped yet, 1 allowed, 2 refused.
+    const verdict = new Uint8Array(info.rests.length);
     const byFirst = new Map<number, Stack[]>();
-    const byRest = new Map<string, boolean>();
+    const { closeAt, restId, flags, rests } = info;
     for (let k = 0; k < e.exitIds.length; k++) {
       const t = e.exitIds[k]!;
-      const bytes = this.vocab.tokens[t]!;
       const at = closeAt[k]!;
-      const ownLength = f.collected.length + at - 1;
-      if (at < 0 || !plain || !closed || taken.has(ownLength) || bytes.subarray(0, at - 1).includes(0x5c) || bytes.subarray(at).includes(0x2c)) {
+      if (at < 0 || !plain || !closed || flags[k] !== 0) {
         const after = this.advance(one, t);
         if (after && minOfStates(after) <= limit) mask[t >>> 5]! |= 1 << (t & 31);
         continue;
       }
-      let ok: boolean;
-      if (at === bytes.length) ok = closed.min <= limit;
-      else {
-        let first = byFirst.get(bytes[at]!);
-        if (!first) byFirst.set(bytes[at]!, (first = stepAll([closed], bytes[at]!)));
-        if (first.length === 0) continue;
-        const key = bytes.subarray(at).join(',');
-        const hit = byRest.get(key);
-        if (hit === undefined) {
-          let cur = first;
-          for (let i = at + 1; i < bytes.length && cur.length; i++) cur = stepAll(cur, bytes[i]!);
-          byRest.set(key, (ok = cur.length > 0 && minOfStates(cur) <= limit));
-        } else ok = hit;
+      // A name already declared or used: the additional reading refuses it (a declared one is the walk's).
+      const same = taken.get(f.collected.length + at - 1);
+      if (same && same.some((n) => equalsJoined(n, f.collected, this.vocab.tokens[t]!, at - 1))) continue;
+      const r = restId[k]!;
+      if (verdict[r] === 0) {
+        const rest = rests[r]!;
+        let ok: boolean;
+        if (rest.length === 0) ok = closed.min <= limit;
+        else {
+          let cur = byFirst.get(rest[0]!);
+          if (!cur) byFirst.set(rest[0]!, (cur = stepAll([closed], rest[0]!)));
+          for (let i = 1; i < rest.length && cur.length; i++) cur = stepAll(cur, rest[i]!);
+          ok = cur.length > 0 && minOfStates(cur) <= limit;
+        }
+        verdict[r] = ok ? 1 : 2;
       }
-      if (ok) mask[t >>> 5]! |= 1 << (t & 31);
+      if (verdict[r] === 1) mask[t >>> 5]! |= 1 << (t & 31);
     }
   }
 
-  /** Per exit token of `e` (from byte state `bs`): the offset just past its closing quote, -1 if none. */
-  private closeOffsets(e: BoundStringEntry, bs: number): Int32Array {
-    let out = CLOSE_OFFSETS.get(e);
-    if (out) return out;
-    out = new Int32Array(e.exitIds.length).fill(-1);
-    for (let k = 0; k < e.exitIds.length; k++) {
-      const bytes = this.vocab.tokens[e.exitIds[k]!]!;
-      let st = bs;
-      for (let i = 0; i < bytes.length; i++) {
-        const r = stringStep(st, bytes[i]!);
-        if (r === CLOSE) {
-          out[k] = i + 1;
-          break;
-        }
-        if (r < 0) break;
-        st = r;
-      }
-    }
-    CLOSE_OFFSETS.set(e, out);
-    return out;
-  }
+
 
   /**
    * A key that may still become a declared name or an additional one: the two readings never
