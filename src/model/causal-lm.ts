@@ -187,6 +187,18 @@ export class CausalLM {
   /**
    * `forward`, leaving the last logits on the device instead of reading them back (with
    * `sampleOnDevice`; otherwise they are read back and kept on the CPU).
+   *
+   * @example
+   * ```ts
+   * const model = await loadModel('onnx-community/Qwen3.5-0.8B-ONNX-OPT', { device: 'webgpu' });
+   * const sampler = new Sampler({ temperature: 0.7, seed: 1 });
+   * let kept = await model.lm.forwardKept(model.tokenizer.encode('Hello'));
+   * for (let i = 0; i < 8; i++) {
+   *   const id = await model.lm.sampleKept(kept, undefined, sampler); // one id read back, not the row
+   *   kept = await model.lm.forwardKept([id]);
+   * }
+   * model.lm.releaseKept(kept);
+   * ```
    */
   async forwardKept(tokens: readonly number[]): Promise<KeptLogits> {
     const t = (await this.forwardAny(tokens, this.samplesOnDevice)) as Float32Array | Tensor;

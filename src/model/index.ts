@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { loadModel, type LoadModelOptions, type Model } from './load-model.ts';
-export { CausalLM, type CacheSnapshot, type LMSessions, type CausalLMOptions } from './causal-lm.ts';
+export { CausalLM, KeptLogits, type CacheSnapshot, type LMSessions, type CausalLMOptions } from './causal-lm.ts';
 export { decode, type DecodeOptions, type DecodeStats, type StepProfile, type TokenConstraint, type TokenEvent } from './decode-loop.ts';
 export { Sampler, type SamplingOptions } from './sampler.ts';
 export { SnapshotStore } from './snapshot-store.ts';
