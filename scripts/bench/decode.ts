@@ -17,16 +17,15 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileGrammar } from '../../src/grammar/index.ts';
 import { decode, loadModel, Sampler, SnapshotStore, type Model, type OrtModule, type StepProfile } from '../../src/model/index.ts';
 import { Planner } from '../../src/planner/planner.ts';
-import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
 import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
 import { bareLoop } from './bare-loop.ts';
+import { decodePlan, type PlanMode } from './plan-decode.ts';
 import { median, ratio, repeat } from '../../src/eval/stats.ts';
 
 const { values: args } = parseArgs({
@@ -97,24 +96,8 @@ async function ortFor(backend: string): Promise<OrtModule> {
 }
 
 /** Our loop over `prompt`; `constraint` off = exactly N tokens (no stop), as the bare loop. */
-async function ours(model: Model, prompt: number[], mode: 'free' | 'constrained' | 'jump'): Promise<Timed> {
-  const vocab = vocabularyOf(model);
-  const tools = normalizeTools(TOOLS);
-  const matcher = mode === 'free' ? undefined : compileGrammar(planSchema(tools, 5), vocab).matcher({ maxTokens: 2 * N });
-  const it = decode(model.lm, prompt, {
-    sampler: new Sampler({ temperature: 0 }),
-    maxNewTokens: mode === 'free' ? N : 2 * N,
-    stopTokens: mode === 'free' ? [] : model.eosTokenIds,
-    constraint: matcher,
-    jumpForward: mode === 'jump',
-  });
-  const ids: number[] = [];
-  let r = await it.next();
-  while (!r.done) {
-    ids.push(r.value.token);
-    r = await it.next();
-  }
-  const s = r.value;
+async function ours(model: Model, prompt: number[], mode: PlanMode): Promise<Timed> {
+  const { ids, stats: s } = await decodePlan(model.lm, model, prompt, mode, new Sampler({ temperature: 0 }), mode === 'free' ? N : 2 * N, 2 * N);
   const chars = model.tokenizer.decode(ids).length - model.tokenizer.decode(ids.slice(0, 1)).length;
   return { ttftMs: s.ttftMs, decodeMs: s.decodeMs, tokens: s.tokens, passes: s.forwardPasses, profile: s.profile, chars };
 }

@@ -16,16 +16,14 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ortNode from 'onnxruntime-node';
-import { compileGrammar } from '../../src/grammar/index.ts';
-import { CausalLM, decode, graphFile, loadModel, Sampler, type Model, type ModelDtype, type OrtModule, type StepProfile } from '../../src/model/index.ts';
-import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
-import { planSchema } from '../../src/planner/plan-schema.ts';
+import { CausalLM, graphFile, loadModel, Sampler, type Model, type ModelDtype, type OrtModule, type StepProfile } from '../../src/model/index.ts';
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
 import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
 import { median, ratio } from '../../src/eval/stats.ts';
 import { bareLoop } from './bare-loop.ts';
+import { decodePlan, type PlanMode } from './plan-decode.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,25 +64,8 @@ interface Timed {
   ids?: number[];
 }
 
-type Mode = 'free' | 'constrained' | 'jump';
-
-async function ours(lm: CausalLM, model: Model, prompt: number[], mode: Mode, sampler: Sampler, n = N): Promise<Timed> {
-  const tools = normalizeTools(TOOLS);
-  const matcher = mode === 'free' ? undefined : compileGrammar(planSchema(tools, 5), vocabularyOf(model)).matcher({ maxTokens: Math.max(4 * n, 256) });
-  const it = decode(lm, prompt, {
-    sampler,
-    maxNewTokens: n,
-    stopTokens: mode === 'free' ? [] : model.eosTokenIds,
-    constraint: matcher,
-    jumpForward: mode === 'jump',
-  });
-  const ids: number[] = [];
-  let r = await it.next();
-  while (!r.done) {
-    ids.push(r.value.token);
-    r = await it.next();
-  }
-  const s = r.value;
+async function ours(lm: CausalLM, model: Model, prompt: number[], mode: PlanMode, sampler: Sampler, n = N): Promise<Timed> {
+  const { ids, stats: s } = await decodePlan(lm, model, prompt, mode, sampler, n, Math.max(4 * n, 256));
   return { decodeMs: s.decodeMs, tokens: s.tokens, passes: s.forwardPasses, profile: s.profile, ids };
 }
 
