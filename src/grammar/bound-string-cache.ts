@@ -1,6 +1,6 @@
 /**
  * The fast path for strings the free-string cache cannot serve: strings with a pattern/format
- * automaton and object keys (which must not contain escapes and are judged when they close). A
+ * automaton and object keys (judged, decoded, when they close). A
  * trie walk inside such a string visits most of the vocabulary (an email's local part allows
  * nearly every ASCII token), so per (pattern automaton or free text, mode, automaton state, byte
  * state) the vocabulary is classified once:
@@ -33,6 +33,49 @@ export interface BoundStringEntry {
   readonly exitIds: Int32Array;
 }
 
+/** What the matcher's key-exit grouping needs of each exit token of a key entry. */
+export interface KeyExitInfo {
+  /** Offset just past the closing quote, -1 if none. */
+  closeAt: Int32Array;
+  /** Index in `rests` of the bytes after the quote. */
+  restId: Int32Array;
+  /** Nonzero: step for real (an escape before the quote, or a comma after it). */
+  flags: Uint8Array;
+  rests: Uint8Array[];
+}
+
+/** Per exit token of `e`, the key entry of byte state `bs`: where its quote closes the key, and what follows. */
+function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExitInfo {
+  const n = e.exitIds.length;
+  const info: KeyExitInfo = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), rests: [] };
+  const ids = new Map<string, number>();
+  for (let k = 0; k < n; k++) {
+    const bytes = vocab.tokens[e.exitIds[k]!]!;
+    let st = bs;
+    for (let i = 0; i < bytes.length; i++) {
+      const r = stringStep(st, bytes[i]!);
+      if (r === CLOSE) {
+        info.closeAt[k] = i + 1;
+        break;
+      }
+      if (r < 0) break;
+      st = r;
+    }
+    const at = info.closeAt[k]!;
+    if (at < 0) continue;
+    const rest = bytes.subarray(at);
+    if (bytes.subarray(0, at - 1).includes(0x5c) || rest.includes(0x2c)) info.flags[k] = 1;
+    const key = rest.join(',');
+    let id = ids.get(key);
+    if (id === undefined) {
+      ids.set(key, (id = info.rests.length));
+      info.rests.push(rest);
+    }
+    info.restId[k] = id;
+  }
+  return info;
+}
+
 /** How the string is written: a JSON string value, an object key, or raw text (0-255: its terminator's first byte). */
 export const JSON_VALUE = 256;
 export const OBJECT_KEY = 257;
@@ -47,13 +90,21 @@ export class BoundStringCache {
    */
   private readonly byAutomaton = new WeakMap<object, Map<string, BoundStringEntry>>();
   private readonly additionalKeys = new Map<number, BoundStringEntry>();
+  private readonly additionalKeyExits = new Map<number, KeyExitInfo>();
   constructor(private readonly vocab: Vocabulary) {}
 
-  /** An additional (undeclared) object key, off the declared-name trie: free text without escapes. */
+  /** An additional (undeclared) object key, off the declared-name trie: free text, escapes included. */
   keyEntry(bs: number): BoundStringEntry {
     let e = this.additionalKeys.get(bs);
     if (!e) this.additionalKeys.set(bs, (e = this.build(null, OBJECT_KEY, -1, bs)));
     return e;
+  }
+
+  /** What follows the closing quote of each exit token of `keyEntry(bs)` (the matcher groups them by it). */
+  keyExits(bs: number): KeyExitInfo {
+    let x = this.additionalKeyExits.get(bs);
+    if (!x) this.additionalKeyExits.set(bs, (x = keyExitInfo(this.vocab, this.keyEntry(bs), bs)));
+    return x;
   }
 
   /** `a`: the string's pattern automaton, or null for free text. `mode`: JSON_VALUE, OBJECT_KEY, or for raw text its terminator's first byte. */

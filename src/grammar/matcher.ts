@@ -6,7 +6,7 @@ import { JSON_VALUE, OBJECT_KEY, type BoundStringEntry } from './bound-string-ca
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { collect, isComplete, Stack, stepStack } from './frames/stack.ts';
 import { KeyFrame } from './frames/object.ts';
-import { CLOSE, pendingBytes, stringStep } from './frames/string-bytes.ts';
+import { pendingBytes } from './frames/string-bytes.ts';
 import { StringFrame, stringOwnMin } from './frames/string.ts';
 import type { StringNode } from './schema/nodes.ts';
 import { RawTextFrame } from './structure/raw-text.ts';
@@ -67,53 +67,6 @@ function equalsJoined(name: Uint8Array, head: Uint8Array, tail: Uint8Array, n: n
   for (let i = 0; i < head.length; i++) if (name[i] !== head[i]) return false;
   for (let i = 0; i < n; i++) if (name[head.length + i] !== tail[i]) return false;
   return true;
-}
-
-/** What the key-exit grouping needs of each exit token of a key cache entry (pure data, per entry). */
-interface KeyExitInfo {
-  /** Offset just past the closing quote, -1 if none. */
-  closeAt: Int32Array;
-  /** Index in `rests` of the bytes after the quote. */
-  restId: Int32Array;
-  /** Nonzero: step for real (an escape before the quote, or a comma after it). */
-  flags: Uint8Array;
-  rests: Uint8Array[];
-}
-
-const KEY_EXITS = new WeakMap<BoundStringEntry, KeyExitInfo>();
-
-function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExitInfo {
-  let info = KEY_EXITS.get(e);
-  if (info) return info;
-  const n = e.exitIds.length;
-  info = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), rests: [] };
-  const ids = new Map<string, number>();
-  for (let k = 0; k < n; k++) {
-    const bytes = vocab.tokens[e.exitIds[k]!]!;
-    let st = bs;
-    for (let i = 0; i < bytes.length; i++) {
-      const r = stringStep(st, bytes[i]!);
-      if (r === CLOSE) {
-        info.closeAt[k] = i + 1;
-        break;
-      }
-      if (r < 0) break;
-      st = r;
-    }
-    const at = info.closeAt[k]!;
-    if (at < 0) continue;
-    const rest = bytes.subarray(at);
-    if (bytes.subarray(0, at - 1).includes(0x5c) || rest.includes(0x2c)) info.flags[k] = 1;
-    const key = rest.join(',');
-    let id = ids.get(key);
-    if (id === undefined) {
-      ids.set(key, (id = info.rests.length));
-      info.rests.push(rest);
-    }
-    info.restId[k] = id;
-  }
-  KEY_EXITS.set(e, info);
-  return info;
 }
 
 export class GrammarMatcher {
@@ -294,16 +247,19 @@ export class GrammarMatcher {
    * through the stack cost ~3 ms a mask). Once the key is closed, a token's fate depends only on the
    * bytes after its quote — unless its name repeats a declared or used one (refused: compared by
    * bytes), has an escape (stepped for real: names compare decoded), or its bytes reach a later key
-   * of the same object (a comma: for real too, since names used so far matter there). So the bytes after the quote are stepped from
-   * one closed-key state, each distinct run once, a dead first byte ruling out its whole group.
+   * of the same object (a comma: for real too, since names used so far matter there). So the bytes
+   * after the quote are stepped from one closed-key state, each distinct run once, a dead first
+   * byte ruling out its whole group.
    */
   private keyExits(s: Stack, f: KeyFrame, e: BoundStringEntry, mask: Uint32Array, limit: number): void {
-    const info = keyExitInfo(this.vocab, e, f.addl);
+    const info = this.vocab.boundStrings.keyExits(f.addl);
     // Declared and used names by byte length: a closing token is compared with those of its length.
     const taken = new Map<number, Uint8Array[]>();
     for (const n of [...f.obj.node.props.map((p) => p.name), ...f.obj.used]) {
       const b = UTF8_ENCODER.encode(n);
-      taken.set(b.length, [...(taken.get(b.length) ?? []), b]);
+      const same = taken.get(b.length);
+      if (same) same.push(b);
+      else taken.set(b.length, [b]);
     }
     const plain = !f.collected.includes(0x5c);
     const one = [s];
@@ -339,8 +295,6 @@ export class GrammarMatcher {
       if (verdict[r] === 1) mask[t >>> 5]! |= 1 << (t & 31);
     }
   }
-
-
 
   /**
    * A key that may still become a declared name or an additional one: the two readings never

@@ -21,11 +21,13 @@ function needsRelocation(schema: unknown): boolean {
 }
 
 /**
- * Rewrites a tool schema's local `$ref`s (`#/…`) to its place under the plan's `$defs`. Most tool
- * schemas have none and are used as they are (copying 3,000 of them is most of a large plan's setup).
+ * Rewrites a tool schema's local `$ref`s (`#/…`) to its place under the plan's `$defs`, in its
+ * 2020-12 form (older drafts read as the engine and ajv read them). Most tool schemas have neither
+ * and are used as they are (copying 3,000 of them is most of a large plan's setup).
  */
 function relocated(schema: unknown, prefix: string): unknown {
-  return needsRelocation(schema) ? relocate(schema, prefix) : schema;
+  // An older draft is turned into its 2020-12 form first: it has a `$schema`, so it is relocated.
+  return needsRelocation(schema) ? relocate(toDraft2020(schema), prefix) : schema;
 }
 
 function relocate(schema: unknown, prefix: string): unknown {
@@ -65,8 +67,7 @@ export function checkStepBounds(minSteps: number, maxSteps: number): void {
 export function planSchema(tools: readonly Tool[], maxSteps: number, minSteps = 1): JsonSchema {
   checkStepBounds(minSteps, maxSteps);
   const $defs: Record<string, unknown> = {};
-  // Older drafts in their 2020-12 form (as the engine and ajv read them), then relocated.
-  tools.forEach((t, i) => ($defs[toolDefName(i)] = relocated(toDraft2020(t.parameters), toolDefName(i))));
+  tools.forEach((t, i) => ($defs[toolDefName(i)] = relocated(t.parameters, toolDefName(i))));
   const required = ['id', 'tool', 'args', 'depends_on'];
   const step = (k: number): JsonSchema => {
     // One object per step for the parts every tool shares: the engine builds a schema object once.

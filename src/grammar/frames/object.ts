@@ -215,12 +215,12 @@ export class ObjectFrame extends Frame {
   }
 }
 
+const UTF8 = new TextDecoder();
+
 /**
  * Inside a key: follows the declared-key trie and, where allowed, an additional key in parallel,
  * until the closing quote decides which it was.
  */
-const UTF8 = new TextDecoder();
-
 export class KeyFrame extends Frame {
   constructor(
     readonly obj: ObjectFrame,
