@@ -8,6 +8,7 @@ import type { OrtModule } from './ort.ts';
 import type { Sampler } from './sampler.ts';
 import { sampleGraph, type LogitsType, type SampleMode } from './sample-graph.ts';
 import { UnsupportedModelError } from './errors.ts';
+import { GraphSessions } from './graph-sessions.ts';
 
 /** What the sampling graph found in one row. */
 export interface DeviceChoice {
@@ -33,25 +34,19 @@ function popcount(mask: Uint32Array): number {
 }
 
 export class DeviceSampler {
-  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+  private readonly sessions: GraphSessions;
   private halves: Float32Array | undefined;
   private allOnes: Uint32Array | undefined;
 
   constructor(
     private readonly ort: OrtModule,
-    private readonly device: 'webgpu',
-  ) {}
+    device: 'webgpu',
+  ) {
+    this.sessions = new GraphSessions(ort, device);
+  }
 
   private session(mode: SampleMode, vocab: number, type: LogitsType, rank: 2 | 3): Promise<InferenceSession> {
-    const key = `${mode}:${vocab}:${type}:${rank}`;
-    let s = this.sessions.get(key);
-    if (!s) {
-      s = this.ort.InferenceSession.create(sampleGraph(vocab, type, mode, rank), { executionProviders: [this.device], graphOptimizationLevel: 'all' });
-      // A failed creation is not cached: the next step tries again (and fails the same, typed, way).
-      s.catch(() => this.sessions.delete(key));
-      this.sessions.set(key, s);
-    }
-    return s;
+    return this.sessions.get(`${mode}:${vocab}:${type}:${rank}`, () => sampleGraph(vocab, type, mode, rank));
   }
 
   /** The mask as the graph's 16-bit halves (all ids when `mask` is absent). */
@@ -91,10 +86,8 @@ export class DeviceSampler {
     return { id: c[0]!, best: c[1]!, bad: c[2]!, ...(u === undefined ? {} : { u }) };
   }
 
-  async release(): Promise<void> {
-    const all = [...this.sessions.values()];
-    this.sessions.clear();
-    for (const s of all) await s.then((x) => x.release(), () => undefined);
+  release(): Promise<void> {
+    return this.sessions.release();
   }
 }
 
