@@ -55,7 +55,7 @@ export function parsePlan(text: string): PlanLike | null {
   return v as unknown as PlanLike;
 }
 
-const ajv = new Ajv2020({ strict: false, allErrors: false });
+const ajv = new Ajv2020({ strict: false, allErrors: false, logger: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
 function validatorFor(schema: object): ReturnType<typeof ajv.compile> {

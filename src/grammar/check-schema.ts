@@ -1,7 +1,7 @@
 /** Checking a schema without a vocabulary, keeping its nodes for schemas that embed it. */
 import { UnsatisfiableSchemaError } from './errors.ts';
 import { buildAll } from './schema/build-all.ts';
-import { registerSelfContained, SchemaBuilder, selfContainedNode } from './schema/build.ts';
+import { registerSelfContained, SchemaBuilder, selfContainedNode, type BuildOptions } from './schema/build.ts';
 import { minBytesOf } from './schema/min-bytes.ts';
 import { checkPlainJson } from './schema/plain-json.ts';
 import { checkWellFormed } from './schema/well-formed.ts';
@@ -16,23 +16,27 @@ import { toDraft2020 } from './schema/drafts.ts';
  * planner's plan schema over checked tools) reuses it; the object must not change after a check
  * that is relied on (a changed one is checked and built again on its next check).
  *
+ * Unknown keywords and formats constrain nothing and are ignored; `{ strict: true }` refuses them
+ * (UnsupportedSchemaError naming the keyword), annotations of JSON Schema 2020-12 aside.
+ *
  * @example
  * ```ts
  * for (const t of tools) checkSchema(t.parameters); // then compile a plan schema embedding them
  * ```
  */
-export function checkSchema(schema: unknown): void {
+export function checkSchema(schema: unknown, options: BuildOptions = {}): void {
+  const strict = options.strict ?? false;
   // First: JSON.stringify below throws a bare TypeError on a BigInt or a cycle.
   checkPlainJson(schema);
   // An older draft is checked in the 2020-12 form it is read in; only unchanged schemas are shared.
   const s = toDraft2020(schema);
   const key = typeof schema === 'object' && schema !== null && s === schema ? schema : null;
   const json = key ? JSON.stringify(schema) : '';
-  if (key && selfContainedNode(key, json)) return;
+  if (key && selfContainedNode(key, json, strict)) return;
   checkWellFormed(s);
-  const builder = new SchemaBuilder(s);
+  const builder = new SchemaBuilder(s, { strict });
   const root = builder.rootNode();
   buildAll(root);
   if (minBytesOf(root) === Infinity) throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
-  if (key && !builder.usedRefs) registerSelfContained(key, json, root);
+  if (key && !builder.usedRefs) registerSelfContained(key, json, root, strict);
 }

@@ -26,6 +26,11 @@ export interface CompileOptions {
    * only the first step's choice among tools is built before the first mask.
    */
   deferChecks?: boolean;
+  /**
+   * Refuse keywords and formats the engine does not enforce (UnsupportedSchemaError), annotations
+   * aside (default false: unknown ones constrain nothing and are ignored, as JSON Schema says).
+   */
+  strict?: boolean;
 }
 
 /** A schema compiled for one vocabulary; make one matcher per request from it. */
@@ -41,7 +46,7 @@ export class CompiledGrammar {
   ) {
     this.ctx = { flexible: options.whitespace === 'flexible', literalTries: new WeakMap() };
     // Older drafts are read in their own meaning (drafts.ts), then built as 2020-12.
-    this.root = new SchemaBuilder(toDraft2020(schema)).rootNode();
+    this.root = new SchemaBuilder(toDraft2020(schema), { strict: options.strict }).rootNode();
     if (!options.deferChecks) buildAll(this.root);
     if (minBytesOf(this.root) === Infinity) {
       throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
@@ -79,7 +84,7 @@ const cache = new LruCache<string, CompiledGrammar>(64);
  * ```
  */
 export function compileGrammar(schema: unknown, vocab: Vocabulary, options: CompileOptions = {}): CompiledGrammar {
-  const opts: Required<CompileOptions> = { whitespace: options.whitespace ?? 'compact', deferChecks: options.deferChecks ?? false };
-  const key = `${vocab.id}|${opts.whitespace}|${opts.deferChecks ? 'defer' : 'check'}|${hashOf(JSON.stringify(schema))}`;
+  const opts: Required<CompileOptions> = { whitespace: options.whitespace ?? 'compact', deferChecks: options.deferChecks ?? false, strict: options.strict ?? false };
+  const key = `${vocab.id}|${opts.whitespace}|${opts.deferChecks ? 'defer' : 'check'}|${opts.strict ? 'strict' : 'lax'}|${hashOf(JSON.stringify(schema))}`;
   return cache.get(key, () => new CompiledGrammar(schema, vocab, opts));
 }

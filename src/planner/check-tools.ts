@@ -7,6 +7,12 @@ import { checkPlainJson } from '../grammar/schema/plain-json.ts';
 import { ToolDefinitionError } from './errors.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 
+/** checkSchema in strict mode (one function, so that checkToolSchemas knows it). */
+const checkSchemaStrict = (schema: unknown): void => checkSchema(schema, { strict: true });
+
+/** The whole-schema check of either mode (see `PlannerOptions.strictSchemas`). */
+export const schemaCheck = (strict: boolean): ((schema: unknown) => void) => (strict ? checkSchemaStrict : checkSchema);
+
 /**
  * Checks every tool's parameters schema with `check` (default: checkSchema, the whole document as
  * JSON, as JSON Schema and as the engine builds it); schema errors become ToolDefinitionErrors
@@ -16,7 +22,7 @@ export function checkToolSchemas<T extends readonly Tool[]>(tools: T, check: (sc
   for (const t of tools) {
     try {
       // checkSchema begins with it; another check (XML parameters) may not.
-      if (check !== checkSchema && check !== checkPlainJson) checkPlainJson(t.parameters);
+      if (check !== checkSchema && check !== checkSchemaStrict && check !== checkPlainJson) checkPlainJson(t.parameters);
       check(t.parameters);
     } catch (e) {
       if (e instanceof SchemaError) {
@@ -42,7 +48,8 @@ export function checkToolsJson<T extends readonly Tool[]>(tools: T): T {
 
 /**
  * Checks tool definitions without a model: the same checks `plan()` runs first, usable on the main
- * thread (e.g. to validate a tool editor as the user types).
+ * thread (e.g. to validate a tool editor as the user types). Keywords and formats the engine does
+ * not know constrain nothing and pass; `{ strict: true }` refuses them, as `strictSchemas` does.
  *
  * @throws ToolDefinitionError naming the tool and the JSON pointer of the fault.
  * @example
@@ -52,6 +59,6 @@ export function checkToolsJson<T extends readonly Tool[]>(tools: T): T {
  * }
  * ```
  */
-export function validateTools(tools: readonly ToolInput[]): Tool[] {
-  return checkToolSchemas(normalizeTools(tools));
+export function validateTools(tools: readonly ToolInput[], options: { strict?: boolean } = {}): Tool[] {
+  return checkToolSchemas(normalizeTools(tools), schemaCheck(options.strict ?? false));
 }

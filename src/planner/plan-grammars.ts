@@ -7,7 +7,7 @@
  */
 import { CompiledGrammar, CompiledStructure, contentHash, xmlParametersNode, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
 import { LruCache } from '../grammar/lru.ts';
-import { checkToolSchemas, checkToolsJson } from './check-tools.ts';
+import { checkToolSchemas, checkToolsJson, schemaCheck } from './check-tools.ts';
 import { checkStepBounds, planSchema } from './plan-schema.ts';
 import type { PlanFormat } from './presets.ts';
 import { toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
@@ -21,8 +21,10 @@ export interface PlanGrammar {
 export class PlanGrammars {
   private readonly grammars: LruCache<string, PlanGrammar>;
   private readonly checked = new Set<string>();
+  /** `strict`: refuse keywords and formats the engine does not enforce (PlannerOptions.strictSchemas). */
   constructor(
     private readonly vocab: Vocabulary,
+    private readonly strict = false,
     limit = 8,
   ) {
     this.grammars = new LruCache(limit);
@@ -37,7 +39,7 @@ export class PlanGrammars {
     const toolsKey = contentHash(JSON.stringify(tools.map((t) => [t.name, t.parameters])));
     const shape = format === 'tool-calls' ? `calls-${syntax}` : 'steps';
     if (!this.checked.has(toolsKey)) {
-      checkToolSchemas(tools);
+      checkToolSchemas(tools, schemaCheck(this.strict));
       this.checked.add(toolsKey);
     }
     if (shape === 'calls-xml' && !this.checked.has(`xml|${toolsKey}`)) {
@@ -47,8 +49,8 @@ export class PlanGrammars {
     }
     return this.grammars.get(`${shape}|${minSteps}|${maxSteps}|${toolsKey}`, () =>
       format === 'tool-calls'
-        ? new CompiledStructure(toolCallStructure(tools, syntax, minSteps, maxSteps), this.vocab, { deferChecks: true })
-        : new CompiledGrammar(planSchema(tools, maxSteps, minSteps), this.vocab, { whitespace: 'compact', deferChecks: true }),
+        ? new CompiledStructure(toolCallStructure(tools, syntax, minSteps, maxSteps), this.vocab, { deferChecks: true, strict: this.strict })
+        : new CompiledGrammar(planSchema(tools, maxSteps, minSteps), this.vocab, { whitespace: 'compact', deferChecks: true, strict: this.strict }),
     );
   }
 }

@@ -5,7 +5,7 @@
 import type { GrammarMatcher, Vocabulary } from '../grammar/index.ts';
 import { now } from '../model/clock.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type Model, type ProgressInfo } from '../model/index.ts';
-import { checkToolSchemas } from './check-tools.ts';
+import { checkToolSchemas, schemaCheck } from './check-tools.ts';
 import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
 import type { Plan, PlanStep } from './plan.ts';
@@ -105,7 +105,7 @@ export class Planner {
       const syntax = this.preset.toolCallSyntax ?? detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
       o.onProgress?.({ status: 'prepare', name: model.name, task: 'vocabulary' });
       const vocab = vocabularyOf(model);
-      this.loaded = { model, vocab, syntax, grammars: new PlanGrammars(vocab) };
+      this.loaded = { model, vocab, syntax, grammars: new PlanGrammars(vocab, o.strictSchemas ?? false) };
       this.lastInfo = this.infoOf(this.loaded);
       if (ready) o.onProgress?.(ready);
       return this.loaded;
@@ -118,7 +118,7 @@ export class Planner {
    * tool and the JSON pointer inside its parameters.
    */
   async checkTools(tools: readonly ToolInput[]): Promise<Tool[]> {
-    return checkToolSchemas(normalizeTools(tools));
+    return checkToolSchemas(normalizeTools(tools), schemaCheck(this.options.strictSchemas ?? false));
   }
 
   /** Plans `query` over `tools`. Calls are answered in order. */

@@ -36,6 +36,14 @@ export interface PlannerOptions {
   wasmPaths?: string;
   /** Node / tests: a specific onnxruntime module. Not transferable to a worker. */
   ort?: OrtModule;
+  /**
+   * Refuse tools whose schemas use keywords or formats the engine does not enforce (ToolDefinitionError
+   * naming the keyword), annotations of JSON Schema 2020-12 aside. Default false: unknown keywords
+   * (`example`, `x-order`, draft-04 `id`, …) and unknown formats (`password`, `int64`, …) constrain
+   * nothing and are ignored, as JSON Schema and ajv read them; known assertions the engine cannot
+   * enforce (`not`, `if`, `patternProperties`, …) are refused either way.
+   */
+  strictSchemas?: boolean;
 }
 
 /** Options of one `plan()` / `stream()` call. */

@@ -22,7 +22,8 @@ let ajv: Ajv2020 | undefined;
 function ajvInstance(): Ajv2020 {
   if (!ajv) {
     // ownProperties: present means own, as in JSON (not `constructor` from Object.prototype).
-    ajv = new Ajv2020({ strict: false, allErrors: true, ownProperties: true });
+    // logger: false — an unknown format is an annotation here, not worth a console warning per tool.
+    ajv = new Ajv2020({ strict: false, allErrors: true, ownProperties: true, logger: false });
     (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   }
   return ajv;
@@ -59,8 +60,8 @@ function keywordForAjv(k: string, v: unknown): unknown {
 
 /**
  * A tool schema as ajv gets it, a copy: in 2020-12 form (older drafts rewritten as the engine reads
- * them, toDraft2020), names escaped, and no `$schema` anywhere: ajv would look the URI up and throw
- * for any draft but 2020-12 (or an unknown URI).
+ * them, toDraft2020), names escaped, and no `$schema` or `id` anywhere: ajv would look the URI up
+ * and throw for any draft but 2020-12 (or an unknown URI), and it throws on `id`.
  */
 function schemaForAjv(s: unknown): unknown {
   return escapedForAjv(toDraft2020(s));
@@ -69,7 +70,8 @@ function schemaForAjv(s: unknown): unknown {
 function escapedForAjv(s: unknown): unknown {
   if (!isObject(s)) return s;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s)) if (k !== '$schema') out[escapeName(k)] = keywordForAjv(k, v);
+  // `id` is draft-04's `$id` (rewritten by then for a draft-04 document); ajv 8 throws on it, JSON Schema 2020-12 ignores it.
+  for (const [k, v] of Object.entries(s)) if (k !== '$schema' && k !== 'id') out[escapeName(k)] = keywordForAjv(k, v);
   return out;
 }
 

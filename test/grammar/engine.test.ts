@@ -48,7 +48,8 @@ function acceptText(m: ReturnType<ReturnType<typeof compileGrammar>['matcher']>,
 
 describe('refusals are typed and carry a JSON pointer', () => {
   it.each([
-    [{ type: 'object', properties: { a: { type: 'string', contentEncoding: 'base64', not: {} } } }, '/properties/a/contentEncoding'],
+    // An annotation and an unknown keyword pass; the first refused assertion is named.
+    [{ type: 'object', properties: { a: { type: 'string', contentEncoding: 'base64', 'x-vendor': 1, not: {} } } }, '/properties/a/not'],
     [{ type: 'array', items: { type: 'integer' }, uniqueItems: true }, '/uniqueItems'],
     [{ patternProperties: { '^x': {} } }, '/patternProperties'],
     [{ type: 'string', format: 'hostname' }, '/format'],
@@ -269,7 +270,7 @@ describe('raw-text caches (XML values: free text and patterns)', () => {
 describe('deferChecks', () => {
   const schema = {
     type: 'object',
-    properties: { a: { type: 'string' }, b: { type: 'object', properties: { c: { type: 'string', contentEncoding: 'base64' } } } },
+    properties: { a: { type: 'string' }, b: { type: 'object', properties: { c: { type: 'string', propertyNames: { maxLength: 3 } } } } },
     required: ['a'],
   };
 

@@ -55,13 +55,24 @@ describe('validateTools refuses what the re-validation cannot compile', () => {
     ['a dangling $ref no value reaches', prop({ type: 'string', properties: { b: { $ref: '#/nope' } } }), '/properties/a/properties/b/$ref', '$ref'],
     ['a $ref to itself', prop({ $ref: '#/properties/a' }), '/properties/a/$ref', '$ref'],
     ['a $ref loop through $defs', obj({ properties: { a: { $ref: '#/$defs/x' } }, $defs: { x: { $ref: '#/$defs/y' }, y: { $ref: '#/$defs/x' } } }), '/$defs/x/$ref', '$ref'],
-    ['draft-04 id where no value reaches', prop({ type: 'string', properties: { b: { id: 'b' } } }), '/properties/a/properties/b/id', 'id'],
-    ['OpenAPI nullable where no value reaches', prop({ type: 'string', items: { nullable: true } }), '/properties/a/items/nullable', 'nullable'],
     ['a repeated anchor', obj({ $defs: { x: { $anchor: 'a' }, y: { $anchor: 'a' } } }), '/$defs/y/$anchor', '$anchor'],
   ])('%s', (_, schema, pointer, keyword) => {
     // Before: accepted here, then a raw Error from ajv once the model picked the tool.
     expect(reValidation(schema, { a: 'x' })).not.toBe('ok');
     expect(definitionErrorOf(() => validateTools(toolsOf(schema)))).toMatchObject({ tool: 'f', pointer, keyword });
+  });
+
+  it('draft-04 id and OpenAPI nullable, which ajv reads (it throws on id), pass both sides, as ajv would read them', () => {
+    for (const schema of [prop({ type: 'string', properties: { b: { id: 'b' } } }), prop({ type: 'string', items: { nullable: true } }), obj({ id: 'x', properties: { a: { type: 'string' } } })]) {
+      expect(validateTools(toolsOf(schema))).toHaveLength(1);
+      expect(reValidation(schema, { a: 'x' })).toBe('ok');
+    }
+    // nullable beside a type admits null on both sides; without a type it is dropped.
+    const nullable = prop({ type: 'string', nullable: true });
+    const plan = (a: unknown) => ({ steps: [{ id: 1, tool: 'f', args: { a }, depends_on: [] }] });
+    const tools = [{ name: 'f', description: '', parameters: nullable as JsonSchema }];
+    expect(() => validatePlan(plan(null), tools, 1, 1)).not.toThrow();
+    expect(() => validatePlan(plan(1), tools, 1, 1)).toThrow(PlanValidationError);
   });
 
   it('an anyOf looping on itself is a ToolDefinitionError, not a stack overflow in the engine', () => {
@@ -138,6 +149,22 @@ describe('end to end on tiny-qwen3_5 (XML tool calls)', () => {
     planner = await Planner.create({ model: modelDir('tiny-qwen3_5'), dtype: 'q4' });
   });
   afterAll(() => planner?.dispose());
+
+  it('unknown keywords plan by default; strictSchemas refuses them in plan() and checkTools, naming the keyword', async () => {
+    const tools = toolsOf(obj({ properties: { a: { type: 'string', example: 'x', maxLength: 8 } }, required: ['a'], 'x-vendor': true }));
+    const r = await planner.plan('go', tools, { maxTokens: 64 });
+    expect(r.plan.steps.every((s) => typeof (s.args as { a?: unknown }).a === 'string')).toBe(true);
+    expect(definitionErrorOf(() => validateTools(tools, { strict: true }))).toMatchObject({ tool: 'f', keyword: 'x-vendor', pointer: '/x-vendor' });
+    const strict = await Planner.create({ model: modelDir('tiny-qwen3_5'), dtype: 'q4', strictSchemas: true });
+    try {
+      await expect(strict.checkTools(tools)).rejects.toMatchObject({ name: 'ToolDefinitionError', keyword: 'x-vendor' });
+      await expect(strict.plan('go', tools, { maxTokens: 64 })).rejects.toMatchObject({ name: 'ToolDefinitionError', keyword: 'x-vendor' });
+      // The lax planner's check of the same objects does not let the strict one through.
+      await expect(strict.plan('go', toolsOf(prop({ type: 'string', example: 'x' })))).rejects.toMatchObject({ keyword: 'example' });
+    } finally {
+      strict.dispose();
+    }
+  });
 
   it('plan() checks JSON-ness before the tool-set key: a BigInt is typed, and NaN is not taken for null', async () => {
     const bigint = [{ name: 'b', parameters: { type: 'object', properties: { n: { const: 10n } } } }] as unknown as ToolInput[];

@@ -155,7 +155,7 @@ describe('plan helpers', () => {
 
 describe('validateTools (no model: the demo editor and apps check tools with it)', () => {
   it('names the tool, pointer and keyword of an unsupported keyword, and keeps good tools', () => {
-    const bad = [...TOOLS, { name: 'upload', inputSchema: { type: 'object', properties: { data: { type: 'string', contentEncoding: 'base64' } } } }];
+    const bad = [...TOOLS, { name: 'upload', inputSchema: { type: 'object', properties: { data: { type: 'string', contentEncoding: 'base64', if: { minLength: 1 } } } } }];
     let err: unknown;
     try {
       validateTools(bad);
@@ -163,7 +163,7 @@ describe('validateTools (no model: the demo editor and apps check tools with it)
       err = e;
     }
     expect(err).toBeInstanceOf(ToolDefinitionError);
-    expect(err).toMatchObject({ name: 'ToolDefinitionError', tool: 'upload', pointer: '/properties/data/contentEncoding', keyword: 'contentEncoding' });
+    expect(err).toMatchObject({ name: 'ToolDefinitionError', tool: 'upload', pointer: '/properties/data/if', keyword: 'if' });
     expect(validateTools(TOOLS).map((t) => t.name)).toEqual(normalizeTools(TOOLS).map((t) => t.name));
   });
 

@@ -7,7 +7,7 @@ import { FORMAT_PATTERNS } from '../regex/formats.ts';
 import { parseRegex, RegexSyntaxError, UnsupportedRegexFeature, type RegexAst } from '../regex/parse.ts';
 import { accepts } from './accepts.ts';
 import { jsonBytes } from './json.ts';
-import { ANNOTATIONS, FORMATS, JSON_TYPES, SUPPORTED, type JsonType } from './keywords.ts';
+import { ANNOTATIONS, constrains, FORMATS, INERT_STRING_FORMATS, JSON_TYPES, REFUSED, REFUSED_FORMATS, STRICT_ANNOTATIONS, SUPPORTED, type JsonType } from './keywords.ts';
 import { mergeSchemas, omit, pointerOf, type RawSchema } from './merge.ts';
 import { sharedNodeOf } from './shared-nodes.ts';
 import { invalidKeyword, refSegment, unicodeRegexError } from './well-formed.ts';
@@ -62,6 +62,16 @@ class ReentryError extends UnsupportedSchemaError {
   }
 }
 
+/** How a schema is read. */
+export interface BuildOptions {
+  /**
+   * Refuse every keyword and format the engine does not enforce, annotations of JSON Schema 2020-12
+   * aside (default false: unknown keywords and formats constrain nothing and are ignored, as the
+   * specification and ajv read them; known assertions the engine cannot enforce are refused either way).
+   */
+  strict?: boolean;
+}
+
 export class SchemaBuilder {
   /** Did building follow any `$ref`? (Then nodes depend on this root and cannot be shared.) */
   usedRefs = false;
@@ -70,8 +80,13 @@ export class SchemaBuilder {
   private readonly built = new WeakMap<object, Node>();
   private readonly building = new Set<object>();
   private anyNode: Node | undefined;
+  private readonly strict: boolean;
 
-  constructor(private readonly root: unknown) {
+  constructor(
+    private readonly root: unknown,
+    options: BuildOptions = {},
+  ) {
+    this.strict = options.strict ?? false;
     if (typeof root !== 'boolean' && !isObject(root)) {
       throw new InvalidSchemaError('a schema must be an object or a boolean', '');
     }
@@ -104,7 +119,7 @@ export class SchemaBuilder {
     if (raw === true) return this.any();
     if (raw === false) return new NeverNode(pointer);
     if (!isObject(raw)) throw new InvalidSchemaError('a schema must be an object or a boolean', pointer);
-    const shared = raw !== this.root ? sharedNodeOf(raw) : undefined;
+    const shared = raw !== this.root ? sharedNodeOf(raw, this.strict) : undefined;
     if (shared) return shared;
     const hit = this.built.get(raw);
     if (hit) return hit;
@@ -122,7 +137,7 @@ export class SchemaBuilder {
 
   private buildObject(raw: Record<string, unknown>, pointer: string): Node {
     this.checkKeywords(raw, pointer);
-    const constraining = Object.keys(raw).filter((k) => !ANNOTATIONS.has(k) && k !== '$id');
+    const constraining = Object.keys(raw).filter(constrains);
     if (constraining.length === 1 && constraining[0] === '$ref') return this.ref(raw.$ref as string, pointer, pointerOf(raw, pointer, '$ref'));
     if ('$ref' in raw || 'allOf' in raw) {
       const flat = this.flatten(raw, pointer, 0);
@@ -138,7 +153,11 @@ export class SchemaBuilder {
       if (ANNOTATIONS.has(k)) continue;
       const v = raw[k];
       // No closures or pointer strings unless there is an error: this loop runs for every node of every tool.
-      if (!SUPPORTED.has(k)) throw new UnsupportedSchemaError(k, pointerOf(raw, pointer, k));
+      if (!SUPPORTED.has(k)) {
+        // Unknown keywords constrain nothing; known assertions left unenforced must not be skipped.
+        if (REFUSED.has(k) || (this.strict && !STRICT_ANNOTATIONS.has(k))) throw new UnsupportedSchemaError(k, pointerOf(raw, pointer, k));
+        continue;
+      }
       switch (k) {
         case 'type': {
           const list = Array.isArray(v) ? v : [v];
@@ -189,7 +208,9 @@ export class SchemaBuilder {
             const e = unicodeRegexError(v);
             if (e) throw invalidKeyword(k, pointerOf(raw, pointer, k), e);
           }
-          if (k === 'format' && !FORMATS.has(v)) throw new UnsupportedSchemaError('format', pointerOf(raw, pointer, k), `format "${v}"`);
+          if (k === 'format' && !FORMATS.has(v) && (REFUSED_FORMATS.has(v) || (this.strict && !INERT_STRING_FORMATS.has(v)))) {
+            throw new UnsupportedSchemaError('format', pointerOf(raw, pointer, k), `format "${v}"`);
+          }
           break;
         case 'uniqueItems':
           if (typeof v !== 'boolean') throw bad(raw, pointer, k, 'a boolean');
@@ -268,7 +289,7 @@ export class SchemaBuilder {
     let values: unknown[] = Array.isArray(e) ? e : [c];
     if ('const' in raw && Array.isArray(e)) values = e.filter((v) => JSON.stringify(v) === JSON.stringify(c));
     // Most enums stand alone: only build the sibling constraints when there are some.
-    const alone = Object.keys(rest).every((k) => ANNOTATIONS.has(k) || k === '$id');
+    const alone = !Object.keys(rest).some(constrains);
     const restNode = alone ? null : this.build(rest, pointer);
     const kept = restNode ? values.filter((v) => accepts(restNode, v)) : values;
     return kept.length ? new LiteralNode(kept.map(jsonBytes), pointer) : new NeverNode(pointer);
@@ -282,7 +303,7 @@ export class SchemaBuilder {
     if (anyOf && oneOf) throw new UnsupportedSchemaError('oneOf', holder('oneOf'), 'anyOf and oneOf in one schema');
     const keyword = anyOf ? 'anyOf' : 'oneOf';
     const list = (anyOf ?? oneOf) as unknown[];
-    const restConstrains = Object.keys(rest).some((k) => !ANNOTATIONS.has(k) && k !== '$id');
+    const restConstrains = Object.keys(rest).some(constrains);
     const branches = list.map((b, i) => {
       const at = pointerOf(raw, pointer, keyword, String(i));
       if (!restConstrains) return this.build(b, at);
@@ -453,11 +474,12 @@ export class SchemaBuilder {
   private string(raw: Record<string, unknown>, pointer: string): StringNode {
     // (parsedRegex shares one AST per pattern, so equal patterns share their automaton too.)
     let regex: RegexAst | null = null;
-    if (typeof raw.pattern === 'string' && typeof raw.format === 'string') {
+    // Own keys only: a format called "constructor" is no format.
+    const fmt = typeof raw.format === 'string' && Object.hasOwn(FORMAT_PATTERNS, raw.format) ? FORMAT_PATTERNS[raw.format] : undefined;
+    if (typeof raw.pattern === 'string' && fmt) {
       throw new UnsupportedSchemaError('format', pointerOf(raw, pointer, 'format'), 'format together with pattern');
     }
     const source = typeof raw.pattern === 'string' ? { source: raw.pattern, ignoreCase: false } : undefined;
-    const fmt = typeof raw.format === 'string' ? FORMAT_PATTERNS[raw.format] : undefined;
     const re = source ?? fmt;
     // Where the pattern (or format) was written: automaton limits are reported there too.
     const at = re ? pointerOf(raw, pointer, source ? 'pattern' : 'format') : pointer;
@@ -474,6 +496,9 @@ export class SchemaBuilder {
   }
 
   private number(raw: Record<string, unknown>, integer: boolean, pointer: string): NumberNode {
+    // ajv-formats' number formats: int32 and int64 are integers (int32 in 32 bits), float and double anything.
+    const intFormat = raw.format === 'int32' || raw.format === 'int64';
+    if (intFormat) integer = true;
     const bounds = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].filter((k) => k in raw);
     if (!integer) {
       if (bounds.length) {
@@ -487,6 +512,10 @@ export class SchemaBuilder {
     if (typeof raw.exclusiveMinimum === 'number') lo = Math.max(lo, Math.floor(raw.exclusiveMinimum) + 1);
     if (typeof raw.maximum === 'number') hi = Math.min(hi, Math.floor(raw.maximum));
     if (typeof raw.exclusiveMaximum === 'number') hi = Math.min(hi, Math.ceil(raw.exclusiveMaximum) - 1);
+    if (raw.format === 'int32') {
+      lo = Math.max(lo, -(2 ** 31));
+      hi = Math.min(hi, 2 ** 31 - 1);
+    }
     return new NumberNode(true, lo, hi, pointer);
   }
 }

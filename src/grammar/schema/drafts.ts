@@ -6,7 +6,10 @@
  * - draft-04: boolean `exclusiveMinimum` / `exclusiveMaximum` modify `minimum` / `maximum`;
  * - drafts 04–2019-09: an array `items` is `prefixItems`, and `additionalItems` is then `items`
  *   (beside a schema `items` it is ignored);
- * - drafts 04–07: `dependencies` is `dependentRequired` (arrays) or `dependentSchemas` (schemas).
+ * - drafts 04–07: `dependencies` is `dependentRequired` (arrays) or `dependentSchemas` (schemas);
+ * - draft-04: `id` is `$id`.
+ * In any draft, OpenAPI 3.0's `nullable: true` beside `type` adds `"null"` to it, as ajv reads it
+ * (ajv throws on `nullable` without `type`; JSON Schema itself knows no `nullable`: dropped there).
  * A schema without `$schema`, or with a URI of no known draft, is read as 2020-12. Schemas that need
  * no change come back as they are (the same object).
  */
@@ -51,7 +54,8 @@ function mentionsOldDraft(v: unknown): boolean {
     if (k === '$schema') {
       const d = draftOf(x);
       if (d !== undefined && d !== 2020) return true;
-    } else if (typeof x === 'object' && x !== null && k !== 'enum' && k !== 'const' && k !== 'default' && k !== 'examples' && mentionsOldDraft(x)) return true;
+    } else if (k === 'nullable') return true;
+    else if (typeof x === 'object' && x !== null && k !== 'enum' && k !== 'const' && k !== 'default' && k !== 'examples' && mentionsOldDraft(x)) return true;
   }
   return false;
 }
@@ -66,7 +70,14 @@ function rewrite(schema: unknown, inherited: Draft): unknown {
   const draft = draftOf(schema.$schema) ?? inherited;
   let s: Record<string, unknown> = { ...schema };
   if (draft <= 7 && '$ref' in s) s = Object.fromEntries(Object.entries(s).filter(([k]) => CONTAINERS.has(k)));
+  if ('nullable' in s) {
+    if (s.nullable === true && typeof s.type === 'string') s.type = s.type === 'null' ? 'null' : [s.type, 'null'];
+    else if (s.nullable === true && Array.isArray(s.type) && !s.type.includes('null')) s.type = [...(s.type as unknown[]), 'null'];
+    delete s.nullable;
+  }
   if (draft === 4) {
+    if ('id' in s && !('$id' in s)) s.$id = s.id;
+    delete s.id;
     for (const [ex, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
       if (typeof s[ex] !== 'boolean') continue;
       if (s[ex] === true && typeof s[bound] === 'number') {

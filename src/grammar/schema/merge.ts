@@ -8,7 +8,7 @@
  */
 import { UnsupportedSchemaError } from '../errors.ts';
 import { sameJson } from './json.ts';
-import { ANNOTATIONS } from './keywords.ts';
+import { constrains } from './keywords.ts';
 
 export type RawSchema = boolean | Record<string, unknown>;
 
@@ -120,7 +120,8 @@ export function mergeSchemas(a: RawSchema, aPointer: string, b: RawSchema, bPoin
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   let constClash: string | undefined;
   for (const k of keys) {
-    if (ANNOTATIONS.has(k) || k === '$id') continue;
+    // Annotations and ignored unknown keywords (refused ones threw before any merge).
+    if (!constrains(k)) continue;
     const va = a[k];
     const vb = b[k];
     if (va === undefined || vb === undefined) {

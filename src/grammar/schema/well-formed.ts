@@ -59,9 +59,10 @@ kinds('schema', 'items contains additionalProperties propertyNames if then else 
 kinds('list', 'allOf anyOf oneOf prefixItems');
 kinds('map', 'properties patternProperties $defs definitions dependentSchemas');
 kinds('string', '$comment title description format contentEncoding contentMediaType');
-// Dynamic scope, and keywords ajv gives a meaning of its own (OpenAPI's nullable, draft-04's id, $async):
-// the engine refuses them where it builds, ajv acts on them (or throws) wherever it compiles.
-kinds('refused', '$dynamicRef $recursiveRef nullable id $async');
+// Dynamic scope, and $async (ajv makes the validator asynchronous): the engine refuses them where
+// it builds, ajv acts on them wherever it compiles. (OpenAPI's nullable and draft-04's id, which
+// ajv also reads, are rewritten before any of this: drafts.ts, and validate-plan's copy for ajv.)
+kinds('refused', '$dynamicRef $recursiveRef $async');
 kinds('boolean', 'deprecated readOnly writeOnly uniqueItems');
 kinds('count', 'maxLength minLength maxItems minItems maxContains minContains maxProperties minProperties');
 kinds('number', 'maximum minimum exclusiveMaximum exclusiveMinimum');

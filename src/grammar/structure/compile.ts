@@ -12,6 +12,8 @@ import type { Structure } from './spec.ts';
 export interface StructureOptions {
   /** Build the JSON parts' schemas only when the matcher reaches them (see CompileOptions.deferChecks). */
   deferChecks?: boolean;
+  /** Refuse keywords and formats the engine does not enforce (see CompileOptions.strict). */
+  strict?: boolean;
 }
 
 /** A structure compiled for one vocabulary; make one matcher per request from it. */
@@ -23,7 +25,7 @@ export class CompiledStructure {
     readonly options: StructureOptions = {},
   ) {
     const ctx = (flexible: boolean): GrammarContext => ({ flexible, literalTries: new WeakMap() });
-    this.root = buildSegment(structure, { compact: ctx(false), flexible: ctx(true), deferChecks: options.deferChecks ?? false });
+    this.root = buildSegment(structure, { compact: ctx(false), flexible: ctx(true), deferChecks: options.deferChecks ?? false, strict: options.strict ?? false });
     if (this.root.min === Infinity) throw new UnsatisfiableSchemaError('no text satisfies this structure', '');
   }
 
@@ -55,6 +57,6 @@ const cache = new LruCache<string, CompiledStructure>(32);
  * ```
  */
 export function compileStructure(structure: Structure, vocab: Vocabulary, options: StructureOptions = {}): CompiledStructure {
-  const key = `${vocab.id}|${options.deferChecks ? 'defer' : 'check'}|${hashOf(JSON.stringify(structure))}`;
+  const key = `${vocab.id}|${options.deferChecks ? 'defer' : 'check'}|${options.strict ? 'strict' : 'lax'}|${hashOf(JSON.stringify(structure))}`;
   return cache.get(key, () => new CompiledStructure(structure, vocab, options));
 }

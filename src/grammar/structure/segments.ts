@@ -4,6 +4,7 @@ import { LiteralFrame, LiteralTrie, minOf, Stack, type GrammarContext } from '..
 import { ValueFrame } from '../frames/value.ts';
 import { buildAll } from '../schema/build-all.ts';
 import { SchemaBuilder, sharedNodeOf } from '../schema/build.ts';
+import { toDraft2020 } from '../schema/drafts.ts';
 import type { Node } from '../schema/nodes.ts';
 import { pushText, RepeatFrame } from './frames.ts';
 import type { Segment } from './segment.ts';
@@ -79,6 +80,8 @@ export interface Contexts {
   readonly flexible: GrammarContext;
   /** Skip building schemas whole at compile (see CompileOptions.deferChecks). */
   readonly deferChecks: boolean;
+  /** Refuse keywords and formats the engine does not enforce (see CompileOptions.strict). */
+  readonly strict: boolean;
 }
 
 function checkPrefixFree(prefixes: readonly Uint8Array[], pointer: string): void {
@@ -103,14 +106,14 @@ export function buildSegment(s: Structure, ctx: Contexts, pointer = ''): Segment
       return new TextSegment(s.text);
     case 'json': {
       // A tool schema the planner checked already is not built twice.
-      const node = sharedNodeOf(s.schema) ?? new SchemaBuilder(s.schema).rootNode();
+      const node = sharedNodeOf(s.schema, ctx.strict) ?? new SchemaBuilder(toDraft2020(s.schema), { strict: ctx.strict }).rootNode();
       if (!ctx.deferChecks) buildAll(node);
       const seg = new JsonSegment(s.whitespace === 'flexible' ? ctx.flexible : ctx.compact, node);
       if (seg.min === Infinity) throw new UnsatisfiableSchemaError('no JSON value satisfies this schema', `${pointer}/schema`);
       return seg;
     }
     case 'xml_parameters':
-      return new SequenceSegment(xmlParametersSegments(ctx.flexible, s.schema, ctx.deferChecks, (p) => new RepeatSegment(p, new Uint8Array(0), 0, 1)));
+      return new SequenceSegment(xmlParametersSegments(ctx.flexible, s.schema, ctx.deferChecks, ctx.strict, (p) => new RepeatSegment(p, new Uint8Array(0), 0, 1)));
     case 'sequence':
       if (!Array.isArray(s.items)) throw new InvalidSchemaError('items must be an array', `${pointer}/items`);
       return new SequenceSegment(s.items.map((x, i) => buildSegment(x, ctx, `${pointer}/items/${i}`)));

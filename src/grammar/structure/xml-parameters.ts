@@ -13,6 +13,7 @@ import { LiteralFrame, LiteralTrie, minOf, Stack, DONE, type GrammarContext } fr
 import { ValueFrame } from '../frames/value.ts';
 import { buildAll } from '../schema/build-all.ts';
 import { SchemaBuilder, sharedNodeOf } from '../schema/build.ts';
+import { toDraft2020 } from '../schema/drafts.ts';
 import { minBytesOf } from '../schema/min-bytes.ts';
 import { deref, type LiteralNode, type Node, type ObjectNode, type StringNode } from '../schema/nodes.ts';
 
@@ -26,8 +27,8 @@ const OPEN = '<parameter=';
  * The object node of a tool's parameters; anything else cannot be written as XML parameters. A
  * schema `checkSchema` registered is not built again (and is as fresh as its latest check).
  */
-export function xmlParametersNode(schema: unknown): ObjectNode {
-  const root = deref(sharedNodeOf(schema) ?? new SchemaBuilder(schema).rootNode());
+export function xmlParametersNode(schema: unknown, strict = false): ObjectNode {
+  const root = deref(sharedNodeOf(schema, strict) ?? new SchemaBuilder(toDraft2020(schema), { strict }).rootNode());
   if (root.kind !== 'object') {
     throw new UnsupportedSchemaError('type', '', 'the XML tool-call format writes the parameters of one object schema');
   }
@@ -185,9 +186,10 @@ export function xmlParametersSegments(
   ctx: GrammarContext,
   schema: unknown,
   deferChecks: boolean,
+  strict: boolean,
   optional: (s: Segment) => Segment,
 ): Segment[] {
-  const root = xmlParametersNode(schema);
+  const root = xmlParametersNode(schema, strict);
   if (!deferChecks) buildAll(root);
   const out: Segment[] = [];
   for (const p of root.props) {
