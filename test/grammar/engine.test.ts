@@ -53,7 +53,7 @@ describe('refusals are typed and carry a JSON pointer', () => {
     [{ type: 'array', items: { type: 'integer' }, uniqueItems: true }, '/uniqueItems'],
     [{ patternProperties: { '^x': {} } }, '/patternProperties'],
     [{ type: 'string', format: 'hostname' }, '/format'],
-    [{ type: 'number', minimum: 0.5 }, '/minimum'],
+    [{ type: 'number', multipleOf: 0.5 }, '/multipleOf'],
     [{ type: 'string', pattern: '(?=a)b' }, '/pattern'],
     [{ oneOf: [{ type: 'integer' }, { type: 'number' }] }, ''],
   ])('%j → UnsupportedSchemaError at %s', (schema, pointer) => {

@@ -114,10 +114,10 @@ describe('a fault in a merged part is reported where it is written', () => {
     ['two different patterns in one allOf', { allOf: [str({ pattern: 'a' }), { pattern: 'b' }] }, '/allOf/1/pattern', 'pattern'],
     ['format together with pattern from two parts', { allOf: [str({ pattern: 'a' }), { format: 'date' }] }, '/allOf/1/format', 'format'],
     [
-      'bounds on a non-integer number in a part',
-      { allOf: [{ type: 'object', properties: { n: { type: 'number', minimum: 0 } } }] },
-      '/allOf/0/properties/n/minimum',
-      'minimum',
+      'multipleOf on a number in a part',
+      { allOf: [{ type: 'object', properties: { n: { type: 'number', multipleOf: 0.5 } } }] },
+      '/allOf/0/properties/n/multipleOf',
+      'multipleOf',
     ],
     [
       'an invalid pattern in a part (not a u-flag RegExp)',
@@ -175,7 +175,7 @@ describe('property: random nestings around one faulty keyword', () => {
     [{ type: 'integer', multipleOf: 2 }, 'multipleOf'],
     [{ type: 'array', uniqueItems: true }, 'uniqueItems'],
     [{ type: 'string', format: 'hostname' }, 'format'],
-    [{ type: 'number', minimum: 1 }, 'minimum'],
+    [{ type: 'number', multipleOf: 0.5 }, 'multipleOf'],
     [{ type: 'string', pattern: '(?=a)b' }, 'pattern'],
     [{ not: { type: 'null' } }, 'not'],
   ];

@@ -7,13 +7,21 @@ export const name = fc.constantFrom('a', 'id', 'query', 'city', 'n', 'é', 'tags
 export const scalar: fc.Arbitrary<Schema> = fc.oneof(
   fc.record({ type: fc.constant('string'), minLength: fc.integer({ min: 0, max: 3 }), maxLength: fc.integer({ min: 3, max: 12 }) }, { requiredKeys: ['type'] }),
   fc.record({ type: fc.constant('string'), pattern: fc.constantFrom('^[a-z]+$', '^\\d{3}-\\d{2}$', 'ab', '^(yes|no)$', '^[A-Z][a-z]*( [A-Z][a-z]*)?$') }),
-  fc.record({ type: fc.constant('string'), format: fc.constantFrom('date', 'time', 'date-time', 'email', 'uri', 'uuid', 'ipv4') }),
+  fc.record({
+    type: fc.constant('string'),
+    format: fc.constantFrom('date', 'time', 'date-time', 'email', 'uri', 'uuid', 'ipv4', 'iso-time', 'byte', 'ipv6', 'json-pointer', 'uri-reference', 'uri-template'),
+  }),
   fc.record(
     { type: fc.constant('integer'), minimum: fc.integer({ min: -50, max: 10 }), maximum: fc.integer({ min: 10, max: 2000 }) },
     { requiredKeys: ['type'] },
   ),
   fc.record({ type: fc.constant('integer'), exclusiveMinimum: fc.integer({ min: 100, max: 120 }) }),
   fc.constant({ type: 'number' }),
+  fc.record(
+    { type: fc.constant('number'), minimum: fc.constantFrom(0, 0.1, -1.5, 0.3), exclusiveMaximum: fc.constantFrom(0.5, 1, 2.5, 100) },
+    { requiredKeys: ['type'] },
+  ),
+  fc.record({ type: fc.constant('number'), exclusiveMinimum: fc.constantFrom(0, 0.7), maximum: fc.constantFrom(0.75, 1, 1e6) }, { requiredKeys: ['type'] }),
   fc.constant({ type: 'boolean' }),
   fc.constant({ type: 'null' }),
   fc.constant({ type: ['string', 'null'], maxLength: 4 }),

@@ -1,6 +1,7 @@
 /** The start of any value: its first byte picks the frame (or several, for ambiguous unions). */
 import { deref, type Node } from '../schema/nodes.ts';
 import { ArrayFrame } from './array.ts';
+import { DecimalFrame } from './decimal.ts';
 import { NumberFrame } from './number.ts';
 import { ObjectFrame } from './object.ts';
 import { collect, Frame, literalTrie, LiteralFrame, minOf, Stack, stepStack, ws, type GrammarContext, type Next } from './stack.ts';
@@ -26,7 +27,7 @@ export class ValueFrame extends Frame {
       case 'string':
         return b === 0x22 ? new Stack(openString(n), below) : null;
       case 'number':
-        return stepStack(new Stack(NumberFrame.start(n), below), b);
+        return stepStack(new Stack(n.decimal ? DecimalFrame.start(n, n.decimal) : NumberFrame.start(n), below), b);
       case 'object':
         return b === 0x7b ? ws(this.ctx, new Stack(ObjectFrame.open(this.ctx, n, null, this.depth), below), this.depth + 1) : null;
       case 'discriminated':

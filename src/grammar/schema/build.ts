@@ -6,6 +6,7 @@ import { InvalidSchemaError, UnsupportedSchemaError } from '../errors.ts';
 import { FORMAT_PATTERNS } from '../regex/formats.ts';
 import { parseRegex, RegexSyntaxError, UnsupportedRegexFeature, type RegexAst } from '../regex/parse.ts';
 import { accepts } from './accepts.ts';
+import { decimalBounds, nextDouble } from './decimal-bounds.ts';
 import { jsonBytes } from './json.ts';
 import { ANNOTATIONS, constrains, FORMATS, INERT_STRING_FORMATS, JSON_TYPES, REFUSED, REFUSED_FORMATS, STRICT_ANNOTATIONS, SUPPORTED, type JsonType } from './keywords.ts';
 import { mergeSchemas, omit, pointerOf, type RawSchema } from './merge.ts';
@@ -501,10 +502,15 @@ export class SchemaBuilder {
     if (intFormat) integer = true;
     const bounds = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].filter((k) => k in raw);
     if (!integer) {
-      if (bounds.length) {
-        throw new UnsupportedSchemaError(bounds[0]!, pointerOf(raw, pointer, bounds[0]!), 'bounds on non-integer numbers');
-      }
-      return new NumberNode(false, -Infinity, Infinity, pointer);
+      if (!bounds.length) return new NumberNode(false, -Infinity, Infinity, pointer);
+      // ajv compares the parsed double: exclusive bounds are inclusive ones on the next double.
+      let lo = -Infinity;
+      let hi = Infinity;
+      if (typeof raw.minimum === 'number') lo = raw.minimum;
+      if (typeof raw.exclusiveMinimum === 'number') lo = Math.max(lo, nextDouble(raw.exclusiveMinimum, 1));
+      if (typeof raw.maximum === 'number') hi = raw.maximum;
+      if (typeof raw.exclusiveMaximum === 'number') hi = Math.min(hi, nextDouble(raw.exclusiveMaximum, -1));
+      return new NumberNode(false, lo, hi, pointer, decimalBounds(lo, hi));
     }
     let lo = -MAX_INTEGER;
     let hi = MAX_INTEGER;

@@ -3,6 +3,7 @@
  * make the node graph cyclic, so values are relaxed to a fixpoint over everything reachable.
  * The figures are exact or upper bounds, never lower: the token budget relies on them.
  */
+import { decimalMinExtra, START } from './decimal-bounds.ts';
 import type { Node, ObjectNode } from './nodes.ts';
 
 /** Bytes of an additional key we can always find unused: `"` + ≤ 4 chars + `"`. */
@@ -83,7 +84,7 @@ function local(n: Node): number {
       return 2 + (a ? (a.satisfiable ? a.minBytes[0]! : Infinity) : n.minLength);
     }
     case 'number':
-      return n.integer ? integerMinBytes(n.lo, n.hi) : 1;
+      return n.integer ? integerMinBytes(n.lo, n.hi) : n.decimal ? decimalMinExtra(n.decimal, START, false) : 1;
     case 'object': {
       // Each property costs key + ':' + value + ',' (one comma too many, removed below).
       let total = 2;

@@ -4,6 +4,7 @@
  * serialization of each node computed by a fixpoint (recursive $refs included).
  */
 import type { RegexAst } from '../regex/parse.ts';
+import type { DecimalBounds } from './decimal-bounds.ts';
 import { StringAutomaton } from '../regex/automaton.ts';
 
 /** A child built on first use. */
@@ -86,10 +87,12 @@ export class NumberNode extends BaseNode {
   readonly kind = 'number';
   constructor(
     readonly integer: boolean,
-    /** Inclusive integer bounds (integers only; ±Infinity when unbounded). */
+    /** Inclusive bounds (integers: integer bounds; numbers: doubles; ±Infinity when unbounded). */
     readonly lo: number,
     readonly hi: number,
     pointer: string,
+    /** Bounds of a non-integer number as the decimal frame checks them (null: unbounded, any number). */
+    readonly decimal: DecimalBounds | null = null,
   ) {
     super(pointer);
   }
