@@ -8,13 +8,13 @@ export type FuzzTool = Record<string, unknown>;
 const NAMES = ['get', 'get_weather', 'get_weather_now', 'send', 'send_email', 'a', 'ab', 'abc', 'tool.v2', 'ns:op', 'x-y', '_', 'constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'];
 const BAD_NAMES = ['say "hi"', 'new\nline', 'café', '☃', '', ' lead', '9start', 'x'.repeat(129), "it's", '<tool_call>', 'a>b'];
 const PROPS = ['city', 'c', 'ci', 'cit', '"quoted"', "it's", 'new\nline', 'tab\there', 'é', '☃😀', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', ' ', 'a>b', '</parameter>', '\\', 'prototype', '0', '1e3'];
-const FORMATS = ['date', 'time', 'date-time', 'email', 'uri', 'uuid', 'ipv4', 'hostname', 'regex'];
+const FORMATS = ['date', 'time', 'date-time', 'email', 'uri', 'uuid', 'ipv4', 'iso-time', 'byte', 'ipv6', 'uri-reference', 'uri-template', 'json-pointer', 'password', 'car-plate', 'hostname', 'regex'];
 const UNSUPPORTED: Schema[] = [
   { uniqueItems: true, type: 'array' }, { patternProperties: { '^a': { type: 'string' } } }, { not: { type: 'string' } },
-  { if: { type: 'string' }, then: { minLength: 1 } }, { type: 'number', minimum: 0.5 }, { type: 'number', multipleOf: 3 },
+  { if: { type: 'string' }, then: { minLength: 1 } }, { type: 'number', multipleOf: 0.5 }, { type: 'number', multipleOf: 3 },
   { type: 'string', pattern: '(?=a)a' }, { propertyNames: { maxLength: 3 } }, { type: 'array', contains: { type: 'integer' } },
   { dependentRequired: { a: ['b'] } }, { dependentSchemas: { a: { required: ['b'] } } }, { unevaluatedProperties: false },
-  { $dynamicRef: '#x' }, { contentEncoding: 'base64', type: 'string' }, { type: 'integer', multipleOf: 2 }, { type: 'string', format: 'hostname' },
+  { $dynamicRef: '#x' }, { type: 'string', format: 'regex' }, { type: 'integer', multipleOf: 2 }, { type: 'string', format: 'hostname' },
 ];
 const MALFORMED: Schema[] = [
   { type: 5 }, { type: 'strin' }, { properties: 'x' }, { required: 'a' }, { type: 'string', minLength: -1 }, { type: 'string', pattern: '(' },
@@ -35,9 +35,10 @@ function nonJson(r: Rng): Schema {
 
 function leaf(r: Rng): Schema {
   return r.pick<() => Schema>([
-    () => ({ type: 'string' }), () => ({ type: 'string', maxLength: r.int(0, 8), minLength: r.int(0, 2) }), () => ({ type: 'string', format: r.pick(FORMATS.slice(0, 7)) }),
+    () => ({ type: 'string' }), () => ({ type: 'string', maxLength: r.int(0, 8), minLength: r.int(0, 2) }), () => ({ type: 'string', format: r.pick(FORMATS.slice(0, 15)) }),
     () => ({ type: 'string', pattern: r.pick(['^[a-z]{1,5}$', '^\\d{3}-\\d{2}$', '^(yes|no)$', '.*']) }), () => ({ type: 'integer' }),
     () => ({ type: 'integer', minimum: r.int(-5, 5), maximum: r.int(6, 1000) }), () => ({ type: 'integer', exclusiveMinimum: 0, exclusiveMaximum: 3 }), () => ({ type: 'number' }),
+    () => ({ type: 'number', minimum: r.pick([0, 0.1, -2.5]), exclusiveMaximum: r.pick([0.5, 1, 1e3]) }), () => ({ type: 'string', 'x-vendor': { a: 1 }, example: 'e', nullable: true }),
     () => ({ type: 'boolean' }), () => ({ type: 'null' }), () => ({ enum: ['a', 'b', 1, null, true, { k: 1 }, [1]] }), () => ({ const: r.pick(['x', 0, null, 'null', '\n</param']) }),
     () => ({ type: r.pick([['string', 'null'], ['integer', 'string'], ['number', 'boolean', 'null'], ['array', 'object']]) }),
     () => ({ enum: Array.from({ length: 1000 }, (_, i) => `v${i}`) }), () => ({ type: 'string', enum: ['null', 'true', '1', '', ' a '] }),
