@@ -91,6 +91,43 @@ describe('matcher', () => {
     expect(allowedTokens(mask, vocab.size)).toEqual([...vocab.stopTokens].sort((a, b) => a - b));
   });
 
+  it('a discriminated union whose first branch cannot complete: the others keep their masks, budget and keys', () => {
+    // allOf merges the outer object into each anyOf branch: the outer additionalProperties: false
+    // rules out the "extra" that branch "a" requires, and branch "c" allows one property only, so
+    // neither can complete; before the fix the prefix was parsed on that first branch (its
+    // maxProperties refused the "kind" key; its infinite tail made every shortest completion NaN).
+    const outer = { type: 'object', properties: { name: { type: 'string' }, kind: { type: 'string' }, n: { type: 'integer' } }, required: ['name', 'kind'], additionalProperties: false };
+    const b = { properties: { kind: { const: 'b' }, n: { minimum: 0 } } };
+    const cases: [unknown, string][] = [
+      [{ allOf: [outer, { anyOf: [{ properties: { kind: { const: 'a' }, extra: {} }, required: ['extra'] }, b] }] }, '{"name":"x","kind":"b","n":3}'],
+      [{ allOf: [outer, { anyOf: [{ properties: { kind: { const: 'c' } }, maxProperties: 1 }, b] }] }, '{"name":"x","kind":"b","n":3}'],
+    ];
+    const mask = vocab.allocateMask();
+    for (const [schema, text] of cases) {
+      const g = compileGrammar(schema, vocab);
+      expect(g.minBytes).toBe('{"name":"","kind":"b"}'.length);
+      const m = g.matcher({ maxTokens: 64 });
+      for (const t of vocab.tokenize(enc.encode(text))) {
+        expect(m.minBytesToComplete()).toBeLessThan(Infinity);
+        m.fillMask(mask);
+        expect(allowedTokens(mask, vocab.size)).toContain(t);
+        m.accept(t);
+      }
+      expect(m.isComplete()).toBe(true);
+      expect(() => acceptText(g.matcher(), '{"name":"x","kind":"a"')).toThrow(TokenRejectedError);
+    }
+  });
+
+  it('a union whose branches meet a property as true, or with no common type, still compiles (the branch that cannot hold it is dead)', () => {
+    const loose = compileGrammar({ type: 'object', properties: { x: true }, anyOf: [{ properties: { y: {} } }, { required: ['q'] }] }, vocab);
+    acceptText(loose.matcher(), '{"x":[1]}');
+    const typed = compileGrammar({ type: 'object', properties: { a: { type: 'integer' } }, anyOf: [{ properties: { a: { type: 'string' } }, required: ['a'] }, { properties: { b: { type: 'boolean' } } }] }, vocab);
+    const m = typed.matcher();
+    acceptText(m, '{"a":1,"b":true}');
+    expect(m.isComplete()).toBe(true);
+    expect(() => acceptText(typed.matcher(), '{"a":"s"')).toThrow(TokenRejectedError);
+  });
+
   it('rejects what the schema forbids: unknown tool, extra key, raw newline in a string', () => {
     for (const bad of ['{"steps":[{"id":1,"tool":"rm_rf"', '{"steps":[],"x"', '{"steps":[{"id":1,"tool":"summarize","args":{"text":"a\n']) {
       const m = compileGrammar(PLAN, vocab).matcher();

@@ -39,6 +39,22 @@ function keyTrie(node: ObjectNode, next: number): LiteralTrie | null {
   return list[next]!;
 }
 
+/** The branch each discriminated node is parsed on before its discriminator. */
+const prefixBranches = new WeakMap<DiscriminatedNode, ObjectNode>();
+
+/**
+ * The branch a discriminated object is parsed on until its discriminator picks one: the first that
+ * can complete. Every branch has the same prefix, but not the same counts and tail: an
+ * unsatisfiable branch (an allOf part's `additionalProperties: false` ruling out a property its
+ * `anyOf` branch requires, a `maxProperties` below the prefix) would refuse the discriminator's
+ * key or leave the shortest completion NaN, so the budget and the string masks refused everything.
+ */
+export function prefixBranch(d: DiscriminatedNode): ObjectNode {
+  let b = prefixBranches.get(d);
+  if (!b) prefixBranches.set(d, (b = d.branches.find((x) => minOf(x) !== Infinity) ?? d.branches[0]!));
+  return b;
+}
+
 export class ObjectFrame extends Frame {
   constructor(
     readonly ctx: GrammarContext,
@@ -150,9 +166,12 @@ export class ObjectFrame extends Frame {
     if (!info) {
       const at = d.discIndex + 1;
       const tails = d.branches.map((b) => this.with(P.After, at, at, -1, [], b, null).rest(at, at, true, false));
-      // The stack below the value already counts branch 0's tail; each value adds its own difference.
-      const base = tails[0]!;
-      const trie = new LiteralTrie(d.values.map((v) => ({ bytes: v.bytes, payload: v.branch, extra: tails[v.branch]! - base })));
+      // The stack below the value already counts the tail of the branch parsed so far (prefixBranch:
+      // finite unless none can complete); each value adds its own difference, Infinity for a branch
+      // that cannot complete (never Infinity - Infinity).
+      const base = tails[d.branches.indexOf(this.node)]!;
+      const extra = (t: number) => (t === Infinity ? Infinity : t - base);
+      const trie = new LiteralTrie(d.values.map((v) => ({ bytes: v.bytes, payload: v.branch, extra: extra(tails[v.branch]!) })));
       info = { trie, tail: trie.restFrom(0) + base };
       discInfo.set(d, info);
     }

@@ -3,7 +3,7 @@ import { deref, type Node } from '../schema/nodes.ts';
 import { ArrayFrame } from './array.ts';
 import { DecimalFrame } from './decimal.ts';
 import { NumberFrame } from './number.ts';
-import { ObjectFrame } from './object.ts';
+import { ObjectFrame, prefixBranch } from './object.ts';
 import { collect, Frame, literalTrie, LiteralFrame, minOf, Stack, stepStack, ws, type GrammarContext, type Next } from './stack.ts';
 import { openString } from './string.ts';
 
@@ -32,7 +32,7 @@ export class ValueFrame extends Frame {
         return b === 0x7b ? ws(this.ctx, new Stack(ObjectFrame.open(this.ctx, n, null, this.depth), below), this.depth + 1) : null;
       case 'discriminated':
         return b === 0x7b
-          ? ws(this.ctx, new Stack(ObjectFrame.open(this.ctx, n.branches[0]!, n, this.depth), below), this.depth + 1)
+          ? ws(this.ctx, new Stack(ObjectFrame.open(this.ctx, prefixBranch(n), n, this.depth), below), this.depth + 1)
           : null;
       case 'array':
         return b === 0x5b ? ws(this.ctx, new Stack(ArrayFrame.open(this.ctx, n, this.depth), below), this.depth + 1) : null;

@@ -67,7 +67,8 @@ function take(to: Map<string, string>, k: string, side: RawSchema, sidePointer: 
  * when the other constrains nothing, else a new `{ allOf: [va, vb] }` that knows both places.
  */
 function meet(va: unknown, pa: string, vb: unknown, pb: string): [unknown, string] {
-  if (va === true || va === undefined) return [vb, pb];
+  // `true` met with an absent schema is `true`, never undefined (a property schema must be a schema).
+  if (va === true || va === undefined) return [vb ?? va ?? true, vb === undefined ? pa : pb];
   if (vb === true || vb === undefined) return [va, pa];
   if (va === false) return [false, pa];
   if (vb === false) return [false, pb];
@@ -184,6 +185,9 @@ export function mergeSchemas(a: RawSchema, aPointer: string, b: RawSchema, bPoin
       fromA(k);
     }
   }
+  // Types that do not meet: nothing satisfies both (an empty `type` list would read as malformed,
+  // and the other keywords cannot all be built without a type).
+  if (Array.isArray(out.type) && out.type.length === 0) return false;
   if (constClash !== undefined) {
     out.enum = [];
     from.set('enum', constClash);
