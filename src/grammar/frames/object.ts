@@ -23,7 +23,33 @@ const keyTries = new WeakMap<ObjectNode, (LiteralTrie | null)[]>();
 const discInfo = new WeakMap<DiscriminatedNode, { trie: LiteralTrie; tail: number }>();
 const QUOTE = 0x22;
 
-function keyTrie(node: ObjectNode, next: number): LiteralTrie | null {
+/** Key tries of objects with dependentRequired, by (node, next, forced, emitted). */
+const depKeyTries = new WeakMap<ObjectNode, Map<string, LiteralTrie | null>>();
+
+/**
+ * The keys that may come next from property `next`: declared ones up to the first required one
+ * (required by the schema, or `forced` by a dependency); with dependencies, no trigger whose
+ * earlier dependents are not out yet (in `emitted`) and none whose dependents cannot be written.
+ */
+function keyTrie(node: ObjectNode, next: number, forced = 0, emitted = 0): LiteralTrie | null {
+  const deps = node.deps;
+  if (deps) {
+    let byState = depKeyTries.get(node);
+    if (!byState) depKeyTries.set(node, (byState = new Map()));
+    const key = `${next}|${forced}|${emitted}`;
+    let trie = byState.get(key);
+    if (trie === undefined) {
+      const entries: { bytes: Uint8Array; payload: number }[] = [];
+      for (let j = next; j < node.props.length; j++) {
+        const p = node.props[j]!;
+        const ok = (emitted & deps.before[j]!) === deps.before[j]! && minOf(p.node.get()) !== Infinity && dependentsWritable(node, j);
+        if (ok) entries.push({ bytes: p.key.subarray(1), payload: j });
+        if (p.required || forced & deps.bit[j]!) break;
+      }
+      byState.set(key, (trie = entries.length ? new LiteralTrie(entries) : null));
+    }
+    return trie;
+  }
   let list = keyTries.get(node);
   if (!list) keyTries.set(node, (list = []));
   if (list[next] === undefined) {
@@ -37,6 +63,14 @@ function keyTrie(node: ObjectNode, next: number): LiteralTrie | null {
     list[next] = entries.length ? new LiteralTrie(entries) : null;
   }
   return list[next]!;
+}
+
+/** Can every dependent that trigger `j` requires hold a value? */
+function dependentsWritable(node: ObjectNode, j: number): boolean {
+  const d = node.deps!;
+  if (!d.needs[j]) return true;
+  for (let i = 0; i < node.props.length; i++) if (d.needs[j]! & d.bit[i]! && minOf(node.props[i]!.node.get()) === Infinity) return false;
+  return true;
 }
 
 /** The branch each discriminated node is parsed on before its discriminator. */
@@ -70,6 +104,8 @@ export class ObjectFrame extends Frame {
     /** Additional keys used so far (raw bytes as strings). */
     readonly used: readonly string[],
     readonly depth: number,
+    /** Properties out so far among those dependentRequired involves (bits of ObjectDeps). */
+    readonly emitted = 0,
   ) {
     super();
   }
@@ -78,8 +114,24 @@ export class ObjectFrame extends Frame {
     return new ObjectFrame(ctx, node, disc, P.Open, 0, 0, -1, [], depth);
   }
 
-  private with(phase: P, next: number, count: number, prop: number, used = this.used, node = this.node, disc = this.disc): ObjectFrame {
-    return new ObjectFrame(this.ctx, node, disc, phase, next, count, prop, used, this.depth);
+  private with(phase: P, next: number, count: number, prop: number, used = this.used, node = this.node, disc = this.disc, emitted = this.emitted): ObjectFrame {
+    return new ObjectFrame(this.ctx, node, disc, phase, next, count, prop, used, this.depth, emitted);
+  }
+
+  /** Bits of the properties the emitted ones require (dependentRequired). */
+  private forced(emitted = this.emitted): number {
+    return this.node.deps ? this.node.deps.forced(emitted) : 0;
+  }
+
+  /** Must property j come (from the schema's required, or a dependency of one already out)? */
+  private mustCome(j: number, forced: number): boolean {
+    return this.node.props[j]!.required || (forced !== 0 && (forced & this.node.deps!.bit[j]!) !== 0);
+  }
+
+  private anyRequiredFrom(next: number): boolean {
+    const forced = this.forced();
+    for (let j = next; j < this.node.props.length; j++) if (this.mustCome(j, forced)) return true;
+    return false;
   }
 
   private discPending(i: number): boolean {
@@ -89,18 +141,20 @@ export class ObjectFrame extends Frame {
   private additionalAllowed(next: number, count: number): boolean {
     const a = this.node.additional;
     if (!a || this.discPending(next) || count >= this.node.maxProps || minOf(a.get()) === Infinity) return false;
-    for (let j = next; j < this.node.props.length; j++) if (this.node.props[j]!.required) return false;
-    return true;
+    return !this.anyRequiredFrom(next);
+  }
+
+  private trie(next: number): LiteralTrie | null {
+    return keyTrie(this.node, next, this.forced(), this.emitted);
   }
 
   private keysAvailable(next: number, count: number): boolean {
-    return count < this.node.maxProps && (keyTrie(this.node, next) !== null || this.additionalAllowed(next, count));
+    return count < this.node.maxProps && (this.trie(next) !== null || this.additionalAllowed(next, count));
   }
 
   private canClose(next: number, count: number): boolean {
     if (this.discPending(next) || count < this.node.minProps) return false;
-    for (let j = next; j < this.node.props.length; j++) if (this.node.props[j]!.required) return false;
-    return true;
+    return !this.anyRequiredFrom(next);
   }
 
   step(b: number, self: Stack): Next {
@@ -123,7 +177,7 @@ export class ObjectFrame extends Frame {
 
   private startKey(below: Stack): Stack | null {
     if (!this.keysAvailable(this.next, this.count)) return null;
-    const trie = keyTrie(this.node, this.next);
+    const trie = this.trie(this.next);
     const addl = this.additionalAllowed(this.next, this.count) ? NORMAL : -1;
     return new Stack(new KeyFrame(this, below, trie, trie ? 0 : -1, addl, new Uint8Array(0)), below);
   }
@@ -146,7 +200,8 @@ export class ObjectFrame extends Frame {
   private value(below: Stack): Stack {
     const j = this.prop;
     const next = j < 0 ? this.node.props.length : j + 1;
-    const after = ws(this.ctx, new Stack(this.with(P.After, next, this.count + 1, -1), below), this.depth + 1);
+    const emitted = j >= 0 && this.node.deps ? this.emitted | this.node.deps.bit[j]! : this.emitted;
+    const after = ws(this.ctx, new Stack(this.with(P.After, next, this.count + 1, -1, this.used, this.node, this.disc, emitted), below), this.depth + 1);
     if (this.disc && j === this.disc.discIndex) {
       const info = this.discInfo();
       const switchBranch = (branch: number, s: Stack): Stack => {
@@ -182,8 +237,10 @@ export class ObjectFrame extends Frame {
    * Fewest bytes to close the object from property `i` with `count` properties so far, including
    * the closing brace. `comma`: the next property needs a leading comma; `needOne`: one must come.
    */
-  rest(i: number, count: number, comma: boolean, needOne: boolean): number {
+  rest(i: number, count: number, comma: boolean, needOne: boolean, emitted = this.emitted): number {
     const props = this.node.props;
+    const deps = this.node.deps;
+    const forced = this.forced(emitted);
     let total = 0;
     let added = 0;
     if (this.discPending(i)) {
@@ -193,13 +250,20 @@ export class ObjectFrame extends Frame {
       return comma ? total : total - 1;
     }
     const optional: number[] = [];
+    const cost = (j: number) => 1 + props[j]!.key.length + 1 + minOf(props[j]!.node.get());
     for (let j = i; j < props.length; j++) {
-      const p = props[j]!;
-      const c = 1 + p.key.length + 1 + minOf(p.node.get());
-      if (p.required) {
+      let c = cost(j);
+      if (this.mustCome(j, forced)) {
         total += c;
         added++;
-      } else if (c !== Infinity) optional.push(c);
+        continue;
+      }
+      if (deps && deps.needs[j]) {
+        // An optional trigger brings its dependents still to come (an upper bound if they overlap).
+        if ((emitted & deps.before[j]!) !== deps.before[j]!) continue;
+        for (let k = j + 1; k < props.length; k++) if (deps.needs[j]! & deps.bit[k]! && !this.mustCome(k, forced)) c += cost(k);
+      }
+      if (c !== Infinity) optional.push(c);
     }
     const needed = Math.max(this.node.minProps - count - added, needOne && added === 0 ? 1 : 0);
     if (count + added + needed > this.node.maxProps) return Infinity;
@@ -217,7 +281,8 @@ export class ObjectFrame extends Frame {
     if (this.disc && j === this.disc.discIndex) return 1 + this.discInfo().tail;
     const node = j < 0 ? this.node.additional?.get() : this.node.props[j]!.node.get();
     if (!node) return Infinity;
-    return 1 + minOf(node) + this.rest(j < 0 ? this.node.props.length : j + 1, count + 1, true, false);
+    const emitted = j >= 0 && this.node.deps ? this.emitted | this.node.deps.bit[j]! : this.emitted;
+    return 1 + minOf(node) + this.rest(j < 0 ? this.node.props.length : j + 1, count + 1, true, false, emitted);
   }
 
   ownMin(): number {

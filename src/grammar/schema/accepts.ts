@@ -42,6 +42,13 @@ export function accepts(node: Node, value: unknown): boolean {
       if (keys.length < n.minProps || keys.length > n.maxProps) return false;
       const declared = new Map(n.props.map((p) => [p.name, p]));
       for (const p of n.props) if (p.required && !Object.hasOwn(obj, p.name)) return false;
+      if (n.deps) {
+        const d = n.deps;
+        for (let j = 0; j < n.props.length; j++) {
+          if (!d.needs[j] || !Object.hasOwn(obj, n.props[j]!.name)) continue;
+          for (let i = 0; i < n.props.length; i++) if (d.needs[j]! & d.bit[i]! && !Object.hasOwn(obj, n.props[i]!.name)) return false;
+        }
+      }
       for (const k of keys) {
         const p = declared.get(k);
         const schema = p ? p.node.get() : n.additional?.get();

@@ -20,6 +20,7 @@ import {
   LiteralNode,
   NeverNode,
   NumberNode,
+  ObjectDeps,
   ObjectNode,
   RefNode,
   StringNode,
@@ -211,6 +212,18 @@ export class SchemaBuilder {
           }
           if (k === 'format' && !FORMATS.has(v) && (REFUSED_FORMATS.has(v) || (this.strict && !INERT_STRING_FORMATS.has(v)))) {
             throw new UnsupportedSchemaError('format', pointerOf(raw, pointer, k), `format "${v}"`);
+          }
+          break;
+        case 'dependentRequired':
+        case 'dependencies':
+          if (!isObject(v)) throw bad(raw, pointer, k, 'an object');
+          for (const name in v) {
+            const d = v[name];
+            if (Array.isArray(d) && d.every((x) => typeof x === 'string')) continue;
+            if (k === 'dependencies' && (typeof d === 'boolean' || isObject(d))) {
+              throw new UnsupportedSchemaError(k, pointerOf(raw, pointer, k, name), 'schema dependencies (dependentSchemas)');
+            }
+            throw bad(raw, pointer, k, 'an object of arrays of strings');
           }
           break;
         case 'uniqueItems':
@@ -432,17 +445,30 @@ export class SchemaBuilder {
       raw: schema,
       node: new Lazy(() => this.build(schema, pointerOf(raw, pointer, 'properties', name))),
     }));
-    // Required names without a declared schema take the additionalProperties schema.
-    for (const name of required) {
-      if (Object.hasOwn(properties, name)) continue;
+    // Required names without a declared schema take the additionalProperties schema; so do the
+    // names dependentRequired mentions (optional), so that every name involved has a position.
+    const depPairs = dependencyPairs(raw);
+    const extra = [...required, ...depPairs.flatMap(([t, ds]) => [t, ...ds])];
+    for (const name of extra) {
+      if (Object.hasOwn(properties, name) || props.some((p) => p.name === name)) continue;
       const schema = addl === undefined ? true : addl;
       props.push({
         name,
         key: jsonBytes(name),
-        required: true,
+        required: required.has(name),
         raw: schema,
         node: new Lazy(() => this.build(schema, pointerOf(raw, pointer, 'additionalProperties'))),
       });
+    }
+    let deps: ObjectDeps | null = null;
+    if (depPairs.length) {
+      const index = (name: string) => props.findIndex((p) => p.name === name);
+      const pairs = depPairs.map(([t, ds]) => [index(t), ds.map(index)] as const);
+      if (new Set(pairs.flatMap(([t, ds]) => [t, ...ds])).size > 30) {
+        const k = 'dependentRequired' in raw ? 'dependentRequired' : 'dependencies';
+        throw new UnsupportedSchemaError(k, pointerOf(raw, pointer, k), 'more than 30 properties involved in dependencies');
+      }
+      deps = new ObjectDeps(props.length, pairs);
     }
     return new ObjectNode(
       props,
@@ -450,6 +476,7 @@ export class SchemaBuilder {
       count(raw.minProperties, 0),
       count(raw.maxProperties, Infinity),
       pointer,
+      deps,
     );
   }
 
@@ -524,6 +551,20 @@ export class SchemaBuilder {
     }
     return new NumberNode(true, lo, hi, pointer);
   }
+}
+
+/** `dependentRequired` and the array form of `dependencies` (ajv applies both in 2020-12), as pairs. */
+function dependencyPairs(raw: Record<string, unknown>): [string, string[]][] {
+  const out: [string, string[]][] = [];
+  for (const k of ['dependentRequired', 'dependencies']) {
+    const v = raw[k];
+    if (!isObject(v)) continue;
+    for (const name in v) {
+      const d = v[name] as string[];
+      if (d.some((x) => x !== name)) out.push([name, d]);
+    }
+  }
+  return out;
 }
 
 /** A validated count keyword, or its default. */

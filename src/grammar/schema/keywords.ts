@@ -38,6 +38,8 @@ export const SUPPORTED = new Set([
   'maximum',
   'exclusiveMinimum',
   'exclusiveMaximum',
+  'dependentRequired',
+  'dependencies', // the array form only (dependentRequired); the schema form is refused
   'anyOf',
   'oneOf',
   'allOf',
@@ -60,8 +62,6 @@ export const REFUSED = new Set([
   'then',
   'else',
   'dependentSchemas',
-  'dependentRequired',
-  'dependencies',
   'patternProperties',
   'propertyNames',
   'contains',

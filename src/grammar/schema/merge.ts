@@ -162,6 +162,14 @@ export function mergeSchemas(a: RawSchema, aPointer: string, b: RawSchema, bPoin
       const [v, at] = meet(va, pointerOf(a, aPointer, k), vb, pointerOf(b, bPointer, k));
       out[k] = v;
       from.set(k, at);
+    } else if (k === 'dependentRequired' || k === 'dependencies') {
+      // Both sides' dependencies hold: per trigger, the union of its dependents.
+      const m: Record<string, string[]> = {};
+      for (const side of [va, vb] as Record<string, string[]>[]) {
+        for (const name in side) Object.defineProperty(m, name, { value: [...new Set([...(m[name] ?? []), ...side[name]!])], enumerable: true, writable: true, configurable: true });
+      }
+      out[k] = m;
+      fromA(k);
     } else if (k === 'uniqueItems') {
       out[k] = (va as boolean) || (vb as boolean);
       if (va) fromA(k);

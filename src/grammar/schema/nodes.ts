@@ -108,6 +108,42 @@ export interface PropSpec {
   readonly node: Lazy<Node>;
 }
 
+/**
+ * `dependentRequired` on declared properties (every name involved is declared, see the builder),
+ * as bit sets over the properties involved (at most 30): emitting a trigger requires its dependents.
+ */
+export class ObjectDeps {
+  /** Bit of each property involved, by property index (0 when not involved). */
+  readonly bit: Int32Array;
+  /** Per property index: bits of the dependents it requires (0: not a trigger). */
+  readonly needs: Int32Array;
+  /** Per property index: bits of its dependents declared before it (which must be out already). */
+  readonly before: Int32Array;
+
+  constructor(count: number, pairs: readonly (readonly [number, readonly number[]])[]) {
+    this.bit = new Int32Array(count);
+    this.needs = new Int32Array(count);
+    this.before = new Int32Array(count);
+    let next = 0;
+    const bitOf = (j: number) => (this.bit[j] ||= 1 << next++);
+    for (const [t, deps] of pairs) {
+      bitOf(t);
+      for (const d of deps) {
+        if (d === t) continue;
+        this.needs[t]! |= bitOf(d);
+        if (d < t) this.before[t]! |= bitOf(d);
+      }
+    }
+  }
+
+  /** Bits of the properties that the emitted set `emitted` requires. */
+  forced(emitted: number): number {
+    let out = 0;
+    for (let j = 0; j < this.bit.length; j++) if (emitted & this.bit[j]!) out |= this.needs[j]!;
+    return out;
+  }
+}
+
 export class ObjectNode extends BaseNode {
   readonly kind = 'object';
   constructor(
@@ -118,6 +154,7 @@ export class ObjectNode extends BaseNode {
     readonly minProps: number,
     readonly maxProps: number,
     pointer: string,
+    readonly deps: ObjectDeps | null = null,
   ) {
     super(pointer);
   }

@@ -37,6 +37,7 @@ export function xmlParametersNode(schema: unknown, strict = false): ObjectNode {
   // Counting properties across optional XML blocks is not implemented; refusing keeps the promise.
   if (root.minProps > required) throw new UnsupportedSchemaError('minProperties', '', 'not enforced by the XML tool-call format');
   if (root.maxProps < root.props.length) throw new UnsupportedSchemaError('maxProperties', '', 'not enforced by the XML tool-call format');
+  if (root.deps) throw new UnsupportedSchemaError('dependentRequired', '', 'not enforced by the XML tool-call format');
   if (!writable.has(root)) checkWritable(root, schema);
   writable.add(root);
   return root;
