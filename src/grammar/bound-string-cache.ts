@@ -39,15 +39,18 @@ export interface KeyExitInfo {
   closeAt: Int32Array;
   /** Index in `rests` of the bytes after the quote. */
   restId: Int32Array;
-  /** Nonzero: step for real (an escape before the quote, or a comma after it). */
+  /** Nonzero: step for real (an escape before the quote, or a comma after the colon). */
   flags: Uint8Array;
   rests: Uint8Array[];
+  /** Rest ids in byte order, and each one's common prefix length with the one before it. */
+  order: Int32Array;
+  lcp: Int32Array;
 }
 
 /** Per exit token of `e`, the key entry of byte state `bs`: where its quote closes the key, and what follows. */
 function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExitInfo {
   const n = e.exitIds.length;
-  const info: KeyExitInfo = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), rests: [] };
+  const info: KeyExitInfo = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), rests: [], order: new Int32Array(0), lcp: new Int32Array(0) };
   const ids = new Map<string, number>();
   for (let k = 0; k < n; k++) {
     const bytes = vocab.tokens[e.exitIds[k]!]!;
@@ -64,7 +67,9 @@ function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExi
     const at = info.closeAt[k]!;
     if (at < 0) continue;
     const rest = bytes.subarray(at);
-    if (bytes.subarray(0, at - 1).includes(0x5c) || rest.includes(0x2c)) info.flags[k] = 1;
+    // A comma reaches a later key only past the colon (before it, the closed key refuses it alike).
+    const colon = rest.indexOf(0x3a);
+    if (bytes.subarray(0, at - 1).includes(0x5c) || (colon >= 0 && rest.indexOf(0x2c, colon) >= 0)) info.flags[k] = 1;
     const key = rest.join(',');
     let id = ids.get(key);
     if (id === undefined) {
@@ -72,6 +77,20 @@ function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExi
       info.rests.push(rest);
     }
     info.restId[k] = id;
+  }
+  // Sorted, so that runs sharing a prefix are stepped through it once (like the vocabulary trie walk).
+  const cmp = (a: Uint8Array, b: Uint8Array) => {
+    for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return a.length - b.length;
+  };
+  info.order = Int32Array.from(info.rests.map((_, i) => i).sort((x, y) => cmp(info.rests[x]!, info.rests[y]!)));
+  info.lcp = new Int32Array(info.order.length);
+  for (let o = 1; o < info.order.length; o++) {
+    const a = info.rests[info.order[o - 1]!]!;
+    const b = info.rests[info.order[o]!]!;
+    let l = 0;
+    while (l < a.length && l < b.length && a[l] === b[l]) l++;
+    info.lcp[o] = l;
   }
   return info;
 }

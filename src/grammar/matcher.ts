@@ -2,7 +2,7 @@
  * Per-request matcher: token masks from one pre-order walk of the vocabulary trie, token
  * acceptance, rollback, completion, jump-forward and the token budget.
  */
-import { JSON_VALUE, OBJECT_KEY, type BoundStringEntry } from './bound-string-cache.ts';
+import { JSON_VALUE, OBJECT_KEY, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { collect, isComplete, Stack, stepStack } from './frames/stack.ts';
 import { KeyFrame } from './frames/object.ts';
@@ -14,6 +14,12 @@ import type { ExitGroup } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 const NONE: Stack[] = [];
+
+/**
+ * Per key being written (by the stack below its object frame): the shortest finish after each run
+ * of bytes that can follow an additional key's closing quote, from the one closed-key state.
+ */
+const closedRests = new WeakMap<Stack, { obj: object; info: KeyExitInfo; mins: Float64Array }>();
 
 /** Steps every stack of a state set by one byte. */
 function stepAll(states: readonly Stack[], b: number): Stack[] {
@@ -53,6 +59,35 @@ export interface MatcherOptions {
 }
 
 const UTF8_ENCODER = new TextEncoder();
+
+/** A run of bytes no state survives (distinct from any minimum: the budget may be unlimited). */
+const REFUSED = -1;
+
+/**
+ * The fewest bytes to finish after each run of bytes that may follow a closed key, from `closed`
+ * (REFUSED: no state survives it; live states always have a finite minimum). Runs in byte order,
+ * each stepped from its common prefix with the one before.
+ */
+function restMins(closed: Stack, info: KeyExitInfo): Float64Array {
+  const { rests, order, lcp } = info;
+  const mins = new Float64Array(rests.length);
+  const levels: Stack[][] = [[closed]];
+  // levels[0..valid] hold the states after that many bytes of the previous run.
+  let valid = 0;
+  for (let o = 0; o < order.length; o++) {
+    const r = order[o]!;
+    const rest = rests[r]!;
+    let d = Math.min(lcp[o]!, valid);
+    let cur = levels[d]!;
+    while (cur.length && d < rest.length) {
+      cur = stepAll(cur, rest[d]!);
+      levels[++d] = cur;
+    }
+    valid = d;
+    mins[r] = cur.length && d === rest.length ? minOfStates(cur) : REFUSED;
+  }
+  return mins;
+}
 
 /** A name neither declared nor used in `f`'s object: stands for any such name once the key is closed. */
 function unusedName(f: KeyFrame): string {
@@ -264,14 +299,18 @@ export class GrammarMatcher {
     const plain = !f.collected.includes(0x5c);
     const one = [s];
     const closed = f.obj.afterAdditional(UTF8_ENCODER.encode(unusedName(f)), f.objBelow);
-    // Per distinct run of bytes after the quote: 0 not stepped yet, 1 allowed, 2 refused.
-    const verdict = new Uint8Array(info.rests.length);
-    const byFirst = new Map<number, Stack[]>();
-    const { closeAt, restId, flags, rests } = info;
+    // Per distinct run of bytes after the quote: the fewest bytes to finish after it (or REFUSED),
+    // kept for every mask of this key (the closed state is the same for all of them).
+    let cached = closedRests.get(f.objBelow);
+    if (closed && (!cached || cached.obj !== f.obj || cached.info !== info)) {
+      closedRests.set(f.objBelow, (cached = { obj: f.obj, info, mins: restMins(closed, info) }));
+    }
+    const mins = cached?.mins;
+    const { closeAt, restId, flags } = info;
     for (let k = 0; k < e.exitIds.length; k++) {
       const t = e.exitIds[k]!;
       const at = closeAt[k]!;
-      if (at < 0 || !plain || !closed || flags[k] !== 0) {
+      if (at < 0 || !plain || !mins || flags[k] !== 0) {
         const after = this.advance(one, t);
         if (after && minOfStates(after) <= limit) mask[t >>> 5]! |= 1 << (t & 31);
         continue;
@@ -279,20 +318,8 @@ export class GrammarMatcher {
       // A name already declared or used: the additional reading refuses it (a declared one is the walk's).
       const same = taken.get(f.collected.length + at - 1);
       if (same && same.some((n) => equalsJoined(n, f.collected, this.vocab.tokens[t]!, at - 1))) continue;
-      const r = restId[k]!;
-      if (verdict[r] === 0) {
-        const rest = rests[r]!;
-        let ok: boolean;
-        if (rest.length === 0) ok = closed.min <= limit;
-        else {
-          let cur = byFirst.get(rest[0]!);
-          if (!cur) byFirst.set(rest[0]!, (cur = stepAll([closed], rest[0]!)));
-          for (let i = 1; i < rest.length && cur.length; i++) cur = stepAll(cur, rest[i]!);
-          ok = cur.length > 0 && minOfStates(cur) <= limit;
-        }
-        verdict[r] = ok ? 1 : 2;
-      }
-      if (verdict[r] === 1) mask[t >>> 5]! |= 1 << (t & 31);
+      const min = mins[restId[k]!]!;
+      if (min >= 0 && min <= limit) mask[t >>> 5]! |= 1 << (t & 31);
     }
   }
 
