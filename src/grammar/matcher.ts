@@ -421,24 +421,58 @@ export class GrammarMatcher {
 
   /**
    * Jump-forward: the tokens for the forced bytes, to feed in one forward pass. The token covering
-   * the end of the forced run is held back when the document goes on, since the model may want to
-   * merge it with what it writes next (e.g. `"` + the first word of a string).
+   * the end of the forced run is held back when the document goes on and a longer token starting
+   * with it is allowed there (the model may want to merge it with what it writes next, e.g. `":`
+   * + `"` of a string value); when no such token is allowed (`":` before a number), it is forced too.
    */
   forcedTokens(): number[] {
     const { bytes, after } = this.forcedRun(256);
     if (bytes.length === 0) return [];
     const tokens = this.vocab.tokenize(bytes);
     const ends = after.some(isComplete);
-    const kept = ends ? tokens : tokens.slice(0, -1);
     // Only hand out tokens the matcher itself accepts, in order.
     let cur: Stack[] = this.states;
     const out: number[] = [];
-    for (const t of kept) {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
       const next = this.advance(cur, t);
       if (!next) break;
+      if (i === tokens.length - 1 && !ends && this.longerAllowed(cur, t)) break;
       out.push(t);
       cur = next;
     }
     return out;
+  }
+
+  /** Is some token longer than `t` and starting with its bytes allowed from `states`? */
+  private longerAllowed(states: Stack[], t: number): boolean {
+    const v = this.vocab;
+    const { nodeByte, nodeToken, nodeEnd, nodeDepth } = v;
+    const bytes = v.tokens[t]!;
+    // The trie node of t's bytes: children of node i lie in (i, nodeEnd[i]), each subtree skipped whole.
+    let node = 0;
+    for (const b of bytes) {
+      let j = node + 1;
+      while (j < nodeEnd[node]! && nodeByte[j] !== b) j = nodeEnd[j]!;
+      if (j >= nodeEnd[node]!) return false;
+      node = j;
+    }
+    const start = this.advance(states, t);
+    if (!start) return false;
+    // A walk of that subtree only, as in `walk`.
+    const base = nodeDepth[node]!;
+    const levels: Stack[][] = [start];
+    for (let i = node + 1; i < nodeEnd[node]!; ) {
+      const d = nodeDepth[i]! - base;
+      const next = stepAll(levels[d - 1]!, nodeByte[i]!);
+      if (next.length === 0) {
+        i = nodeEnd[i]!;
+        continue;
+      }
+      if (nodeToken[i]! >= 0 || v.sharedTokens.has(i)) return true;
+      levels[d] = next;
+      i++;
+    }
+    return false;
   }
 }
