@@ -16,10 +16,27 @@ import type { Vocabulary } from './vocabulary.ts';
 const NONE: Stack[] = [];
 
 /**
- * Per key being written (by the stack below its object frame): the shortest finish after each run
- * of bytes that can follow an additional key's closing quote, from the one closed-key state.
+ * Per object being written (the stack below its frame, its node), per key byte state and property
+ * count: the shortest finish after each run of bytes that can follow an additional key's closing
+ * quote (see GrammarMatcher.closedRestMins).
  */
-const closedRests = new WeakMap<Stack, { obj: object; info: KeyExitInfo; mins: Float64Array }>();
+const closedRests = new WeakMap<Stack, WeakMap<object, Map<string, Float64Array>>>();
+
+/** Declared names of each object node by byte length (what closing tokens are compared with). */
+const declaredNames = new WeakMap<object, Map<number, Uint8Array[]>>();
+
+/** `names` as UTF-8, grouped by byte length, added to a copy of `base`. */
+function namesByLength(names: readonly string[], base?: Map<number, Uint8Array[]>): Map<number, Uint8Array[]> {
+  const out = new Map<number, Uint8Array[]>();
+  if (base) for (const [n, list] of base) out.set(n, [...list]);
+  for (const name of names) {
+    const b = UTF8_ENCODER.encode(name);
+    const same = out.get(b.length);
+    if (same) same.push(b);
+    else out.set(b.length, [b]);
+  }
+  return out;
+}
 
 /** Steps every stack of a state set by one byte. */
 function stepAll(states: readonly Stack[], b: number): Stack[] {
@@ -289,23 +306,12 @@ export class GrammarMatcher {
   private keyExits(s: Stack, f: KeyFrame, e: BoundStringEntry, mask: Uint32Array, limit: number): void {
     const info = this.vocab.boundStrings.keyExits(f.addl);
     // Declared and used names by byte length: a closing token is compared with those of its length.
-    const taken = new Map<number, Uint8Array[]>();
-    for (const n of [...f.obj.node.props.map((p) => p.name), ...f.obj.used]) {
-      const b = UTF8_ENCODER.encode(n);
-      const same = taken.get(b.length);
-      if (same) same.push(b);
-      else taken.set(b.length, [b]);
-    }
+    let taken = declaredNames.get(f.obj.node);
+    if (!taken) declaredNames.set(f.obj.node, (taken = namesByLength(f.obj.node.props.map((p) => p.name))));
+    if (f.obj.used.length) taken = namesByLength(f.obj.used, taken);
     const plain = !f.collected.includes(0x5c);
     const one = [s];
-    const closed = f.obj.afterAdditional(UTF8_ENCODER.encode(unusedName(f)), f.objBelow);
-    // Per distinct run of bytes after the quote: the fewest bytes to finish after it (or REFUSED),
-    // kept for every mask of this key (the closed state is the same for all of them).
-    let cached = closedRests.get(f.objBelow);
-    if (closed && (!cached || cached.obj !== f.obj || cached.info !== info)) {
-      closedRests.set(f.objBelow, (cached = { obj: f.obj, info, mins: restMins(closed, info) }));
-    }
-    const mins = cached?.mins;
+    const mins = this.closedRestMins(f, info);
     const { closeAt, restId, flags } = info;
     for (let k = 0; k < e.exitIds.length; k++) {
       const t = e.exitIds[k]!;
@@ -321,6 +327,30 @@ export class GrammarMatcher {
       const min = mins[restId[k]!]!;
       if (min >= 0 && min <= limit) mask[t >>> 5]! |= 1 << (t & 31);
     }
+  }
+
+  /**
+   * Per run of bytes that may follow the closing quote of an additional key of `f`'s object: the
+   * fewest bytes to finish after it (or REFUSED), from one closed-key state. Runs that reach a later
+   * key (a comma past the colon) are stepped for real elsewhere, so the names used so far do not
+   * matter here, nor does the property count when the object has no property bounds: the figures
+   * are kept for every key of the same object (its stack below, its node), computed once.
+   */
+  private closedRestMins(f: KeyFrame, info: KeyExitInfo): Float64Array | undefined {
+    const { node } = f.obj;
+    const count = node.minProps === 0 && node.maxProps === Infinity ? -1 : f.obj.count;
+    let byNode = closedRests.get(f.objBelow);
+    if (!byNode) closedRests.set(f.objBelow, (byNode = new WeakMap()));
+    let byKey = byNode.get(node);
+    if (!byKey) byNode.set(node, (byKey = new Map()));
+    const key = `${f.addl}|${count}|${f.obj.depth}`;
+    let mins = byKey.get(key);
+    if (!mins) {
+      const closed = f.obj.afterAdditional(UTF8_ENCODER.encode(unusedName(f)), f.objBelow);
+      if (!closed) return undefined;
+      byKey.set(key, (mins = restMins(closed, info)));
+    }
+    return mins;
   }
 
   /**
