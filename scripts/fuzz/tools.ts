@@ -38,7 +38,7 @@ function leaf(r: Rng): Schema {
     () => ({ type: 'string' }), () => ({ type: 'string', maxLength: r.int(0, 8), minLength: r.int(0, 2) }), () => ({ type: 'string', format: r.pick(FORMATS.slice(0, 15)) }),
     () => ({ type: 'string', pattern: r.pick(['^[a-z]{1,5}$', '^\\d{3}-\\d{2}$', '^(yes|no)$', '.*']) }), () => ({ type: 'integer' }),
     () => ({ type: 'integer', minimum: r.int(-5, 5), maximum: r.int(6, 1000) }), () => ({ type: 'integer', exclusiveMinimum: 0, exclusiveMaximum: 3 }), () => ({ type: 'number' }),
-    () => ({ type: 'number', minimum: r.pick([0, 0.1, -2.5]), exclusiveMaximum: r.pick([0.5, 1, 1e3]) }), () => ({ type: 'string', 'x-vendor': { a: 1 }, example: 'e', nullable: true }),
+    () => ({ type: 'number', minimum: r.pick([0, 0.1, -2.5]), exclusiveMaximum: r.pick([0.5, 1, 1e3]) }), () => ({ type: 'string', 'x-vendor': { a: 1 }, example: 'e', nullable: true }), () => ({ type: 'array', items: { enum: ['a', 'b', 1, null] }, uniqueItems: true, minItems: r.int(0, 2) }),
     () => ({ type: 'boolean' }), () => ({ type: 'null' }), () => ({ enum: ['a', 'b', 1, null, true, { k: 1 }, [1]] }), () => ({ const: r.pick(['x', 0, null, 'null', '\n</param']) }),
     () => ({ type: r.pick([['string', 'null'], ['integer', 'string'], ['number', 'boolean', 'null'], ['array', 'object']]) }),
     () => ({ enum: Array.from({ length: 1000 }, (_, i) => `v${i}`) }), () => ({ type: 'string', enum: ['null', 'true', '1', '', ' a '] }),

@@ -59,6 +59,7 @@ export function accepts(node: Node, value: unknown): boolean {
     case 'array': {
       if (!Array.isArray(value)) return false;
       if (value.length < n.minItems || value.length > n.maxItems) return false;
+      if (n.unique && value.some((v, i) => value.some((w, j) => j < i && sameJson(v, w)))) return false;
       return value.every((v, i) => {
         const s = n.itemAt(i);
         return s !== null && accepts(s, v);

@@ -25,6 +25,7 @@ import {
   RefNode,
   StringNode,
   UnionNode,
+  UniqueLiterals,
   type Node,
   type PropSpec,
 } from './nodes.ts';
@@ -228,7 +229,7 @@ export class SchemaBuilder {
           break;
         case 'uniqueItems':
           if (typeof v !== 'boolean') throw bad(raw, pointer, k, 'a boolean');
-          if (v) throw new UnsupportedSchemaError('uniqueItems', pointerOf(raw, pointer, k), 'uniqueItems: true');
+          // true is enforced over literal items only (see array()); refused there otherwise.
           break;
         case '$id':
           if (pointer !== '') throw new UnsupportedSchemaError('$id', pointerOf(raw, pointer, k), '$id below the document root');
@@ -487,6 +488,7 @@ export class SchemaBuilder {
   }
 
   private array(raw: Record<string, unknown>, pointer: string): ArrayNode {
+    if (raw.uniqueItems === true) return this.uniqueArray(raw, pointer);
     const prefix = ((raw.prefixItems ?? []) as unknown[]).map(
       (s, i) => new Lazy(() => this.build(s, pointerOf(raw, pointer, 'prefixItems', String(i)))),
     );
@@ -497,6 +499,24 @@ export class SchemaBuilder {
       count(raw.maxItems, Infinity),
       pointer,
     );
+  }
+
+  /** `uniqueItems: true`: enforced when every item is one of a set of literals (enum, const, boolean, null). */
+  private uniqueArray(raw: Record<string, unknown>, pointer: string): ArrayNode {
+    const refuse = () => new UnsupportedSchemaError('uniqueItems', pointerOf(raw, pointer, 'uniqueItems'), 'uniqueItems: true, except over enum / const / boolean / null items');
+    if (Array.isArray(raw.prefixItems) && raw.prefixItems.length) throw refuse();
+    const at = pointerOf(raw, pointer, 'items');
+    const items = raw.items === undefined || raw.items === true ? null : raw.items === false ? false : this.build(raw.items, at);
+    const maxItems = count(raw.maxItems, Infinity);
+    const minItems = count(raw.minItems, 0);
+    // No items allowed, or at most one: uniqueness constrains nothing.
+    if (items === false || maxItems <= 1) {
+      return new ArrayNode([], items === false ? null : Lazy.of(items ?? this.any()), minItems, maxItems, pointer);
+    }
+    const lit = items ? deref(items) : null;
+    if (!lit || lit.kind !== 'literal') throw refuse();
+    const unique = new UniqueLiterals(lit, (v) => JSON.stringify(sortedJson(JSON.parse(UTF8.decode(v)))));
+    return new ArrayNode([], Lazy.of(lit), minItems, Math.min(maxItems, unique.classMin.length), pointer, unique);
   }
 
   private string(raw: Record<string, unknown>, pointer: string): StringNode {
@@ -565,6 +585,15 @@ function dependencyPairs(raw: Record<string, unknown>): [string, string[]][] {
     }
   }
   return out;
+}
+
+const UTF8 = new TextDecoder();
+
+/** JSON with object keys sorted, deeply (equal JSON values get equal texts). */
+function sortedJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedJson);
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedJson(v[k])]));
 }
 
 /** A validated count keyword, or its default. */

@@ -113,6 +113,7 @@ function local(n: Node): number {
     }
     case 'array': {
       if (n.minItems > n.maxItems) return Infinity;
+      if (n.unique) return 2 + n.unique.cheapest(n.minItems, 0n) - (n.minItems > 0 ? 1 : 0);
       let total = 2;
       for (let i = 0; i < n.minItems; i++) {
         const item = i < n.prefix.length ? n.prefix[i]!.get() : n.items?.get();

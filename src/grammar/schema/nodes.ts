@@ -160,6 +160,44 @@ export class ObjectNode extends BaseNode {
   }
 }
 
+/**
+ * `uniqueItems: true` over items that are literals (enum, const, boolean, null): the values grouped
+ * into classes of equal JSON (`{"a":1,"b":2}` and `{"b":2,"a":1}` are one), each class usable once.
+ */
+export class UniqueLiterals {
+  /** Class of each value of the items' literal node, by index. */
+  readonly classOf: Int32Array;
+  /** Fewest bytes of a value of each class. */
+  readonly classMin: number[];
+
+  constructor(
+    readonly literal: LiteralNode,
+    /** Equal values share a key (e.g. JSON with sorted keys). */
+    keyOf: (value: Uint8Array) => string,
+  ) {
+    this.classOf = new Int32Array(literal.values.length);
+    const ids = new Map<string, number>();
+    this.classMin = [];
+    literal.values.forEach((v, i) => {
+      const k = keyOf(v);
+      let c = ids.get(k);
+      if (c === undefined) ids.set(k, (c = this.classMin.length)), this.classMin.push(Infinity);
+      this.classOf[i] = c;
+      this.classMin[c] = Math.min(this.classMin[c]!, v.length);
+    });
+  }
+
+  /** Fewest bytes of `n` items of distinct classes not in `used`, each with a separator byte (Infinity: too few left). */
+  cheapest(n: number, used: bigint): number {
+    if (n <= 0) return 0;
+    const left = this.classMin.filter((_, c) => !(used & (1n << BigInt(c)))).sort((a, b) => a - b);
+    if (left.length < n) return Infinity;
+    let total = 0;
+    for (let i = 0; i < n; i++) total += left[i]! + 1;
+    return total;
+  }
+}
+
 export class ArrayNode extends BaseNode {
   readonly kind = 'array';
   constructor(
@@ -169,6 +207,8 @@ export class ArrayNode extends BaseNode {
     readonly minItems: number,
     readonly maxItems: number,
     pointer: string,
+    /** uniqueItems over literal items (then there is no prefix). */
+    readonly unique: UniqueLiterals | null = null,
   ) {
     super(pointer);
   }
