@@ -402,20 +402,56 @@ export class SchemaBuilder {
   }
 
   private pairwiseDisjoint(branches: Node[]): boolean {
-    const kinds = branches.map(firstBytes);
     for (let i = 0; i < branches.length; i++) {
-      for (let j = i + 1; j < branches.length; j++) {
-        const a = deref(branches[i]!);
-        const b = deref(branches[j]!);
-        if (a.kind === 'literal' && b.kind === 'literal') {
-          const sa = new Set(a.values.map((v) => v.join(',')));
-          if (b.values.some((v) => sa.has(v.join(',')))) return false;
-          continue;
-        }
-        for (const k of kinds[i]!) if (kinds[j]!.has(k)) return false;
-      }
+      for (let j = i + 1; j < branches.length; j++) if (!this.disjoint(branches[i]!, branches[j]!, 0)) return false;
     }
     return true;
+  }
+
+  /**
+   * Can no value satisfy both nodes? Proven by: the first byte (kind of value); literals the other
+   * node rejects; disjoint number ranges or string lengths; for objects, a property one requires and
+   * the other forbids, or one both require with disjoint values (to a small depth). False when
+   * unsure (the oneOf is then refused).
+   */
+  private disjoint(x: Node, y: Node, depth: number): boolean {
+    const a = deref(x);
+    const b = deref(y);
+    if (a.kind === 'never' || b.kind === 'never') return true;
+    const fa = firstBytes(a);
+    const fb = firstBytes(b);
+    if (![...fa].some((k) => fb.has(k))) return true;
+    if (a.kind === 'union' || a.kind === 'discriminated') return a.branches.every((c) => this.disjoint(c, b, depth));
+    if (b.kind === 'union' || b.kind === 'discriminated') return b.branches.every((c) => this.disjoint(a, c, depth));
+    if (a.kind === 'literal' && b.kind === 'literal') {
+      const sa = new Set(a.values.map((v) => JSON.stringify(sortedJson(JSON.parse(UTF8.decode(v))))));
+      return !b.values.some((v) => sa.has(JSON.stringify(sortedJson(JSON.parse(UTF8.decode(v))))));
+    }
+    if (a.kind === 'literal') return literalsOutside(a, b);
+    if (b.kind === 'literal') return literalsOutside(b, a);
+    if (a.kind === 'number' && b.kind === 'number') return a.hi < b.lo || b.hi < a.lo;
+    if (a.kind === 'string' && b.kind === 'string') return a.maxLength < b.minLength || b.maxLength < a.minLength;
+    if (a.kind === 'object' && b.kind === 'object' && depth < 3) return this.objectsDisjoint(a, b, depth) || this.objectsDisjoint(b, a, depth);
+    return false;
+  }
+
+  /** Does `a` require a property `b` forbids, or one both require with disjoint values? */
+  private objectsDisjoint(a: ObjectNode, b: ObjectNode, depth: number): boolean {
+    for (const p of a.props) {
+      if (!p.required) continue;
+      const q = b.props.find((x) => x.name === p.name);
+      // Forbidden as written (a node may be stricter than its schema, e.g. a format: not that).
+      if (!q) {
+        if (b.additional === null) return true;
+        continue;
+      }
+      if (q.raw === false) return true;
+      if (!q.required) continue;
+      const pn = this.peek(p.node);
+      const qn = this.peek(q.node);
+      if (pn && qn && this.disjoint(pn, qn, depth + 1)) return true;
+    }
+    return false;
   }
 
   private typed(raw: Record<string, unknown>, pointer: string): Node {
@@ -601,6 +637,21 @@ const count = (v: unknown, dflt: number): number => (typeof v === 'number' ? v :
 
 function sameProp(a: PropSpec, b: PropSpec): boolean {
   return a.name === b.name && a.required === b.required && JSON.stringify(a.raw) === JSON.stringify(b.raw);
+}
+
+/**
+ * Are all of `lit`'s values outside `other`, as JSON Schema (ajv) reads `other`? Only where the
+ * node reads exactly as its schema: numbers within 15 digits, strings by length (a pattern or format
+ * may be stricter than ajv's), literals by JSON equality.
+ */
+function literalsOutside(lit: LiteralNode, other: Node): boolean {
+  const o = deref(other);
+  return lit.values.every((bytes) => {
+    const v = JSON.parse(UTF8.decode(bytes)) as unknown;
+    if (o.kind === 'number') return typeof v !== 'number' || (Math.abs(v) <= MAX_INTEGER && !accepts(o, v));
+    if (o.kind === 'string') return typeof v !== 'string' || (o.regex === null && !accepts(o, v));
+    return false;
+  });
 }
 
 /** What the first byte of a value of this node can be, by kind. */
