@@ -73,7 +73,7 @@ describe('JSON-Schema-Test-Suite draft2020-12', () => {
     expect(falsePositives).toEqual([]);
     expect(Object.keys(falseNegatives).sort()).toEqual(Object.keys(baseline.falseNegatives).sort());
     // Figures at the time of writing; a drop means lost coverage.
-    expect(counts.compiled).toBeGreaterThanOrEqual(162);
-    expect(counts.validAccepted).toBeGreaterThanOrEqual(398);
+    expect(counts.compiled).toBeGreaterThanOrEqual(164);
+    expect(counts.validAccepted).toBeGreaterThanOrEqual(408);
   });
 });

@@ -49,7 +49,7 @@ function acceptText(m: ReturnType<ReturnType<typeof compileGrammar>['matcher']>,
 describe('refusals are typed and carry a JSON pointer', () => {
   it.each([
     // An annotation and an unknown keyword pass; the first refused assertion is named.
-    [{ type: 'object', properties: { a: { type: 'string', contentEncoding: 'base64', 'x-vendor': 1, not: {} } } }, '/properties/a/not'],
+    [{ type: 'object', properties: { a: { type: 'string', contentEncoding: 'base64', 'x-vendor': 1, not: { maxLength: 2 } } } }, '/properties/a/not'],
     [{ type: 'array', items: { type: 'integer' }, uniqueItems: true }, '/uniqueItems'],
     [{ patternProperties: { '^x': {} } }, '/patternProperties'],
     [{ type: 'string', format: 'hostname' }, '/format'],

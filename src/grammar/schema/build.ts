@@ -7,7 +7,7 @@ import { FORMAT_PATTERNS } from '../regex/formats.ts';
 import { parseRegex, RegexSyntaxError, UnsupportedRegexFeature, type RegexAst } from '../regex/parse.ts';
 import { accepts } from './accepts.ts';
 import { decimalBounds, nextDouble } from './decimal-bounds.ts';
-import { jsonBytes } from './json.ts';
+import { jsonBytes, sameJson } from './json.ts';
 import { ANNOTATIONS, constrains, FORMATS, INERT_STRING_FORMATS, JSON_TYPES, REFUSED, REFUSED_FORMATS, STRICT_ANNOTATIONS, SUPPORTED, type JsonType } from './keywords.ts';
 import { mergeSchemas, omit, pointerOf, type RawSchema } from './merge.ts';
 import { sharedNodeOf } from './shared-nodes.ts';
@@ -146,6 +146,7 @@ export class SchemaBuilder {
       const flat = this.flatten(raw, pointer, 0);
       return typeof flat === 'boolean' ? this.build(flat, pointer) : this.buildObject(flat, pointer);
     }
+    if ('not' in raw) return this.negated(raw, pointer);
     if ('enum' in raw || 'const' in raw) return this.literal(raw, pointer);
     if ('anyOf' in raw || 'oneOf' in raw) return this.union(raw, pointer);
     return this.typed(raw, pointer);
@@ -186,6 +187,7 @@ export class SchemaBuilder {
           break;
         case 'items':
         case 'additionalProperties':
+        case 'not':
           if (typeof v !== 'boolean' && !isObject(v)) throw bad(raw, pointer, k, 'a schema');
           break;
         case 'minLength':
@@ -296,6 +298,52 @@ export class SchemaBuilder {
       });
     }
     return acc;
+  }
+
+  /**
+   * `not`, where it can be enforced exactly: `not: false` (nothing excluded), `not: true` or `{}`
+   * (everything), `not` of a `type` (the types left: excluding integers from numbers cannot be
+   * written, refused), and `not` of `const` / `enum` where the schema itself is a set of values
+   * (those values dropped) or cannot hold the excluded ones anyway.
+   */
+  private negated(raw: Record<string, unknown>, pointer: string): Node {
+    const n = raw.not;
+    const rest = omit(raw, ['not']);
+    const at = pointerOf(raw, pointer, 'not');
+    const refuse = (why: string) => new UnsupportedSchemaError('not', at, why);
+    if (n === false) return this.build(rest, pointer);
+    if (n === true) return new NeverNode(pointer);
+    const inner = n as Record<string, unknown>;
+    this.checkKeywords(inner, at);
+    const keys = Object.keys(inner).filter(constrains);
+    if (keys.length === 0) return new NeverNode(pointer);
+    if (keys.length === 1 && keys[0] === 'type') {
+      const list = (t: unknown) => new Set((Array.isArray(t) ? t : [t]) as JsonType[]);
+      const excluded = list(inner.type);
+      const allowed = rest.type === undefined ? new Set<JsonType>(JSON_TYPES) : list(rest.type);
+      if (excluded.has('number')) allowed.delete('integer');
+      if (excluded.has('integer') && !excluded.has('number') && allowed.has('number')) throw refuse('not an integer, among numbers');
+      for (const t of excluded) allowed.delete(t);
+      if (allowed.size === 0) return new NeverNode(pointer);
+      return this.build(Object.assign(rest, { type: [...allowed] }), pointer);
+    }
+    if (keys.every((k) => k === 'const' || k === 'enum')) {
+      const out: unknown[] = [];
+      if ('enum' in inner) out.push(...(inner.enum as unknown[]));
+      if ('const' in inner) out.push(inner.const);
+      // Both given: only values in both are excluded.
+      const excluded = 'enum' in inner && 'const' in inner ? out.slice(0, -1).filter((v) => sameJson(v, inner.const)) : out;
+      const node = deref(this.build(rest, pointer));
+      if (node.kind === 'literal') {
+        const keyOf = (v: unknown) => JSON.stringify(sortedJson(v));
+        const drop = new Set(excluded.map(keyOf));
+        const kept = node.values.filter((v) => !drop.has(keyOf(JSON.parse(UTF8.decode(v)))));
+        return kept.length ? new LiteralNode(kept, pointer) : new NeverNode(pointer);
+      }
+      if (node.kind === 'never' || excluded.every((v) => !accepts(node, v))) return node;
+      throw refuse('not of values the schema may hold, beside other values');
+    }
+    throw refuse(`not of ${keys.join(', ')}`);
   }
 
   private literal(raw: Record<string, unknown>, pointer: string): Node {

@@ -40,6 +40,7 @@ export const SUPPORTED = new Set([
   'exclusiveMaximum',
   'dependentRequired',
   'dependencies', // the array form only (dependentRequired); the schema form is refused
+  'not', // of a type, or of values where the schema is itself a set of values; refused otherwise
   'anyOf',
   'oneOf',
   'allOf',
@@ -57,7 +58,6 @@ export type JsonType = (typeof JSON_TYPES)[number];
  * unknown keywords, and ajv with `strict: false` does): ignored, or refused in strict mode.
  */
 export const REFUSED = new Set([
-  'not',
   'if',
   'then',
   'else',
