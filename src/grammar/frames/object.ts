@@ -5,7 +5,7 @@
  * branch 0 and switches to the chosen branch when the discriminator's value closes.
  */
 import { additionalPropBytes, extraPropsBytes } from '../schema/min-bytes.ts';
-import type { DiscriminatedNode, Node, ObjectNode } from '../schema/nodes.ts';
+import type { DiscriminatedNode, Node, ObjectNode, PropSpec } from '../schema/nodes.ts';
 import { appendByte, NORMAL, pendingBytes, stringStep } from './string-bytes.ts';
 import { Frame, LiteralFrame, LiteralTrie, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
 import { pushValue } from './value.ts';
@@ -64,6 +64,9 @@ function keyTrie(node: ObjectNode, next: number, forced = 0, emitted = 0): Liter
   }
   return list[next]!;
 }
+
+/** Bytes of `,"name":` and the property's shortest value. */
+const propCost = (p: PropSpec): number => 1 + p.key.length + 1 + minOf(p.node.get());
 
 /** Can every dependent that trigger `j` requires hold a value? */
 function dependentsWritable(node: ObjectNode, j: number): boolean {
@@ -193,7 +196,10 @@ export class ObjectFrame extends Frame {
     // runs for every key-closing token of every mask: no parse without a backslash.)
     const raw = UTF8.decode(key);
     const name = key.includes(0x5c) ? (JSON.parse(`"${raw}"`) as string) : raw;
-    if (this.node.props.some((p) => p.name === name) || this.used.includes(name)) return null;
+    // Loops, not closures: this runs for every key-closing token tried.
+    const props = this.node.props;
+    for (let i = 0; i < props.length; i++) if (props[i]!.name === name) return null;
+    if (this.used.includes(name)) return null;
     return ws(this.ctx, new Stack(this.with(P.Colon, this.node.props.length, this.count, -1, [...this.used, name]), below), this.depth + 1);
   }
 
@@ -250,9 +256,8 @@ export class ObjectFrame extends Frame {
       return comma ? total : total - 1;
     }
     const optional: number[] = [];
-    const cost = (j: number) => 1 + props[j]!.key.length + 1 + minOf(props[j]!.node.get());
     for (let j = i; j < props.length; j++) {
-      let c = cost(j);
+      let c = propCost(props[j]!);
       if (this.mustCome(j, forced)) {
         total += c;
         added++;
@@ -261,7 +266,7 @@ export class ObjectFrame extends Frame {
       if (deps && deps.needs[j]) {
         // An optional trigger brings its dependents still to come (an upper bound if they overlap).
         if ((emitted & deps.before[j]!) !== deps.before[j]!) continue;
-        for (let k = j + 1; k < props.length; k++) if (deps.needs[j]! & deps.bit[k]! && !this.mustCome(k, forced)) c += cost(k);
+        for (let k = j + 1; k < props.length; k++) if (deps.needs[j]! & deps.bit[k]! && !this.mustCome(k, forced)) c += propCost(props[k]!);
       }
       if (c !== Infinity) optional.push(c);
     }

@@ -135,12 +135,15 @@ export function literalTrie(ctx: GrammarContext, node: LiteralNode): LiteralTrie
   return t;
 }
 
+/** The default `done` of a literal: the stack below, unchanged (one function, not one per frame). */
+const belowAsIs = (_: number, below: Stack): Stack => below;
+
 /** Matches one literal alternative; `done` builds the stack once a terminal is reached. */
 export class LiteralFrame extends Frame {
   constructor(
     readonly trie: LiteralTrie,
     readonly node: number,
-    readonly done: (payload: number, below: Stack) => Stack | null = (_, below) => below,
+    readonly done: (payload: number, below: Stack) => Stack | null = belowAsIs,
   ) {
     super();
   }
