@@ -39,13 +39,17 @@ export interface KeyExitInfo {
   closeAt: Int32Array;
   /** Index in `rests` of the bytes after the quote. */
   restId: Int32Array;
-  /** Nonzero: step for real (an escape before the quote, or a comma after the colon). */
+  /** STEP: step for real (a comma after the colon); ESCAPED: an escape before the quote (names compare decoded). */
   flags: Uint8Array;
   rests: Uint8Array[];
   /** Rest ids in byte order, and each one's common prefix length with the one before it. */
   order: Int32Array;
   lcp: Int32Array;
 }
+
+/** KeyExitInfo flags. */
+export const STEP = 1;
+export const ESCAPED = 2;
 
 /** Per exit token of `e`, the key entry of byte state `bs`: where its quote closes the key, and what follows. */
 function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExitInfo {
@@ -69,7 +73,8 @@ function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExi
     const rest = bytes.subarray(at);
     // A comma reaches a later key only past the colon (before it, the closed key refuses it alike).
     const colon = rest.indexOf(0x3a);
-    if (bytes.subarray(0, at - 1).includes(0x5c) || (colon >= 0 && rest.indexOf(0x2c, colon) >= 0)) info.flags[k] = 1;
+    if (colon >= 0 && rest.indexOf(0x2c, colon) >= 0) info.flags[k] = STEP;
+    else if (bytes.subarray(0, at - 1).includes(0x5c)) info.flags[k] = ESCAPED;
     const key = rest.join(',');
     let id = ids.get(key);
     if (id === undefined) {

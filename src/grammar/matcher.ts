@@ -2,7 +2,7 @@
  * Per-request matcher: token masks from one pre-order walk of the vocabulary trie, token
  * acceptance, rollback, completion, jump-forward and the token budget.
  */
-import { JSON_VALUE, OBJECT_KEY, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
+import { ESCAPED, JSON_VALUE, OBJECT_KEY, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { collect, isComplete, Stack, stepStack } from './frames/stack.ts';
 import { KeyFrame } from './frames/object.ts';
@@ -76,6 +76,7 @@ export interface MatcherOptions {
 }
 
 const UTF8_ENCODER = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
 
 /** A run of bytes no state survives (distinct from any minimum: the budget may be unlimited). */
 const REFUSED = -1;
@@ -316,14 +317,26 @@ export class GrammarMatcher {
     for (let k = 0; k < e.exitIds.length; k++) {
       const t = e.exitIds[k]!;
       const at = closeAt[k]!;
-      if (at < 0 || !plain || !mins || flags[k] !== 0) {
+      if (at < 0 || !plain || !mins || (flags[k] !== 0 && flags[k] !== ESCAPED)) {
         const after = this.advance(one, t);
         if (after && minOfStates(after) <= limit) mask[t >>> 5]! |= 1 << (t & 31);
         continue;
       }
       // A name already declared or used: the additional reading refuses it (a declared one is the walk's).
-      const same = taken.get(f.collected.length + at - 1);
-      if (same && same.some((n) => equalsJoined(n, f.collected, this.vocab.tokens[t]!, at - 1))) continue;
+      if (flags[k] === ESCAPED) {
+        // Names compare decoded: `\u0061` is `a` (the escape is valid: the token reaches the quote).
+        // Bytes joined before decoding: the key so far may end inside a UTF-8 character.
+        const head = this.vocab.tokens[t]!.subarray(0, at - 1);
+        const joined = new Uint8Array(f.collected.length + head.length);
+        joined.set(f.collected);
+        joined.set(head, f.collected.length);
+        const raw = UTF8_DECODER.decode(joined);
+        const name = JSON.parse(`"${raw}"`) as string;
+        if (f.obj.node.props.some((p) => p.name === name) || f.obj.used.includes(name)) continue;
+      } else {
+        const same = taken.get(f.collected.length + at - 1);
+        if (same && same.some((n) => equalsJoined(n, f.collected, this.vocab.tokens[t]!, at - 1))) continue;
+      }
       const min = mins[restId[k]!]!;
       if (min >= 0 && min <= limit) mask[t >>> 5]! |= 1 << (t & 31);
     }

@@ -7,6 +7,7 @@ import Ajv from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileGrammar } from '../../src/grammar/index.ts';
+import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 const vocab = smallVocabulary();
@@ -56,5 +57,37 @@ describe('escaped additional property names', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('closing tokens that hold an escape, on the full vocabulary (`\\""`, `=\\""`, …)', () => {
+  const full = qwenVocabulary();
+  const schema = { type: 'object', properties: { 'x"': { type: 'integer' }, y: { type: 'integer' } } };
+  function masks(prefix: string): [Uint32Array, Uint32Array] {
+    const out: Uint32Array[] = [];
+    for (const stringCache of [true, false]) {
+      const m = compileGrammar(schema, full).matcher({ stringCache });
+      for (const b of enc.encode(prefix)) m.accept(full.byteToken[b]!);
+      const mask = full.allocateMask();
+      m.fillMask(mask);
+      out.push(mask);
+    }
+    return [out[0]!, out[1]!];
+  }
+  it.each(['{"', '{"x', '{"q', '{"y":1,"', '{"q\\"":1,"q', '{"é'])('the cached mask after %s is the plain walk’s', (prefix) => {
+    const [cached, plain] = masks(prefix);
+    expect(cached).toEqual(plain);
+  });
+  it('a token closing the key as a declared or used name decoded is refused by the additional reading', () => {
+    const id = full.tokens.findIndex((t) => t !== null && t.length === 3 && t[0] === 0x5c && t[1] === 0x22 && t[2] === 0x22);
+    expect(id).toBeGreaterThanOrEqual(0);
+    const allowed = (prefix: string) => {
+      const [mask] = masks(prefix);
+      return (mask[id >>> 5]! & (1 << (id & 31))) !== 0;
+    };
+    // `x` + `\""` is the declared `x"`: allowed, by the declared reading; `q` + `\""` repeats the used `q"`.
+    expect(allowed('{"x')).toBe(true);
+    expect(allowed('{"z')).toBe(true);
+    expect(allowed('{"q\\"":1,"q')).toBe(false);
   });
 });
