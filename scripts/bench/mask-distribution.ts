@@ -46,6 +46,7 @@ import type { CompiledGrammar as XgCompiledGrammar, GrammarCompiler as XgGrammar
 import { compileGrammar, TokenRejectedError, type CompiledGrammar } from '../../src/grammar/index.ts';
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { bfclToJsonSchema } from '../../src/eval/bfcl-schema.ts';
+import { truthValue } from '../../test/helpers/bfcl-truth.ts';
 import { canonicalJson } from '../../test/helpers/canonical.ts';
 import { qwenVocabulary } from '../../test/helpers/qwen-vocab.ts';
 import { sharedData } from '../../test/helpers/shared.ts';
@@ -115,23 +116,6 @@ function makeCase(corpus: CorpusName, id: string, schema: unknown, text: string)
   return { corpus, id, schemaKey: JSON.stringify(schema), schema, text, ids: vocab.tokenize(enc.encode(text)) };
 }
 
-/** BFCL answers list acceptable values per parameter, nested dicts too; "" means "may be left out". */
-function firstOption(options: unknown[]): unknown {
-  const v = options.find((o) => o !== '');
-  return v === undefined ? undefined : unwrap(v);
-}
-function unwrap(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(unwrap);
-  if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(
-      Object.entries(v)
-        .map(([k, o]) => [k, Array.isArray(o) ? firstOption(o) : o] as const)
-        .filter(([, x]) => x !== undefined),
-    );
-  }
-  return v;
-}
-
 function bfclCorpus(): CorpusInfo {
   const dir = sharedData('bfcl');
   const lines = <T>(file: string): T[] =>
@@ -156,7 +140,7 @@ function bfclCorpus(): CorpusInfo {
           const schema = schemas.get(`${a.id}/${name}`);
           if (schema === undefined) return;
           withCall.add(`${a.id}/${name}`);
-          const args = unwrap(params);
+          const args = truthValue(params);
           let valid: boolean;
           try {
             valid = ajv.validate(schema as object, args);

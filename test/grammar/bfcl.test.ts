@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compileGrammar, UnsupportedSchemaError } from '../../src/grammar/index.ts';
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { bfclToJsonSchema } from '../../src/eval/bfcl-schema.ts';
+import { truthValue } from '../helpers/bfcl-truth.ts';
 import { canonicalJson } from '../helpers/canonical.ts';
 import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
 import { sharedData } from '../helpers/shared.ts';
@@ -22,23 +23,6 @@ interface Case {
   function: { name: string; parameters: unknown }[];
 }
 type Answer = { id: string; ground_truth: Record<string, Record<string, unknown[]>>[] };
-
-/** BFCL answers list acceptable values per parameter, nested dicts too; "" means "may be left out". */
-function firstOption(options: unknown[]): unknown {
-  const v = options.find((o) => o !== '');
-  return v === undefined ? undefined : unwrap(v);
-}
-function unwrap(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(unwrap);
-  if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(
-      Object.entries(v)
-        .map(([k, o]) => [k, Array.isArray(o) ? firstOption(o) : o] as const)
-        .filter(([, x]) => x !== undefined),
-    );
-  }
-  return v;
-}
 
 const lines = <T>(file: string): T[] =>
   readFileSync(join(DATA, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
@@ -76,7 +60,7 @@ describe('BFCL v4 function schemas', () => {
           const [name, params] = Object.entries(call)[0]!;
           const schema = schemas.get(`${a.id}/${name}`);
           if (schema === undefined) continue;
-          const args = unwrap(params);
+          const args = truthValue(params);
           // Some ground truths break their own schema ("venue": true for a string): ajv decides.
           if (!ajv.validate(schema as object, args)) {
             invalidTruth++;

@@ -9,23 +9,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileGrammar } from '../../src/grammar/index.ts';
 import { drive, PICKERS } from '../helpers/drive.ts';
+import { acceptsText } from '../helpers/accepts-text.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 const vocab = smallVocabulary();
-const enc = new TextEncoder();
 const ajv = new Ajv2020({ strict: true });
 
 type Bounds = { minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number };
 
-function accepts(schema: object, text: string): boolean {
-  const m = compileGrammar(schema, vocab).matcher({ maxTokens: 200 });
-  try {
-    for (const t of vocab.tokenize(enc.encode(text))) m.accept(t);
-  } catch {
-    return false;
-  }
-  return m.isComplete();
-}
+const accepts = (schema: object, text: string) => acceptsText(schema, text, vocab, 200);
 
 const INTERESTING = [0, 1, -1, 0.1, 0.3, 0.5, 0.7, 2.5, 1e-16, 1e-3, 123.456, -0.25, 1e15, 9007199254740993, 0.1 + 0.2];
 const bound = fc.oneof(fc.constantFrom(...INTERESTING), fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: -50, max: 50 }).map((n) => n / 8));

@@ -9,21 +9,13 @@ import { checkSchema, compileGrammar, UnsupportedSchemaError } from '../../src/g
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { canonicalJson } from '../helpers/canonical.ts';
 import { drive, PICKERS } from '../helpers/drive.ts';
+import { acceptsText } from '../helpers/accepts-text.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 const vocab = smallVocabulary();
-const enc = new TextEncoder();
 const ajv = new Ajv2020({ strict: false });
 
-function accepts(schema: object, text: string): boolean {
-  const m = compileGrammar(schema, vocab).matcher({ maxTokens: 300 });
-  try {
-    for (const t of vocab.tokenize(enc.encode(text))) m.accept(t);
-  } catch {
-    return false;
-  }
-  return m.isComplete();
-}
+const accepts = (schema: object, text: string) => acceptsText(schema, text, vocab, 300);
 
 const VALUES: Record<string, unknown> = { a: 1, b: 'x', c: true, d: null, z: 2 };
 const SCHEMAS: Record<string, object> = {

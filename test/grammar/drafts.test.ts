@@ -3,27 +3,19 @@
  * the engine, and the planner's final ajv check, agree with what the declared draft says.
  */
 import { describe, expect, it } from 'vitest';
-import { compileGrammar, toDraft2020 } from '../../src/grammar/index.ts';
+import { toDraft2020 } from '../../src/grammar/index.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
 import { validatePlan } from '../../src/planner/validate-plan.ts';
 import { PlanValidationError } from '../../src/planner/errors.ts';
+import { acceptsText } from '../helpers/accepts-text.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 const vocab = smallVocabulary();
-const enc = new TextEncoder();
 const D4 = 'http://json-schema.org/draft-04/schema#';
 const D7 = 'http://json-schema.org/draft-07/schema#';
 const D2019 = 'https://json-schema.org/draft/2019-09/schema';
 
-function walk(schema: object, text: string): boolean {
-  const m = compileGrammar(schema, vocab).matcher({ maxTokens: 4000 });
-  try {
-    for (const t of vocab.tokenize(enc.encode(text))) m.accept(t);
-  } catch {
-    return false;
-  }
-  return m.isComplete();
-}
+const walk = (schema: object, text: string) => acceptsText(schema, text, vocab);
 
 const withRefSibling = (extra: object) => ({ ...extra, definitions: { s: { type: 'string' } }, type: 'object', properties: { p: { $ref: '#/definitions/s', maxLength: 2 } } });
 

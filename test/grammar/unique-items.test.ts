@@ -7,21 +7,13 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, compileGrammar, UnsupportedSchemaError } from '../../src/grammar/index.ts';
 import { drive, PICKERS } from '../helpers/drive.ts';
+import { acceptsText } from '../helpers/accepts-text.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 const vocab = smallVocabulary();
-const enc = new TextEncoder();
 const ajv = new Ajv2020({ strict: false });
 
-function accepts(schema: object, text: string): boolean {
-  const m = compileGrammar(schema, vocab).matcher({ maxTokens: 300 });
-  try {
-    for (const t of vocab.tokenize(enc.encode(text))) m.accept(t);
-  } catch {
-    return false;
-  }
-  return m.isComplete();
-}
+const accepts = (schema: object, text: string) => acceptsText(schema, text, vocab, 300);
 
 const SCHEMAS: Record<string, { schema: object; pool: unknown[] }> = {
   'an enum of strings': { schema: { type: 'array', items: { enum: ['read', 'write', 'admin'] }, uniqueItems: true }, pool: ['read', 'write', 'admin'] },
