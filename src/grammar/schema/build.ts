@@ -188,6 +188,7 @@ export class SchemaBuilder {
         case 'items':
         case 'additionalProperties':
         case 'not':
+        case 'propertyNames':
           if (typeof v !== 'boolean' && !isObject(v)) throw bad(raw, pointer, k, 'a schema');
           break;
         case 'minLength':
@@ -519,7 +520,8 @@ export class SchemaBuilder {
     return branches.length === 1 ? branches[0]! : new UnionNode(branches, pointer);
   }
 
-  private object(raw: Record<string, unknown>, pointer: string): ObjectNode {
+  private object(input: Record<string, unknown>, pointer: string): ObjectNode {
+    const raw = 'propertyNames' in input ? this.namedOnly(input, pointer) : input;
     const properties = (raw.properties ?? {}) as Record<string, unknown>;
     const required = new Set((raw.required ?? []) as string[]);
     const addl = raw.additionalProperties;
@@ -563,6 +565,41 @@ export class SchemaBuilder {
       pointer,
       deps,
     );
+  }
+
+  /**
+   * `propertyNames` where it names the keys outright: `true` (nothing), `false` (no key), or a
+   * `const` / `enum` of names — then those names are the only properties: declared ones outside
+   * the set get the schema `false`, the others are declared with the additionalProperties schema,
+   * and no other key is allowed. Any other constraint on names is refused.
+   */
+  private namedOnly(raw: Record<string, unknown>, pointer: string): Record<string, unknown> {
+    const pn = raw.propertyNames;
+    const out = omit(raw, ['propertyNames']);
+    if (pn === true) return out;
+    let names: string[];
+    if (pn === false) names = [];
+    else {
+      const p = pn as Record<string, unknown>;
+      this.checkKeywords(p, pointerOf(raw, pointer, 'propertyNames'));
+      const keys = Object.keys(p).filter(constrains);
+      if (keys.length === 0) return out;
+      if (!keys.every((k) => k === 'const' || k === 'enum' || k === 'type')) {
+        throw new UnsupportedSchemaError('propertyNames', pointerOf(raw, pointer, 'propertyNames'), 'propertyNames other than true, false, const or enum');
+      }
+      // Names are strings: other values name nothing (and a type other than string allows no name).
+      const types = p.type === undefined ? ['string'] : Array.isArray(p.type) ? p.type : [p.type];
+      let values: unknown[] = 'enum' in p ? (p.enum as unknown[]) : [p.const];
+      if ('const' in p && 'enum' in p) values = values.filter((v) => sameJson(v, p.const));
+      names = types.includes('string') ? [...new Set(values.filter((v): v is string => typeof v === 'string'))] : [];
+    }
+    const declared = (raw.properties ?? {}) as Record<string, unknown>;
+    const addl = raw.additionalProperties === undefined ? true : raw.additionalProperties;
+    const properties: Record<string, unknown> = {};
+    const define = (k: string, v: unknown) => Object.defineProperty(properties, k, { value: v, enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(declared)) define(k, names.includes(k) ? declared[k] : false);
+    for (const k of names) if (!Object.hasOwn(declared, k)) define(k, addl);
+    return Object.assign(out, { properties, additionalProperties: false });
   }
 
   /** additionalProperties / items: absent or true allows anything, false nothing (null). */

@@ -40,6 +40,7 @@ export const SUPPORTED = new Set([
   'exclusiveMaximum',
   'dependentRequired',
   'dependencies', // the array form only (dependentRequired); the schema form is refused
+  'propertyNames', // true, false, or a const / enum of names; refused otherwise
   'not', // of a type, or of values where the schema is itself a set of values; refused otherwise
   'anyOf',
   'oneOf',
@@ -63,7 +64,6 @@ export const REFUSED = new Set([
   'else',
   'dependentSchemas',
   'patternProperties',
-  'propertyNames',
   'contains',
   'minContains',
   'maxContains',
