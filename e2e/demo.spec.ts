@@ -121,7 +121,7 @@ test('a pasted broken tool shows the typed error inline and blocks Generate', as
   const generate = page.getByRole('button', { name: 'Generate plan' });
   await expect(generate).toBeEnabled();
 
-  await editor.fill('[{"name": "upload", "inputSchema": {"type": "object", "properties": {"data": {"type": "number", "multipleOf": 2}}}}]');
+  await editor.fill('[{"name": "upload", "inputSchema": {"type": "object", "properties": {"data": {"type": "number", "multipleOf": 0.5}}}}]');
   await expect(status).toContainText('ToolDefinitionError');
   await expect(status).toContainText('upload');
   await expect(status).toContainText('/properties/data');

@@ -313,7 +313,7 @@ describe('raw-text caches (XML values: free text and patterns)', () => {
 describe('deferChecks', () => {
   const schema = {
     type: 'object',
-    properties: { a: { type: 'string' }, b: { type: 'object', properties: { c: { type: 'string', multipleOf: 2 } } } },
+    properties: { a: { type: 'string' }, b: { type: 'object', properties: { c: { type: 'integer', multipleOf: 0.5 } } } },
     required: ['a'],
   };
 

@@ -106,7 +106,7 @@ describe('unknown keywords constrain nothing', () => {
         [{ type: 'object', properties: { a: { propertyNames: { maxLength: 2 } } } }, 'propertyNames', '/properties/a/propertyNames'],
         [{ if: { type: 'string' }, then: { minLength: 1 } }, 'if', '/if'],
         [{ type: 'array', contains: { const: 1 } }, 'contains', '/contains'],
-        [{ type: 'integer', multipleOf: 2 }, 'multipleOf', '/multipleOf'],
+        [{ type: 'integer', multipleOf: 0.5 }, 'multipleOf', '/multipleOf'],
         [{ type: 'object', unevaluatedProperties: false }, 'unevaluatedProperties', '/unevaluatedProperties'],
         [{ type: 'string', format: 'hostname' }, 'format', '/format'],
         [{ type: 'string', format: 'regex' }, 'format', '/format'],

@@ -78,7 +78,7 @@ describe('Planner (tiny-qwen3_5, q4, onnxruntime-node)', () => {
   });
 
   it('rejects bad tools with typed errors naming the tool and pointer', async () => {
-    const bad = [{ name: 'x', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 3 } } } }];
+    const bad = [{ name: 'x', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 0.25 } } } }];
     const err = await planner.plan('hi', bad).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolDefinitionError);
     expect(err).toMatchObject({ tool: 'x', pointer: '/properties/n/multipleOf', keyword: 'multipleOf' });

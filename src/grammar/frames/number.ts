@@ -4,7 +4,7 @@
  * -?(0|[1-9]\d{0,15})(\.\d{1,16})?([eE][+-]?\d{1,2})? — bounded, so never endless and never Infinity.
  */
 import type { NumberNode } from '../schema/nodes.ts';
-import { integerMinBytes } from '../schema/min-bytes.ts';
+import { INT_DIGITS, integerMultipleMinBytes, reachable } from '../schema/integer-range.ts';
 import { Frame, Stack, stepStack, type Next } from './stack.ts';
 
 const enum P {
@@ -19,25 +19,11 @@ const enum P {
   Exp,
 }
 
-const INT_DIGITS = 15;
 const NUM_INT_DIGITS = 16;
 const FRAC_DIGITS = 16;
 const EXP_DIGITS = 2;
 
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
-
-/** Can a number starting with these digits (sign, magnitude v, n digits) end within [lo, hi]? */
-function reachable(neg: boolean, v: number, n: number, lo: number, hi: number): number {
-  // Returns the fewest extra digits needed, or -1.
-  for (let j = 0; j + n <= INT_DIGITS; j++) {
-    const scale = 10 ** j;
-    let a = v * scale;
-    let b = j === 0 ? a : a + scale - 1;
-    if (neg) [a, b] = [-b, -a];
-    if (a <= hi && b >= lo) return j;
-  }
-  return -1;
-}
 
 export class NumberFrame extends Frame {
   constructor(
@@ -65,16 +51,16 @@ export class NumberFrame extends Frame {
     const d = b - 0x30;
     switch (this.phase) {
       case P.Start:
-        if (b === 0x2d) return (node.integer ? lo <= -1 : true) ? this.to(self, P.Minus, true, 0, 0) : null;
+        if (b === 0x2d) return !node.integer || this.negativeReachable() ? this.to(self, P.Minus, true, 0, 0) : null;
         if (d === 0) return !node.integer || (lo <= 0 && hi >= 0) ? this.to(self, P.Zero, false, 0, 1) : null;
         if (d >= 1 && d <= 9) {
-          return !node.integer || reachable(false, d, 1, lo, hi) >= 0 ? this.to(self, P.Int, false, d, 1) : null;
+          return !node.integer || reachable(false, d, 1, lo, hi, node.multipleOf) >= 0 ? this.to(self, P.Int, false, d, 1) : null;
         }
         return null;
       case P.Minus:
         if (d === 0) return node.integer ? null : this.to(self, P.Zero, true, 0, 1);
         if (d >= 1 && d <= 9) {
-          return !node.integer || reachable(true, d, 1, lo, hi) >= 0 ? this.to(self, P.Int, true, d, 1) : null;
+          return !node.integer || reachable(true, d, 1, lo, hi, node.multipleOf) >= 0 ? this.to(self, P.Int, true, d, 1) : null;
         }
         return null;
       case P.Zero:
@@ -83,7 +69,7 @@ export class NumberFrame extends Frame {
           const limit = node.integer ? INT_DIGITS : NUM_INT_DIGITS;
           if (this.digits >= limit) return null;
           const v = this.value * 10 + d;
-          if (node.integer && reachable(neg, v, this.digits + 1, lo, hi) < 0) return null;
+          if (node.integer && reachable(neg, v, this.digits + 1, lo, hi, node.multipleOf) < 0) return null;
           return this.to(self, P.Int, neg, node.integer ? v : 0, this.digits + 1);
         }
         if (!node.integer && b === 0x2e) return this.to(self, P.Dot, neg, 0, 0);
@@ -107,6 +93,23 @@ export class NumberFrame extends Frame {
     }
   }
 
+  /** Is some negative integer in range (a multiple of the node's multipleOf) reachable after `-`? */
+  private negativeReachable(): boolean {
+    return this.minAfterMinus() !== Infinity;
+  }
+
+  /** Fewest digits after `-` to a negative integer in range (Infinity: none). */
+  private minAfterMinus(): number {
+    const { lo, hi, multipleOf } = this.node;
+    if (multipleOf === 1) return lo <= -1 ? (hi <= -1 ? String(-hi).length : 1) : Infinity;
+    let best = Infinity;
+    for (let d = 1; d <= 9; d++) {
+      const j = reachable(true, d, 1, lo, hi, multipleOf);
+      if (j >= 0) best = Math.min(best, 1 + j);
+    }
+    return best;
+  }
+
   override canEnd(): boolean {
     switch (this.phase) {
       case P.Zero:
@@ -114,7 +117,7 @@ export class NumberFrame extends Frame {
       case P.Int: {
         if (!this.node.integer) return true;
         const v = this.neg ? -this.value : this.value;
-        return v >= this.node.lo && v <= this.node.hi;
+        return v >= this.node.lo && v <= this.node.hi && v % this.node.multipleOf === 0;
       }
       case P.Frac:
       case P.Exp:
@@ -128,11 +131,11 @@ export class NumberFrame extends Frame {
     const { lo, hi, integer } = this.node;
     switch (this.phase) {
       case P.Start:
-        return integer ? integerMinBytes(lo, hi) : 1;
+        return integer ? integerMultipleMinBytes(lo, hi, this.node.multipleOf) : 1;
       case P.Minus:
-        return integer ? (hi <= -1 ? String(-hi).length : 1) : 1;
+        return integer ? this.minAfterMinus() : 1;
       case P.Int:
-        return integer ? Math.max(0, reachable(this.neg, this.value, this.digits, lo, hi)) : 0;
+        return integer ? Math.max(0, reachable(this.neg, this.value, this.digits, lo, hi, this.node.multipleOf)) : 0;
       case P.Dot:
       case P.E:
       case P.ESign:

@@ -203,6 +203,7 @@ export class SchemaBuilder {
         case 'maximum':
         case 'exclusiveMinimum':
         case 'exclusiveMaximum':
+        case 'multipleOf':
           if (typeof v !== 'number') throw bad(raw, pointer, k, 'a number');
           break;
         case 'pattern':
@@ -668,6 +669,16 @@ export class SchemaBuilder {
     // ajv-formats' number formats: int32 and int64 are integers (int32 in 32 bits), float and double anything.
     const intFormat = raw.format === 'int32' || raw.format === 'int64';
     if (intFormat) integer = true;
+    // A positive integer multipleOf: its multiples are integers, checked exactly (ajv divides in
+    // floating point, exact for integers in 15 digits). A fractional one (0.01) ajv reads with
+    // rounding errors (0.3 is no multiple of 0.1 to it): refused.
+    const mult = raw.multipleOf;
+    if (mult !== undefined) {
+      if (typeof mult !== 'number' || !Number.isInteger(mult) || mult < 1 || mult > MAX_INTEGER) {
+        throw new UnsupportedSchemaError('multipleOf', pointerOf(raw, pointer, 'multipleOf'), 'multipleOf other than a positive integer');
+      }
+      integer = true;
+    }
     const bounds = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].filter((k) => k in raw);
     if (!integer) {
       if (!bounds.length) return new NumberNode(false, -Infinity, Infinity, pointer);
@@ -690,7 +701,7 @@ export class SchemaBuilder {
       lo = Math.max(lo, -(2 ** 31));
       hi = Math.min(hi, 2 ** 31 - 1);
     }
-    return new NumberNode(true, lo, hi, pointer);
+    return new NumberNode(true, lo, hi, pointer, null, typeof mult === 'number' ? mult : 1);
   }
 }
 

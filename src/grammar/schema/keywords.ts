@@ -41,6 +41,7 @@ export const SUPPORTED = new Set([
   'dependentRequired',
   'dependencies', // the array form only (dependentRequired); the schema form is refused
   'propertyNames', // true, false, or a const / enum of names; refused otherwise
+  'multipleOf', // a positive integer (then the value is an integer); refused otherwise
   'not', // of a type, or of values where the schema is itself a set of values; refused otherwise
   'anyOf',
   'oneOf',
@@ -69,7 +70,6 @@ export const REFUSED = new Set([
   'maxContains',
   'unevaluatedItems',
   'unevaluatedProperties',
-  'multipleOf',
   '$dynamicRef',
   '$recursiveRef',
   '$async',

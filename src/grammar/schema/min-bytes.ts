@@ -4,16 +4,11 @@
  * The figures are exact or upper bounds, never lower: the token budget relies on them.
  */
 import { decimalMinExtra, START } from './decimal-bounds.ts';
+import { integerMultipleMinBytes } from './integer-range.ts';
 import type { Node, ObjectNode } from './nodes.ts';
 
 /** Bytes of an additional key we can always find unused: `"` + ≤ 4 chars + `"`. */
 export const ADDITIONAL_KEY_BYTES = 6;
-
-export function integerMinBytes(lo: number, hi: number): number {
-  if (lo > hi) return Infinity;
-  if (lo <= 0 && hi >= 0) return 1;
-  return lo > 0 ? String(lo).length : String(hi).length;
-}
 
 /**
  * The children a node's own minimum depends on, and nothing more: building is lazy, so optional
@@ -84,7 +79,7 @@ function local(n: Node): number {
       return 2 + (a ? (a.satisfiable ? a.minBytes[0]! : Infinity) : n.minLength);
     }
     case 'number':
-      return n.integer ? integerMinBytes(n.lo, n.hi) : n.decimal ? decimalMinExtra(n.decimal, START, false) : 1;
+      return n.integer ? integerMultipleMinBytes(n.lo, n.hi, n.multipleOf) : n.decimal ? decimalMinExtra(n.decimal, START, false) : 1;
     case 'object': {
       // Each property costs key + ':' + value + ',' (one comma too many, removed below).
       let total = 2;

@@ -93,6 +93,8 @@ export class NumberNode extends BaseNode {
     pointer: string,
     /** Bounds of a non-integer number as the decimal frame checks them (null: unbounded, any number). */
     readonly decimal: DecimalBounds | null = null,
+    /** Integers only: every value a multiple of this (1: any integer). */
+    readonly multipleOf = 1,
   ) {
     super(pointer);
   }
