@@ -51,6 +51,12 @@ describe('multipleOf', () => {
     });
   }
 
+  it('an enum beside multipleOf keeps only the multiples', () => {
+    const schema = { type: 'integer', multipleOf: 2, enum: [3, 4, 'x', 6] };
+    const validate = ajv.compile(schema);
+    for (const v of [3, 4, 6, 'x']) expect(acceptsText(schema, JSON.stringify(v), vocab), String(v)).toBe(validate(v));
+  });
+
   it('a fractional multipleOf is refused', () => {
     for (const m of [0.5, 0.01, 1.5]) expect(() => checkSchema({ type: 'number', multipleOf: m })).toThrow(UnsupportedSchemaError);
   });

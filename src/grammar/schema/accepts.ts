@@ -34,6 +34,7 @@ export function accepts(node: Node, value: unknown): boolean {
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return false;
       if (n.integer && !Number.isInteger(value)) return false;
+      if (n.multipleOf !== 1 && value % n.multipleOf !== 0) return false;
       return value >= n.lo && value <= n.hi;
     case 'object': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
