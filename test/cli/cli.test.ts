@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'toolplan-cli-'));
 const good = join(dir, 'tools.json');
 const bad = join(dir, 'bad.json');
 writeFileSync(good, JSON.stringify(TOOLS));
-writeFileSync(bad, JSON.stringify([{ name: 'calc', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 3 } } } }]));
+writeFileSync(bad, JSON.stringify([{ name: 'calc', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 0.5 } } } }]));
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
