@@ -96,7 +96,7 @@ for (const device of ['webgpu', 'wasm'] as const) {
     });
 
     test('bad tools and an over-long query get typed errors on the page; the worker keeps answering', async ({ page }) => {
-      const bad = [{ name: 'calc', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 2 } } } }];
+      const bad = [{ name: 'calc', parameters: { type: 'object', properties: { n: { type: 'number', multipleOf: 0.5 } } } }];
       const r = await page.evaluate((t) => window.tp.plan('compute', t), bad);
       expect(r.ok).toBe(false);
       if (!r.ok) {
