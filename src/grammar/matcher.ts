@@ -299,8 +299,8 @@ export class GrammarMatcher {
    * Tokens that close an additional key (a thousand and more in a 150k vocabulary: stepping each
    * through the stack cost ~3 ms a mask). Once the key is closed, a token's fate depends only on the
    * bytes after its quote — unless its name repeats a declared or used one (refused: compared by
-   * bytes), has an escape (stepped for real: names compare decoded), or its bytes reach a later key
-   * of the same object (a comma: for real too, since names used so far matter there). So the bytes
+   * bytes, or decoded when it holds an escape), or its bytes reach a later key of the same object
+   * (a comma past the colon: stepped for real, since names used so far matter there). So the bytes
    * after the quote are stepped from one closed-key state, each distinct run once, a dead first
    * byte ruling out its whole group.
    */
@@ -480,15 +480,15 @@ export class GrammarMatcher {
       const t = tokens[i]!;
       const next = this.advance(cur, t);
       if (!next) break;
-      if (i === tokens.length - 1 && !ends && this.longerAllowed(cur, t)) break;
+      if (i === tokens.length - 1 && !ends && this.longerAllowed(next, t)) break;
       out.push(t);
       cur = next;
     }
     return out;
   }
 
-  /** Is some token longer than `t` and starting with its bytes allowed from `states`? */
-  private longerAllowed(states: Stack[], t: number): boolean {
+  /** Is some token longer than `t` and starting with its bytes allowed? `start`: the states after `t`. */
+  private longerAllowed(start: Stack[], t: number): boolean {
     const v = this.vocab;
     const { nodeByte, nodeToken, nodeEnd, nodeDepth } = v;
     const bytes = v.tokens[t]!;
@@ -500,8 +500,6 @@ export class GrammarMatcher {
       if (j >= nodeEnd[node]!) return false;
       node = j;
     }
-    const start = this.advance(states, t);
-    if (!start) return false;
     // A walk of that subtree only, as in `walk`.
     const base = nodeDepth[node]!;
     const levels: Stack[][] = [start];

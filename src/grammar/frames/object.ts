@@ -131,6 +131,11 @@ export class ObjectFrame extends Frame {
     return this.node.props[j]!.required || (forced !== 0 && (forced & this.node.deps!.bit[j]!) !== 0);
   }
 
+  /** The emitted bits once property j (-1: an additional key) is out. */
+  private emittedWith(j: number): number {
+    return j >= 0 && this.node.deps ? this.emitted | this.node.deps.bit[j]! : this.emitted;
+  }
+
   private anyRequiredFrom(next: number): boolean {
     const forced = this.forced();
     for (let j = next; j < this.node.props.length; j++) if (this.mustCome(j, forced)) return true;
@@ -206,7 +211,7 @@ export class ObjectFrame extends Frame {
   private value(below: Stack): Stack {
     const j = this.prop;
     const next = j < 0 ? this.node.props.length : j + 1;
-    const emitted = j >= 0 && this.node.deps ? this.emitted | this.node.deps.bit[j]! : this.emitted;
+    const emitted = this.emittedWith(j);
     const after = ws(this.ctx, new Stack(this.with(P.After, next, this.count + 1, -1, this.used, this.node, this.disc, emitted), below), this.depth + 1);
     if (this.disc && j === this.disc.discIndex) {
       const info = this.discInfo();
@@ -286,7 +291,7 @@ export class ObjectFrame extends Frame {
     if (this.disc && j === this.disc.discIndex) return 1 + this.discInfo().tail;
     const node = j < 0 ? this.node.additional?.get() : this.node.props[j]!.node.get();
     if (!node) return Infinity;
-    const emitted = j >= 0 && this.node.deps ? this.emitted | this.node.deps.bit[j]! : this.emitted;
+    const emitted = this.emittedWith(j);
     return 1 + minOf(node) + this.rest(j < 0 ? this.node.props.length : j + 1, count + 1, true, false, emitted);
   }
 
