@@ -58,7 +58,7 @@ export function planFaults(plan: unknown, tools: unknown, minSteps: number, maxS
   const out: string[] = [];
   if (steps.length < minSteps || steps.length > maxSteps) out.push(`${steps.length} steps, not ${minSteps}..${maxSteps}`);
   const byName = offered(tools);
-  const ajv = new Ajv2020({ strict: false, allErrors: true, ownProperties: true });
+  const ajv = new Ajv2020({ strict: false, allErrors: true, ownProperties: true, logger: false });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   steps.forEach((s, i) => {
     const at = `/steps/${i}`;

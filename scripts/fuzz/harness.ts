@@ -3,14 +3,17 @@ import { join, resolve } from 'node:path';
 import { Planner } from '../../src/planner/planner.ts';
 import type { ToolInput } from '../../src/planner/tools.ts';
 import type { PlanOptions, PlanResult } from '../../src/planner/types.ts';
+import { NoAllowedTokenError } from '../../src/model/errors.ts';
 import { ToolplanError } from '../../src/toolplan-error.ts';
 import { planFaults } from './check.ts';
+import { drawLoad, FaultyModelServer, fixturesRoot } from './load-case.ts';
+import { LONG_PROMPT_BOUND_MIB, longQuery, withPeak, type LongPromptModel } from './long-prompt-case.ts';
 import { fakeOrt, POLICIES, type LogitsControl, type Policy } from './fake-ort.ts';
 import { optionsOf, type FuzzOptions } from './options.ts';
 import { Rng } from './rng.ts';
 import { queryOf, toolsOf } from './tools.ts';
 
-export type Outcome = 'plan' | 'typed' | 'untyped' | 'invalid' | 'hang';
+export type Outcome = 'plan' | 'typed' | 'untyped' | 'invalid' | 'hang' | 'memory';
 export interface Finding {
   outcome: Outcome;
   caseSeed: number;
@@ -25,12 +28,18 @@ export interface Summary {
   cases: number;
   counts: Record<Outcome, number>;
   typedByName: Record<string, number>;
+  /** The first few case seeds of each typed error, to replay with `--case`. */
+  typedSeeds: Record<string, number[]>;
   /** Distinct typed messages (numbers blanked), with counts, for tuning the generators. */
   typedMessages: Map<string, number>;
   findings: Finding[];
   ms: number;
   memStart: NodeJS.MemoryUsage;
   memEnd: NodeJS.MemoryUsage;
+  /** The long-prompt cases: prompt length and the prefill's peak RSS above the start (MiB; Linux). */
+  longPrompts: { model: LongPromptModel; promptTokens: number; peakAboveMiB: number | undefined }[];
+  /** Load cases by the server's fault: how many loaded, how many failed (typed or not). */
+  loads: Record<string, { loaded: number; failed: number }>;
   /** rss / heapUsed / arrayBuffers (MiB) every 100 cases, after a GC when --expose-gc is on. */
   memTrace: { at: number; rss: number; heap: number; buffers: number }[];
 }
@@ -46,6 +55,9 @@ export interface FuzzConfig {
   /** After a timeout, how long to wait more to tell slow from stuck (default 60 s). */
   graceMs?: number;
   onCase?: (i: number, caseSeed: number) => void;
+  /** Shares of load cases (through a faulty server) and long-prompt cases (real runtime); default 0.012 and 0.004, 0 for none. */
+  loadShare?: number;
+  longShare?: number;
 }
 
 const MODELS = resolve(import.meta.dirname, '../../fixtures/models');
@@ -102,29 +114,65 @@ function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : `non-Error thrown: ${String(e)}`;
 }
 
+/** What one case did, before it is counted. */
+interface CaseResult {
+  outcome: Outcome;
+  detail: string;
+  /** The typed error, when the outcome is `typed`. */
+  error?: Error;
+  config: string;
+  policy: Policy;
+  tools: unknown;
+  options: FuzzOptions;
+  abort: string;
+}
+
+/** Races `running` against the case timeout; after a timeout, waits `graceMs` more to tell slow from stuck. */
+async function settle<T>(running: Promise<T>, timeout: number, graceMs: number): Promise<{ value: T } | { hang: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<'hang'>((res) => (timer = setTimeout(() => res('hang'), timeout)));
+  const started = Date.now();
+  try {
+    const got = await Promise.race([running.then((value) => ({ value })), hang]);
+    if (got !== 'hang') return got;
+  } finally {
+    clearTimeout(timer);
+  }
+  const late = await Promise.race([running.then(() => 'a result', (e: unknown) => (e instanceof Error ? e.name : 'a throw')), new Promise<undefined>((res) => setTimeout(res, graceMs))]);
+  return { hang: late ? `no answer in ${timeout} ms; slow, not stuck: ended with ${late} after ${Date.now() - started} ms` : `no answer in ${timeout} ms, none after ${Date.now() - started} ms either (stuck)` };
+}
+
+/** A thrown value as an outcome: typed, untyped, or (an empty mask) the grammar's dead end. */
+function thrown(e: unknown): Pick<CaseResult, 'outcome' | 'detail' | 'error'> {
+  // An empty mask is a dead end of the grammar: a finding, though typed (ruledOut: the logits did it).
+  if (e instanceof NoAllowedTokenError && !e.ruledOut) return { outcome: 'invalid', detail: describe(e) };
+  return isTyped(e) ? { outcome: 'typed', detail: '', error: e as Error } : { outcome: 'untyped', detail: describe(e) };
+}
+
+
 export async function runFuzz(cfg: FuzzConfig): Promise<Summary> {
   const timeout = cfg.caseTimeoutMs ?? 20_000;
+  const graceMs = cfg.graceMs ?? 60_000;
+  // The rest of the cases are plans over the fake runtime.
+  const loadShare = cfg.loadShare ?? 0.012;
+  const longShare = cfg.longShare ?? 0.004;
   const memStart = process.memoryUsage();
   const t0 = Date.now();
   const planners: (Planner | undefined)[] = [];
+  const real = new Map<LongPromptModel, Planner>();
+  let server: FaultyModelServer | undefined;
   const master = new Rng(cfg.seed);
-  const counts: Record<Outcome, number> = { plan: 0, typed: 0, untyped: 0, invalid: 0, hang: 0 };
+  const counts: Record<Outcome, number> = { plan: 0, typed: 0, untyped: 0, invalid: 0, hang: 0, memory: 0 };
   const typedByName: Record<string, number> = {};
   const findings: Finding[] = [];
   const typedMessages = new Map<string, number>();
+  const typedSeeds: Record<string, number[]> = {};
   const memTrace: Summary['memTrace'] = [];
+  const longPrompts: Summary['longPrompts'] = [];
+  const loads: Summary['loads'] = {};
   const gc = (globalThis as { gc?: () => void }).gc;
-  let i = 0;
-  const total = cfg.caseSeeds?.length ?? cfg.cases;
-  for (; i < total && Date.now() - t0 < cfg.seconds * 1000; i++) {
-    const caseSeed = cfg.caseSeeds?.[i] ?? master.seed();
-    cfg.onCase?.(i, caseSeed);
-    if (i % 100 === 0) {
-      gc?.();
-      const m = process.memoryUsage();
-      memTrace.push({ at: i, rss: Math.round(m.rss / 2 ** 20), heap: Math.round(m.heapUsed / 2 ** 20), buffers: Math.round(m.arrayBuffers / 2 ** 20) });
-    }
-    const r = new Rng(caseSeed);
+
+  const planCase = async (r: Rng): Promise<CaseResult> => {
     const ci = r.int(0, CONFIGS.length - 1);
     const policy = r.pick(POLICIES);
     const tools = toolsOf(r);
@@ -136,44 +184,97 @@ export async function runFuzz(cfg: FuzzConfig): Promise<Summary> {
     control.policy = policy;
     control.rng = new Rng(r.seed());
     const planner = (planners[ci] ??= await makePlanner(ci));
-    let timer: NodeJS.Timeout | undefined;
-    const hang = new Promise<'hang'>((res) => (timer = setTimeout(() => res('hang'), timeout)));
-    let outcome: Outcome;
-    let detail = '';
-    const started = Date.now();
-    const running = call(planner, query, tools, options, abort, useStream);
+    const base = { config: CONFIGS[ci]!.name, policy, tools, options, abort: JSON.stringify(abort) };
     try {
-      const got = await Promise.race([running, hang]);
-      if (got === 'hang') {
-        outcome = 'hang';
-        // Slow or stuck? Wait a grace period more to tell.
-        const late = await Promise.race([running.then(() => 'a plan', (e: unknown) => (e instanceof Error ? e.name : 'a throw')), new Promise<undefined>((res) => setTimeout(res, cfg.graceMs ?? 60_000))]);
-        detail = late ? `no answer in ${timeout} ms; slow, not stuck: ended with ${late} after ${Date.now() - started} ms` : `no answer in ${timeout} ms, none after ${Date.now() - started} ms either (stuck)`;
+      const got = await settle(call(planner, query, tools, options, abort, useStream), timeout, graceMs);
+      if ('hang' in got) {
         planners[ci] = undefined; // its queue may be stuck: a fresh planner for the next case
         void planner.dispose().catch(() => undefined);
-      } else {
-        const min = typeof options.minSteps === 'number' ? options.minSteps : 1;
-        const max = typeof options.maxSteps === 'number' ? options.maxSteps : 5;
-        const faults = planFaults(got.result.plan, tools, min, max);
-        if (got.streamed && got.result.plan && JSON.stringify(got.streamed) !== JSON.stringify(got.result.plan.steps)) faults.push(`streamed steps differ: ${JSON.stringify(got.streamed)}`);
-        outcome = faults.length ? 'invalid' : 'plan';
-        detail = faults.length ? `${faults.join('; ')}\nplan: ${JSON.stringify(got.result.plan)}\ntext: ${JSON.stringify(got.result.text)}` : '';
+        return { ...base, outcome: 'hang', detail: got.hang };
       }
+      const min = typeof options.minSteps === 'number' ? options.minSteps : 1;
+      const max = typeof options.maxSteps === 'number' ? options.maxSteps : 5;
+      const { result, streamed } = got.value;
+      const faults = planFaults(result.plan, tools, min, max);
+      if (streamed && result.plan && JSON.stringify(streamed) !== JSON.stringify(result.plan.steps)) faults.push(`streamed steps differ: ${JSON.stringify(streamed)}`);
+      return { ...base, outcome: faults.length ? 'invalid' : 'plan', detail: faults.length ? `${faults.join('; ')}\nplan: ${JSON.stringify(result.plan)}\ntext: ${JSON.stringify(result.text)}` : '' };
     } catch (e) {
-      outcome = isTyped(e) ? 'typed' : 'untyped';
-      const name = e instanceof Error ? e.name : typeof e;
-      if (outcome === 'typed') {
-        typedByName[name] = (typedByName[name] ?? 0) + 1;
-        const m = `${name}: ${(e as Error).message.replace(/\d+/g, '#').slice(0, 120)}`;
-        typedMessages.set(m, (typedMessages.get(m) ?? 0) + 1);
-      }
-      else detail = describe(e);
-    } finally {
-      clearTimeout(timer);
+      return { ...base, ...thrown(e) };
     }
-    counts[outcome]++;
-    if (outcome !== 'plan' && outcome !== 'typed') findings.push({ outcome, caseSeed, config: CONFIGS[ci]!.name, policy, detail, tools, options, abort: JSON.stringify(abort) });
+  };
+
+  // Loads through a misbehaving server: a planner that plans, or a typed error, in bounded time.
+  const loadCase = async (r: Rng): Promise<CaseResult> => {
+    server ??= await FaultyModelServer.start(fixturesRoot());
+    const load = drawLoad(server, r, r.pick(['tiny-qwen3_5', 'tiny-qwen3']));
+    const base = { config: `load ${load.fault.fault} ${load.fault.file} (stall ${load.stallTimeoutMs} ms${load.cancelAfterMs === undefined ? '' : `, cancel at ${load.cancelAfterMs} ms`})`, policy: 'random' as const, tools: [], options: {}, abort: 'none' };
+    const made = load.create();
+    const got = await settle(made, timeout, graceMs).catch((e: unknown) => ({ error: e }));
+    const tally = (loads[load.fault.fault] ??= { loaded: 0, failed: 0 });
+    if ('value' in got) tally.loaded++;
+    else tally.failed++;
+    if ('hang' in got) {
+      void made.then((p) => p.dispose(), () => undefined);
+      return { ...base, outcome: 'hang', detail: got.hang };
+    }
+    if ('error' in got) return { ...base, ...thrown(got.error) };
+    const p = got.value;
+    try {
+      const res = await p.plan('Weather in Lisbon', [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 8 } }, required: ['city'] } }], { maxTokens: 200 });
+      const faults = planFaults(res.plan, [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 8 } }, required: ['city'] } }], 1, 5);
+      return { ...base, outcome: faults.length ? 'invalid' : 'plan', detail: faults.join('; ') };
+    } catch (e) {
+      return { ...base, ...thrown(e) };
+    } finally {
+      await p.dispose().catch(() => undefined);
+    }
+  };
+
+  // A query near the context on the real runtime, both layouts, with the prefill's peak sampled.
+  const longCase = async (r: Rng): Promise<CaseResult> => {
+    const model = r.pick(['tiny-qwen3', 'tiny-qwen3_5'] as const);
+    const words = r.int(1000, 3900);
+    const base = { config: `long prompt ${model} ~${words} tokens`, policy: 'random' as const, tools: [], options: {}, abort: 'none' };
+    let p = real.get(model);
+    if (!p) real.set(model, (p = await Planner.create({ model: join(MODELS, model), dtype: 'q4' })));
+    const tools = [{ name: 'search', parameters: { type: 'object', properties: { q: { type: 'string', maxLength: 12 } }, required: ['q'] } }];
+    try {
+      const { value: res, peakAboveMiB } = await withPeak(() => p.plan(longQuery(words), tools, { maxTokens: 200 }));
+      longPrompts.push({ model, promptTokens: res.stats.promptTokens, peakAboveMiB });
+      const faults = planFaults(res.plan, tools, 1, 5);
+      if (peakAboveMiB !== undefined && peakAboveMiB > LONG_PROMPT_BOUND_MIB[model]) return { ...base, outcome: 'memory', detail: `prefill of ${res.stats.promptTokens} tokens peaked ${peakAboveMiB.toFixed(0)} MiB above, bound ${LONG_PROMPT_BOUND_MIB[model]} MiB` };
+      return { ...base, outcome: faults.length ? 'invalid' : 'plan', detail: faults.join('; ') };
+    } catch (e) {
+      return { ...base, ...thrown(e) };
+    }
+  };
+
+  let i = 0;
+  const total = cfg.caseSeeds?.length ?? cfg.cases;
+  for (; i < total && Date.now() - t0 < cfg.seconds * 1000; i++) {
+    const caseSeed = cfg.caseSeeds?.[i] ?? master.seed();
+    cfg.onCase?.(i, caseSeed);
+    if (i % 100 === 0) {
+      gc?.();
+      const m = process.memoryUsage();
+      memTrace.push({ at: i, rss: Math.round(m.rss / 2 ** 20), heap: Math.round(m.heapUsed / 2 ** 20), buffers: Math.round(m.arrayBuffers / 2 ** 20) });
+    }
+    const r = new Rng(caseSeed);
+    const k = r.next();
+    const c = k < loadShare ? await loadCase(r) : k < loadShare + longShare ? await longCase(r) : await planCase(r);
+    counts[c.outcome]++;
+    if (c.outcome === 'typed' && c.error) {
+      const name = c.error.name;
+      typedByName[name] = (typedByName[name] ?? 0) + 1;
+      const m = `${name}: ${c.error.message.replace(/\d+/g, '#').slice(0, 120)}`;
+      typedMessages.set(m, (typedMessages.get(m) ?? 0) + 1);
+      const seeds = (typedSeeds[name] ??= []);
+      if (seeds.length < 5) seeds.push(caseSeed);
+    }
+    if (c.outcome !== 'plan' && c.outcome !== 'typed') findings.push({ outcome: c.outcome, caseSeed, config: c.config, policy: c.policy, detail: c.detail, tools: c.tools, options: c.options, abort: c.abort });
   }
   for (const p of planners) await p?.dispose().catch(() => undefined);
-  return { cases: i, counts, typedByName, typedMessages, findings, ms: Date.now() - t0, memStart, memEnd: process.memoryUsage(), memTrace };
+  for (const p of real.values()) await p.dispose().catch(() => undefined);
+  await server?.close();
+  return { cases: i, counts, typedByName, typedSeeds, typedMessages, findings, ms: Date.now() - t0, memStart, memEnd: process.memoryUsage(), memTrace, longPrompts, loads };
 }

@@ -22,6 +22,14 @@ const MALFORMED: Schema[] = [
   { minimum: 'x', type: 'integer' }, { allOf: [{ type: 'string' }, { type: 'integer' }] }, { type: 'integer', minimum: 5, maximum: 1 },
 ];
 
+/** Every draft's meta-schema URI as generators write it (http/https, with and without `#`), unknown and empty ones. */
+const SCHEMA_URIS = [
+  'http://json-schema.org/draft-04/schema#', 'http://json-schema.org/draft-04/schema', 'http://json-schema.org/draft-06/schema#',
+  'http://json-schema.org/draft-07/schema#', 'http://json-schema.org/draft-07/schema', 'https://json-schema.org/draft-07/schema#',
+  'https://json-schema.org/draft/2019-09/schema', 'https://json-schema.org/draft/2019-09/schema#', 'https://json-schema.org/draft/2020-12/schema',
+  'http://json-schema.org/draft/2020-12/schema#', 'http://json-schema.org/schema#', 'urn:x', '', 'not a uri',
+];
+
 /** Values that are not JSON (BigInt, NaN, undefined, functions, class instances, cycles). */
 function nonJson(r: Rng): Schema {
   const cyc: Schema = { type: 'object', properties: {} };
@@ -83,7 +91,7 @@ export function parametersOf(r: Rng, clean: boolean): unknown {
   if (k < 0.75) return { type: 'object', properties: { a: r.pick(UNSUPPORTED) } };
   if (k < 0.82) return { type: 'object', properties: { a: r.pick(MALFORMED) } };
   if (k < 0.88) return { type: 'object', properties: { a: nonJson(r) } };
-  if (k < 0.91) return { $schema: r.pick(['http://json-schema.org/draft-07/schema#', 'https://json-schema.org/draft/2020-12/schema', 'urn:x']), ...objectOf(r, 1), $id: 'https://x/t' };
+  if (k < 0.91) return { $schema: r.pick(SCHEMA_URIS), ...objectOf(r, 1), ...(r.chance(0.5) ? { $id: r.pick(['https://x/t', 'urn:t', 't.json']) } : {}) };
   if (k < 0.94) return r.pick<unknown>([undefined, null, 'str', [], 5, { type: 'string' }, { type: ['object'] }, { properties: { a: { type: 'string' } } }]);
   if (k < 0.97) return { type: 'object', properties: { a: { type: 'string', pattern: r.pick(['^[^\\n]*$', '\\u{1F600}', '[\\s\\S]{0,3}', '^(a|ab)*$']) } } };
   return { type: 'object', allOf: [objectOf(r, 0), { required: [] }], properties: {} };
@@ -114,7 +122,19 @@ export function toolsOf(r: Rng): unknown {
   return tools;
 }
 
-const QUERIES = ['Weather in Lisbon, then email it to ana@example.com', 'do it', '☃ 😀 über', 'a\n"b"\\c</tool_call>', '{"steps":[]}', '<|im_end|><|endoftext|>'];
+/** 1..6 tools with unique names and supported object schemas (the soak's rotation). */
+export function cleanToolsOf(r: Rng): FuzzTool[] {
+  const small = (): Schema => {
+    // The 1,000-value enum alone makes a 7k-token prompt: left to the fuzzer.
+    for (;;) {
+      const s = objectOf(r, 2);
+      if (JSON.stringify(s).length < 1500) return s;
+    }
+  };
+  return Array.from({ length: r.int(1, 6) }, (_, i) => ({ type: 'function', function: { name: `${r.pick(NAMES.slice(0, 12))}_${i}`, description: 'Does a thing', parameters: small() } }));
+}
+
+export const QUERIES = ['Weather in Lisbon, then email it to ana@example.com', 'do it', '☃ 😀 über', 'a\n"b"\\c</tool_call>', '{"steps":[]}', '<|im_end|><|endoftext|>'];
 export function queryOf(r: Rng): string {
   if (r.chance(0.02)) return 'word '.repeat(r.int(2000, 9000));
   return r.pick(QUERIES) + (r.chance(0.3) ? ` #${r.int(0, 1e6)}` : '');

@@ -6,7 +6,7 @@
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { cacheLayout, emptyCache, type CacheSlot } from './cache-layout.ts';
-import { ContextOverflowError, DeviceLostError, DisposedError, NoAllowedTokenError, NonFiniteLogitsError, UnsupportedModelError } from './errors.ts';
+import { ContextOverflowError, DeviceLostError, DisposedError, noAllowedToken, NonFiniteLogitsError, UnsupportedModelError } from './errors.ts';
 import type { EmbeddingSession } from './embedding-lookup.ts';
 import { DeviceSampler } from './device-sampler.ts';
 import { TensorDownloader } from './tensor-download.ts';
@@ -225,7 +225,7 @@ export class CausalLM {
         this.spent.deviceSampleMs += now() - t0;
       }
       if (c.bad > 0) throw new NonFiniteLogitsError(kept.position, c.bad);
-      if (!(c.best > -Infinity)) throw new NoAllowedTokenError();
+      if (!(c.best > -Infinity)) throw noAllowedToken(mask, kept.tensor.dims[kept.tensor.dims.length - 1]!);
       const id = c.id;
       if (Number.isInteger(id) && id >= 0 && id < kept.tensor.dims[kept.tensor.dims.length - 1]! && (!mask || (mask[id >>> 5]! & (1 << (id & 31))) !== 0)) return id;
       // float32 sums on the device put the draw past the last allowed id (u close to 1): the CPU

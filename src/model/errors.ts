@@ -115,12 +115,31 @@ export class DisposedError extends ModelError {
   }
 }
 
-/** Thrown when a mask allows no token (the constraint reached a dead end). */
+/**
+ * No token can be chosen. Either the mask allows none (`ruledOut: false`: the constraint reached a
+ * dead end, a bug to report) or every token it allows has logit −Infinity (`ruledOut: true`: the
+ * model itself ruled them all out, e.g. broken weights or a logits processor that masks too much).
+ */
 export class NoAllowedTokenError extends ModelError {
   override name: string = 'NoAllowedTokenError';
-  constructor() {
-    super('the mask allows no token');
+  /** True when the mask allowed tokens but the model gave each of them logit −Infinity. */
+  readonly ruledOut: boolean;
+  constructor(ruledOut = false) {
+    super(ruledOut ? 'every token the constraint allows has logit -Infinity: the model ruled them all out' : 'the mask allows no token (the constraint reached a dead end)');
+    this.ruledOut = ruledOut;
   }
+}
+
+/** The error for a row where no allowed token has a finite logit: says whether the mask was empty. */
+export function noAllowedToken(mask: Uint32Array | undefined, vocab: number): NoAllowedTokenError {
+  if (!mask) return new NoAllowedTokenError(vocab > 0);
+  const last = Math.ceil(vocab / 32) - 1;
+  for (let w = 0; w <= Math.min(last, mask.length - 1); w++) {
+    // Bits past the vocabulary in the last word are padding, not tokens.
+    const bits = w === last && vocab % 32 !== 0 ? mask[w]! & ((1 << (vocab % 32)) - 1) : mask[w]!;
+    if (bits !== 0) return new NoAllowedTokenError(true);
+  }
+  return new NoAllowedTokenError(false);
 }
 
 /**

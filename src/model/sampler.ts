@@ -3,7 +3,7 @@
  * a seeded generator so a run with a `seed` is reproducible.
  */
 import { seededRandom } from './rng.ts';
-import { NoAllowedTokenError } from './errors.ts';
+import { noAllowedToken } from './errors.ts';
 
 export interface SamplingOptions {
   /** 0 (default) = greedy; the AgentJSON card recommends 0.7–0.8. */
@@ -96,7 +96,7 @@ function argmaxAllowed(logits: Float32Array, mask: Uint32Array | undefined): num
       }
     }
   }
-  if (best < 0) throw new NoAllowedTokenError();
+  if (best < 0) throw noAllowedToken(mask, n);
   return best;
 }
 
@@ -195,7 +195,7 @@ export class Sampler {
   sampleWith(logits: Float32Array, mask: Uint32Array | undefined, draw: () => number): number {
     if (this.temperature === 0) return argmaxAllowed(logits, mask);
     let ids = candidates(logits, mask);
-    if (ids.length === 0) throw new NoAllowedTokenError();
+    if (ids.length === 0) throw noAllowedToken(mask, logits.length);
     if (ids.length === 1) return ids[0]!;
     const nucleusFirst = this.topK === 0 && this.topP < 1;
     if (this.topK > 0) ids = topKOf(logits, ids, this.topK);

@@ -66,6 +66,28 @@ describe('Sampler', () => {
     expect(() => new Sampler({ topP: 0 })).toThrow(RangeError);
     expect(() => new Sampler({ temperature: -1 })).toThrow(RangeError);
   });
+
+  it('tells an empty mask (a dead end) from allowed tokens the model ruled out (all -Infinity)', () => {
+    const caught = (f: () => unknown): NoAllowedTokenError => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof NoAllowedTokenError) return e;
+        throw e;
+      }
+      throw new Error('no NoAllowedTokenError');
+    };
+    const row = Float32Array.from([1, -Infinity, 2, -Infinity]);
+    for (const temperature of [0, 1]) {
+      const s = new Sampler({ temperature, seed: 1 });
+      expect(caught(() => s.sample(row, new Uint32Array(1))).ruledOut).toBe(false);
+      expect(caught(() => s.sample(row, Uint32Array.of(0b1010))).ruledOut).toBe(true);
+      // Bits past the vocabulary are padding: a mask set only there is still empty.
+      expect(caught(() => s.sample(row, Uint32Array.of(0b110000))).ruledOut).toBe(false);
+      expect(caught(() => s.sample(new Float32Array(4).fill(-Infinity))).ruledOut).toBe(true);
+      expect(s.sample(row, Uint32Array.of(0b1110))).toBe(2);
+    }
+  });
 });
 
 describe('SnapshotStore', () => {
