@@ -1,5 +1,5 @@
 /** The demo page: model picker and load progress, tool editor with live checks, streamed plan. */
-import { createPlanner, validateTools, type PlanStep, type ToolInput, type WorkerPlanner } from '../src/index.ts';
+import { createPlanner, checkTools, type PlanStep, type ToolInput, type WorkerPlanner } from '../src/index.ts';
 import type { DeviceRequest } from '../src/model/index.ts';
 import { LoadProgress } from './load-progress.ts';
 import { drawPlan } from './plan-graph.ts';
@@ -58,7 +58,7 @@ function checkEditor(): void {
   }
   try {
     const list = Array.isArray(parsed) ? parsed : [parsed];
-    const ok = validateTools(list as ToolInput[]);
+    const ok = checkTools(list as ToolInput[]);
     tools = list as ToolInput[];
     toolsBox.removeAttribute('aria-invalid');
     setStatus(toolsStatus, `${ok.length} tool${ok.length === 1 ? '' : 's'}: ${ok.map((t) => t.name).join(', ')}`);

@@ -42,7 +42,7 @@ const api: PlannerWorkerApi = {
   abort(id, reason) {
     calls.get(id)?.abort(new DOMException(reason, 'AbortError'));
   },
-  checkTools: (tools) => ready().checkTools(tools),
+  checkTools: (tools, options) => ready().checkTools(tools, options),
   info: () => planner?.info,
   async dispose() {
     for (const ac of calls.values()) ac.abort(new DOMException('planner disposed', 'AbortError'));

@@ -23,12 +23,12 @@ export const BAD_TOOLS = [{ type: 'function', function: { name: 'broken', parame
 
 /** Node: the library API in-process. Prints one JSON line; throws (exit 1) on anything wrong. */
 export function nodePlanScript(model: string): string {
-  return `import { Planner, validateTools, VERSION } from 'toolplan';
+  return `import { Planner, checkTools, VERSION } from 'toolplan';
 import { readFileSync } from 'node:fs';
 
 const tools = JSON.parse(readFileSync('tools.json', 'utf8'));
-const checked = validateTools(tools);
-if (checked.length !== tools.length) throw new Error('validateTools returned ' + checked.length + ' tools');
+const checked = checkTools(tools);
+if (checked.length !== tools.length) throw new Error('checkTools returned ' + checked.length + ' tools');
 const planner = await Planner.create({ model: ${JSON.stringify(model)}, device: 'cpu' });
 try {
   const r = await planner.plan('Weather in Lisbon, then email it to ana@example.com', tools, { maxTokens: 80 });

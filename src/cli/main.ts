@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Planner, validateTools, type PlanOptions, type ToolCallSyntax, type ToolInput } from '../planner/index.ts';
+import { Planner, checkTools, type PlanOptions, type ToolCallSyntax, type ToolInput } from '../planner/index.ts';
 import type { ModelDtype } from '../model/index.ts';
 import { VERSION } from '../index.ts';
 
@@ -94,7 +94,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       return 0;
     }
     if (command === 'check-tools') {
-      const tools = validateTools(readTools(rest[0]));
+      const tools = checkTools(readTools(rest[0]));
       out(`ok: ${tools.length} tool(s): ${tools.map((t) => t.name).join(', ')}\n`);
       return 0;
     }
@@ -104,7 +104,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     const query = positionals.join(' ');
     if (!query) throw new UsageError('a query is required');
     const tools = readTools(o.tools);
-    validateTools(tools);
+    checkTools(tools);
     const opts: PlanOptions = {};
     const t = num(o.temperature, '--temperature');
     const seed = num(o.seed, '--seed');

@@ -8,7 +8,7 @@ import { PlannerDisposedError, PlannerError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
 import type { PlannerWorkerApi, WorkerPlannerOptions } from './protocol.ts';
 import type { Tool, ToolInput } from './tools.ts';
-import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult } from './types.ts';
+import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, ToolPlanner } from './types.ts';
 
 /** The worker died (e.g. out of memory); the next call starts a new one. */
 export class WorkerCrashedError extends PlannerError {
@@ -45,7 +45,7 @@ function againstPage(path: string | undefined): string | undefined {
 }
 
 /** A planner running in a Web Worker. Make one with `createPlanner`. */
-export class WorkerPlanner {
+export class WorkerPlanner implements ToolPlanner {
   private live: Live | undefined;
   private nextId = 1;
   private disposed = false;
@@ -167,9 +167,9 @@ export class WorkerPlanner {
     return streamOf<PlanEvent>(signal, (inner, emit) => this.call(inner, (live, id) => live.remote.plan(id, query, [...tools], rest, proxy(emit))));
   }
 
-  /** Normalises tools and checks their schemas; throws ToolDefinitionError on the first problem. */
-  checkTools(tools: readonly ToolInput[]): Promise<Tool[]> {
-    return this.call(undefined, (live) => live.remote.checkTools([...tools]));
+  /** Normalises tools and checks them in the worker as `plan()` would for `options.format`; throws ToolDefinitionError on the first problem. */
+  checkTools(tools: readonly ToolInput[], options: PlannerCheckOptions = {}): Promise<Tool[]> {
+    return this.call(undefined, (live) => live.remote.checkTools([...tools], options));
   }
 
   /** Frees the model and ends the worker. */

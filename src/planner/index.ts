@@ -6,9 +6,9 @@
  */
 export { createPlanner, WorkerPlanner, WorkerCrashedError, type CreatePlannerOptions } from './create-planner.ts';
 export { Planner } from './planner.ts';
-export type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats } from './types.ts';
+export type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerLoadOptions, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
 export { executionOrder, toOpenAIToolCalls, type OpenAIToolCall, type Plan, type PlanStep } from './plan.ts';
-export { validateTools } from './check-tools.ts';
+export { checkTools, validateTools, type CheckToolsOptions } from './check-tools.ts';
 export { planSchema } from './plan-schema.ts';
 export { normalizeTools, toTemplateTools, type BareTool, type JsonSchema, type McpTool, type OpenAITool, type Tool, type ToolInput } from './tools.ts';
 export { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';

@@ -5,9 +5,9 @@
  * plan grammar is built with deferred checks: only the first step's choice among the tools is built
  * before the first mask, and each tool's arguments when the model commits to it.
  */
-import { CompiledGrammar, CompiledStructure, contentHash, xmlParametersNode, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
+import { CompiledGrammar, CompiledStructure, contentHash, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
 import { LruCache } from '../grammar/lru.ts';
-import { checkToolSchemas, checkToolsJson, schemaCheck } from './check-tools.ts';
+import { checkToolSchemas, checkToolsJson, checkXmlToolSchemas, schemaCheck } from './check-tools.ts';
 import { checkStepBounds, planSchema } from './plan-schema.ts';
 import type { PlanFormat } from './presets.ts';
 import { toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
@@ -43,8 +43,7 @@ export class PlanGrammars {
       this.checked.add(toolsKey);
     }
     if (shape === 'calls-xml' && !this.checked.has(`xml|${toolsKey}`)) {
-      // XML calls also need object parameters without property counts.
-      checkToolSchemas(tools, xmlParametersNode);
+      checkXmlToolSchemas(tools);
       this.checked.add(`xml|${toolsKey}`);
     }
     return this.grammars.get(`${shape}|${minSteps}|${maxSteps}|${toolsKey}`, () =>

@@ -5,7 +5,7 @@
 import type { GrammarMatcher, Vocabulary } from '../grammar/index.ts';
 import { now } from '../model/clock.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type Model, type ProgressInfo } from '../model/index.ts';
-import { checkToolSchemas, schemaCheck } from './check-tools.ts';
+import { checkTools } from './check-tools.ts';
 import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
 import type { Plan, PlanStep } from './plan.ts';
@@ -18,7 +18,7 @@ import { queryOverLimit } from './query-length.ts';
 import { StepScanner } from './step-scanner.ts';
 import { detectToolCallSyntax, parseToolCalls, ToolCallScanner, type ToolCallSyntax } from './tool-calls.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
-import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats } from './types.ts';
+import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
 import { validatePlan } from './validate-plan.ts';
 
 const DEFAULT_MAX_TOKENS = 512;
@@ -48,7 +48,7 @@ interface Loaded {
  * await planner.dispose();
  * ```
  */
-export class Planner {
+export class Planner implements ToolPlanner {
   private loaded: Loaded | undefined;
   private lastInfo: PlannerInfo | undefined;
   private loading: Promise<Loaded> | undefined;
@@ -84,41 +84,33 @@ export class Planner {
   private ensureLoaded(): Promise<Loaded> {
     if (this.loaded) return Promise.resolve(this.loaded);
     this.loading ??= (async () => {
-      const o = this.options;
+      const { model: id, preset: _preset, maxContextTokens: _context, strictSchemas: _strict, signal, onProgress, ...load } = this.options;
       let ready: ProgressInfo | undefined;
-      const model = await loadModel(o.model ?? DEFAULT_MODEL, {
-        ...(o.dtype ? { dtype: o.dtype } : {}),
-        ...(o.device ? { device: o.device } : {}),
-        ...(o.sampleOnDevice !== undefined ? { sampleOnDevice: o.sampleOnDevice } : {}),
-        ...(o.revision ? { revision: o.revision } : {}),
-        ...(o.hubHost ? { hubHost: o.hubHost } : {}),
-        ...(o.useCache !== undefined ? { useCache: o.useCache } : {}),
+      const model = await loadModel(id ?? DEFAULT_MODEL, {
+        ...load,
         // 'ready' waits until the vocabulary is prepared too, so it means ready to plan.
-        ...(o.onProgress ? { onProgress: (e: ProgressInfo) => (e.status === 'ready' ? (ready = e) : o.onProgress!(e)) } : {}),
-        ...(o.snapshotBudgetBytes ? { snapshotBudgetBytes: o.snapshotBudgetBytes } : {}),
+        ...(onProgress ? { onProgress: (e: ProgressInfo) => (e.status === 'ready' ? (ready = e) : onProgress(e)) } : {}),
         // The signal cancels the first load only; a reload after a lost device is not the caller's load.
-        ...(o.signal && !this.lastInfo ? { signal: o.signal } : {}),
-        ...(o.stallTimeoutMs !== undefined ? { stallTimeoutMs: o.stallTimeoutMs } : {}),
-        ...(o.ort ? { ort: o.ort } : {}),
-        ...(o.wasmPaths ? { wasmPaths: o.wasmPaths } : {}),
+        ...(signal && !this.lastInfo ? { signal } : {}),
       });
       const syntax = this.preset.toolCallSyntax ?? detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
-      o.onProgress?.({ status: 'prepare', name: model.name, task: 'vocabulary' });
+      onProgress?.({ status: 'prepare', name: model.name, task: 'vocabulary' });
       const vocab = vocabularyOf(model);
-      this.loaded = { model, vocab, syntax, grammars: new PlanGrammars(vocab, o.strictSchemas ?? false) };
+      this.loaded = { model, vocab, syntax, grammars: new PlanGrammars(vocab, this.options.strictSchemas ?? false) };
       this.lastInfo = this.infoOf(this.loaded);
-      if (ready) o.onProgress?.(ready);
+      if (ready) onProgress?.(ready);
       return this.loaded;
     })().finally(() => (this.loading = undefined));
     return this.loading;
   }
 
   /**
-   * Normalises tools and checks each schema against the constraint engine; typed errors name the
-   * tool and the JSON pointer inside its parameters.
+   * Normalises tools and checks them as `plan()` would for `options.format` (default: the preset's):
+   * the schema checks, under `strictSchemas`, and for `tool-calls` what this model's syntax needs.
+   * Typed errors name the tool and the JSON pointer inside its parameters.
    */
-  async checkTools(tools: readonly ToolInput[]): Promise<Tool[]> {
-    return checkToolSchemas(normalizeTools(tools), schemaCheck(this.options.strictSchemas ?? false));
+  async checkTools(tools: readonly ToolInput[], options: PlannerCheckOptions = {}): Promise<Tool[]> {
+    return checkTools(tools, { strict: this.options.strictSchemas ?? false, format: options.format ?? this.preset.format ?? 'steps', toolCallSyntax: this.info.toolCallSyntax });
   }
 
   /** Plans `query` over `tools`. Calls are answered in order. */

@@ -4,7 +4,7 @@
  */
 import type { ProgressCallback } from '../model/index.ts';
 import type { Tool, ToolInput } from './tools.ts';
-import type { PlanEvent, PlannerInfo, PlannerOptions, PlanOptions, PlanResult } from './types.ts';
+import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult } from './types.ts';
 
 /** Planner options that can be sent to a worker. */
 export type WorkerPlannerOptions = Omit<PlannerOptions, 'onProgress' | 'ort' | 'signal'>;
@@ -17,7 +17,7 @@ export interface PlannerWorkerApi {
   plan(id: number, query: string, tools: ToolInput[], options: WorkerPlanOptions, onEvent?: (e: PlanEvent) => void): Promise<PlanResult>;
   /** Aborts call `id` (queued or running). */
   abort(id: number, reason: string): void;
-  checkTools(tools: ToolInput[]): Promise<Tool[]>;
+  checkTools(tools: ToolInput[], options?: PlannerCheckOptions): Promise<Tool[]>;
   info(): PlannerInfo | undefined;
   dispose(): Promise<void>;
 }

@@ -1,41 +1,29 @@
 /**
  * Public types of the planner API, shared by the in-process planner and the worker client.
  */
-import type { Device, DeviceRequest, ModelDtype, OrtModule, ProgressCallback } from '../model/index.ts';
+import type { Device, LoadModelOptions, ModelDtype } from '../model/index.ts';
+import type { CheckToolsOptions } from './check-tools.ts';
+import type { Tool, ToolInput } from './tools.ts';
 import type { Plan, PlanStep } from './plan.ts';
 import type { ModelPreset, PlanFormat } from './presets.ts';
 import type { ToolCallSyntax } from './tool-calls.ts';
 
+/** The load options a planner hands to `loadModel` unchanged: one definition, so they cannot drift. */
+export type PlannerLoadOptions = Pick<
+  LoadModelOptions,
+  'dtype' | 'device' | 'sampleOnDevice' | 'revision' | 'hubHost' | 'stallTimeoutMs' | 'useCache' | 'integrity' | 'snapshotBudgetBytes' | 'graphs' | 'wasmPaths' | 'ort' | 'onProgress'
+>;
+
 /** Options of `createPlanner` / `Planner.create`. */
-export interface PlannerOptions {
+export interface PlannerOptions extends PlannerLoadOptions {
   /** Hub id, base URL or (Node) folder. Default: `DEFAULT_MODEL`. */
   model?: string;
-  /** Weight format (default: the repo's choice, else `q4`). */
-  dtype?: ModelDtype;
-  /** `auto` (default): WebGPU, else WASM; Node: CPU (`webgpu` there: onnxruntime-node's WebGPU provider). */
-  device?: DeviceRequest;
-  /** On WebGPU, choose each token on the GPU and read back only its id (default true). */
-  sampleOnDevice?: boolean;
-  revision?: string;
-  hubHost?: string;
   /** Cancels the load: `create` / `createPlanner` reject with the signal's reason (the worker is ended). */
   signal?: AbortSignal;
-  /** A model file whose server sends nothing for this long fails with DownloadError (default 30 s). */
-  stallTimeoutMs?: number;
-  /** Cache model files in Cache Storage (default true). */
-  useCache?: boolean;
-  /** Load progress (Transformers.js `progress_callback` shape). */
-  onProgress?: ProgressCallback;
   /** Override the preset's system prompts, thinking switch, plan format or tool-call syntax. */
   preset?: Partial<ModelPreset>;
   /** Largest prompt + plan budget in tokens (default 8192, never above the model's window). */
   maxContextTokens?: number;
-  /** Byte budget of prefix snapshots (default 256 MiB). */
-  snapshotBudgetBytes?: number;
-  /** Browser: where onnxruntime-web's .wasm/.mjs files are served from (`env.wasm.wasmPaths`). */
-  wasmPaths?: string;
-  /** Node / tests: a specific onnxruntime module. Not transferable to a worker. */
-  ort?: OrtModule;
   /**
    * Refuse tools whose schemas use keywords or formats the engine does not enforce (ToolDefinitionError
    * naming the keyword), annotations of JSON Schema 2020-12 aside. Default false: unknown keywords
@@ -115,4 +103,38 @@ export interface PlannerInfo {
   format: PlanFormat;
   /** How this model writes `tool-calls`. */
   toolCallSyntax: ToolCallSyntax;
+}
+
+/** Options of a planner's `checkTools`: its format (default the planner's); strictness and syntax are the planner's. */
+export type PlannerCheckOptions = Pick<CheckToolsOptions, 'format'>;
+
+/**
+ * What both planners do: `Planner` (in this thread; Node, or a worker of your own) and
+ * `WorkerPlanner` (in a Web Worker, from `createPlanner`). Code written against it runs on either.
+ *
+ * @example
+ * ```ts
+ * import { createPlanner, type ToolPlanner, type ToolInput } from 'toolplan';
+ *
+ * async function firstTool(planner: ToolPlanner, query: string, tools: ToolInput[]): Promise<string | undefined> {
+ *   await planner.checkTools(tools); // throws ToolDefinitionError before any compute
+ *   const { plan } = await planner.plan(query, tools, { maxSteps: 3 });
+ *   return plan.steps[0]?.tool;
+ * }
+ * const planner: ToolPlanner = await createPlanner();
+ * console.log(await firstTool(planner, 'Weather in Lisbon', [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }]));
+ * await planner.dispose();
+ * ```
+ */
+export interface ToolPlanner {
+  /** The loaded model's device, dtype and plan formats (of the last load, after a lost device). */
+  readonly info: PlannerInfo;
+  /** Normalizes `tools` and checks them as `plan()` would for `options.format`; ToolDefinitionError names the tool and pointer. */
+  checkTools(tools: readonly ToolInput[], options?: PlannerCheckOptions): Promise<Tool[]>;
+  /** Plans `query` over `tools`; calls are answered in order. */
+  plan(query: string, tools: readonly ToolInput[], options?: PlanOptions): Promise<PlanResult>;
+  /** Like `plan`, as an async iterator of `token`, `step` and `done` events. */
+  stream(query: string, tools: readonly ToolInput[], options?: PlanOptions): AsyncIterableIterator<PlanEvent>;
+  /** Frees the model (and the worker); pending calls reject with PlannerDisposedError. */
+  dispose(): Promise<void>;
 }

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, SchemaError, UnsatisfiableSchemaError } from '../../src/grammar/index.ts';
-import { validateTools } from '../../src/planner/check-tools.ts';
+import { checkTools } from '../../src/planner/check-tools.ts';
 import { ToolDefinitionError } from '../../src/planner/index.ts';
 
 const escape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -155,11 +155,11 @@ describe('a fault in a merged part is reported where it is written', () => {
     }
   });
 
-  it('validateTools names the same pointer (ToolDefinitionError)', () => {
+  it('checkTools names the same pointer (ToolDefinitionError)', () => {
     const parameters = { type: 'object', properties: { to3: { allOf: [{ type: 'object', properties: { steps2: { type: 'string', format: 'hostname' } } }] } } };
     let err: unknown;
     try {
-      validateTools([{ name: 'f', parameters }]);
+      checkTools([{ name: 'f', parameters }]);
     } catch (e) {
       err = e;
     }

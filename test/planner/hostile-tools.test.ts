@@ -1,12 +1,12 @@
 /**
- * One definition of a valid tool schema on both sides: whatever `validateTools` accepts, the final
+ * One definition of a valid tool schema on both sides: whatever `checkTools` accepts, the final
  * re-validation (ajv 2020-12, as validatePlan runs it) compiles and the model can plan with; what it
  * would not is refused up front with a ToolDefinitionError naming the tool, pointer and keyword.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { xmlParametersNode } from '../../src/grammar/index.ts';
-import { checkToolSchemas, checkToolsJson, validateTools } from '../../src/planner/check-tools.ts';
+import { checkToolSchemas, checkToolsJson, checkTools } from '../../src/planner/check-tools.ts';
 import { PlanValidationError, ToolDefinitionError } from '../../src/planner/errors.ts';
 import { Planner } from '../../src/planner/planner.ts';
 import { normalizeTools, type JsonSchema, type ToolInput } from '../../src/planner/tools.ts';
@@ -38,7 +38,7 @@ function reValidation(schema: unknown, args: unknown = {}): string {
   }
 }
 
-describe('validateTools refuses what the re-validation cannot compile', () => {
+describe('checkTools refuses what the re-validation cannot compile', () => {
   it.each([
     ['an unused $defs entry of the wrong type', obj({ $defs: { x: { type: 5 } } }), '/$defs/x/type', 'type'],
     ['an unused $defs entry that is no schema', obj({ $defs: { x: 'nope' } }), '/$defs/x', undefined],
@@ -59,12 +59,12 @@ describe('validateTools refuses what the re-validation cannot compile', () => {
   ])('%s', (_, schema, pointer, keyword) => {
     // Before: accepted here, then a raw Error from ajv once the model picked the tool.
     expect(reValidation(schema, { a: 'x' })).not.toBe('ok');
-    expect(definitionErrorOf(() => validateTools(toolsOf(schema)))).toMatchObject({ tool: 'f', pointer, keyword });
+    expect(definitionErrorOf(() => checkTools(toolsOf(schema)))).toMatchObject({ tool: 'f', pointer, keyword });
   });
 
   it('draft-04 id and OpenAPI nullable, which ajv reads (it throws on id), pass both sides, as ajv would read them', () => {
     for (const schema of [prop({ type: 'string', properties: { b: { id: 'b' } } }), prop({ type: 'string', items: { nullable: true } }), obj({ id: 'x', properties: { a: { type: 'string' } } })]) {
-      expect(validateTools(toolsOf(schema))).toHaveLength(1);
+      expect(checkTools(toolsOf(schema))).toHaveLength(1);
       expect(reValidation(schema, { a: 'x' })).toBe('ok');
     }
     // nullable beside a type admits null on both sides; without a type it is dropped.
@@ -76,7 +76,7 @@ describe('validateTools refuses what the re-validation cannot compile', () => {
   });
 
   it('an anyOf looping on itself is a ToolDefinitionError, not a stack overflow in the engine', () => {
-    expect(definitionErrorOf(() => validateTools(toolsOf(prop({ anyOf: [{ $ref: '#/properties/a' }, { type: 'string' }] }))))).toMatchObject({ keyword: '$ref' });
+    expect(definitionErrorOf(() => checkTools(toolsOf(prop({ anyOf: [{ $ref: '#/properties/a' }, { type: 'string' }] }))))).toMatchObject({ keyword: '$ref' });
   });
 
   it('non-JSON values are ToolDefinitionErrors with a pointer, never a TypeError or a JSON.parse error later', () => {
@@ -91,7 +91,7 @@ describe('validateTools refuses what the re-validation cannot compile', () => {
       [prop({ const: () => 1 }), '/properties/a/const'],
       [cyclic, '/properties/me'],
     ] as const) {
-      const e = definitionErrorOf(() => validateTools(toolsOf(schema)));
+      const e = definitionErrorOf(() => checkTools(toolsOf(schema)));
       expect(e).toMatchObject({ tool: 'f', pointer });
       expect(e.message).toMatch(/not JSON/);
       // The XML check alone (checkToolSchemas with another check) looks at JSON first too.
@@ -109,11 +109,11 @@ describe('validateTools refuses what the re-validation cannot compile', () => {
     expect(xml(prop({ const: 'end\n</parameter>' }))).toMatchObject({ pointer: '/properties/a', keyword: 'const' });
     expect(xml(prop({ enum: ['x', 'y\n</parameter>\nz'] }))).toMatchObject({ pointer: '/properties/a', keyword: 'enum' });
     // The same tools are fine as JSON.
-    expect(() => validateTools(toolsOf(obj({ properties: { 'a>b': { const: 'end\n</parameter>' } } })))).not.toThrow();
+    expect(() => checkTools(toolsOf(obj({ properties: { 'a>b': { const: 'end\n</parameter>' } } })))).not.toThrow();
   });
 });
 
-describe('property: a schema validateTools accepts is one ajv compiles', () => {
+describe('property: a schema checkTools accepts is one ajv compiles', () => {
   const KEYS = ['type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems', 'minItems', 'maxLength', 'pattern', 'format', 'minimum', 'anyOf', 'oneOf', 'allOf', '$ref', 'not', 'if', 'patternProperties', 'title', 'default', '$anchor', '$id', 'uniqueItems', 'maxProperties', 'x-foo', '$defs', 'dependencies', 'multipleOf', 'id', 'nullable', '$dynamicRef', 'dependentSchemas'];
   const leaf = fc.constantFrom<unknown>(5, -1, 0, 1.5, 'x', 'string', 'integer', 'object', '\\-', '^a$', '[\\-]', '#/nope', '#', '#/$defs/d', '#/properties/a', '#/properties/a/items', 'date', 'nope', [], ['a', 'a'], ['a'], ['string', 'null'], ['string', 'string'], [{}], [{ enum: [] }], {}, { x: 5 }, { x: {} }, { a: { type: 'string' } }, true, false, null, { type: 5 }, { enum: [] }, { const: 1 });
   const schema = fc.letrec<{ s: unknown }>((tie) => ({
@@ -128,7 +128,7 @@ describe('property: a schema validateTools accepts is one ajv compiles', () => {
     fc.assert(
       fc.property(root, fc.constantFrom<unknown>({}, { a: 'x' }, { a: 1 }, { a: {} }, { a: [] }), (s, args) => {
         try {
-          validateTools(toolsOf(s));
+          checkTools(toolsOf(s));
         } catch (e) {
           if (e instanceof ToolDefinitionError) return;
           throw e;
@@ -154,7 +154,7 @@ describe('end to end on tiny-qwen3_5 (XML tool calls)', () => {
     const tools = toolsOf(obj({ properties: { a: { type: 'string', example: 'x', maxLength: 8 } }, required: ['a'], 'x-vendor': true }));
     const r = await planner.plan('go', tools, { maxTokens: 64 });
     expect(r.plan.steps.every((s) => typeof (s.args as { a?: unknown }).a === 'string')).toBe(true);
-    expect(definitionErrorOf(() => validateTools(tools, { strict: true }))).toMatchObject({ tool: 'f', keyword: 'x-vendor', pointer: '/x-vendor' });
+    expect(definitionErrorOf(() => checkTools(tools, { strict: true }))).toMatchObject({ tool: 'f', keyword: 'x-vendor', pointer: '/x-vendor' });
     const strict = await Planner.create({ model: modelDir('tiny-qwen3_5'), dtype: 'q4', strictSchemas: true });
     try {
       await expect(strict.checkTools(tools)).rejects.toMatchObject({ name: 'ToolDefinitionError', keyword: 'x-vendor' });

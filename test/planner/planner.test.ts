@@ -11,8 +11,8 @@ import { executionOrder, toOpenAIToolCalls, type Plan } from '../../src/planner/
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { Planner } from '../../src/planner/planner.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
-import { validateTools } from '../../src/planner/check-tools.ts';
-import type { PlanEvent } from '../../src/planner/types.ts';
+import { checkTools, validateTools } from '../../src/planner/check-tools.ts';
+import type { PlanEvent, ToolPlanner } from '../../src/planner/types.ts';
 import { modelDir } from '../helpers/fixtures.ts';
 import { QUERY, TOOLS } from './tools-fixture.ts';
 
@@ -153,18 +153,47 @@ describe('plan helpers', () => {
   });
 });
 
-describe('validateTools (no model: the demo editor and apps check tools with it)', () => {
+describe('checkTools (no model: the demo editor and apps check tools with it)', () => {
   it('names the tool, pointer and keyword of an unsupported keyword, and keeps good tools', () => {
     const bad = [...TOOLS, { name: 'upload', inputSchema: { type: 'object', properties: { data: { type: 'string', contentEncoding: 'base64', if: { minLength: 1 } } } } }];
     let err: unknown;
     try {
-      validateTools(bad);
+      checkTools(bad);
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ToolDefinitionError);
     expect(err).toMatchObject({ name: 'ToolDefinitionError', tool: 'upload', pointer: '/properties/data/if', keyword: 'if' });
-    expect(validateTools(TOOLS).map((t) => t.name)).toEqual(normalizeTools(TOOLS).map((t) => t.name));
+    expect(checkTools(TOOLS).map((t) => t.name)).toEqual(normalizeTools(TOOLS).map((t) => t.name));
+  });
+
+  it('checks for the plan format: tool-calls in the XML syntax refuses property counts, steps and JSON calls do not', () => {
+    const counted = [{ name: 'tag', parameters: { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, maxProperties: 1 } }];
+    expect(checkTools(counted)).toHaveLength(1);
+    expect(checkTools(counted, { format: 'tool-calls' })).toHaveLength(1);
+    expect(() => checkTools(counted, { format: 'tool-calls', toolCallSyntax: 'xml' })).toThrow(expect.objectContaining({ name: 'ToolDefinitionError', tool: 'tag', keyword: 'maxProperties' }));
+    expect(() => checkTools(counted, { format: 'bogus' as 'steps' })).toThrow(expect.objectContaining({ name: 'InvalidOptionError', option: 'format' }));
+    expect(validateTools).toBe(checkTools);
+  });
+
+  it("a planner's checkTools checks as its plan() would: a tool set it passes never fails plan() with ToolDefinitionError", async () => {
+    const counted = [{ name: 'tag', parameters: { type: 'object', properties: { a: { type: 'string', maxLength: 4 }, b: { type: 'boolean' } }, maxProperties: 1 } }];
+    expect(planner.info.toolCallSyntax).toBe('xml');
+    const asPlanned = async (format: 'steps' | 'tool-calls') => {
+      const checked = await planner.checkTools(counted, { format }).then(() => 'ok', (e: Error) => e.name);
+      const planned = await planner.plan(QUERY, counted, { format, maxTokens: 120 }).then(() => 'ok', (e: Error) => e.name);
+      return { checked, planned };
+    };
+    expect(await asPlanned('steps')).toEqual({ checked: 'ok', planned: 'ok' });
+    expect(await asPlanned('tool-calls')).toEqual({ checked: 'ToolDefinitionError', planned: 'ToolDefinitionError' });
+    // The one interface both planners implement.
+    const asInterface: ToolPlanner = planner;
+    expect(await asInterface.checkTools(TOOLS)).toHaveLength(TOOLS.length);
+  });
+
+  it('load options reach loadModel as they are: a wrong sha256 in integrity fails Planner.create with IntegrityError', async () => {
+    // PlannerOptions is derived from LoadModelOptions; `integrity` was once lost on the way.
+    await expect(Planner.create({ model: modelDir('tiny-qwen3_5'), dtype: 'q4', integrity: { 'config.json': '0'.repeat(64) } })).rejects.toMatchObject({ name: 'IntegrityError' });
   });
 
   it('error names are fields, not the (minifiable) class name', () => {
