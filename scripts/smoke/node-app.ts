@@ -2,12 +2,12 @@
  * (a) Node: a fresh app with the tarball and onnxruntime-node (the optional peer), the API
  * in-process and the `toolplan` bin through npx.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { BAD_TOOLS, NODE_TOOLS, nodePlanScript } from './app-src.ts';
 import { FIXTURE_MODEL, REPO, StepError, expectExit0, firstError, initApp, npmInstall, npx, readJson, run, skip, step, tail } from './util.ts';
 
-const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help', 'node: README snippets compile (strict)'];
+const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help', 'node: README snippets and TSDoc examples compile (strict)'];
 
 /** The ```ts blocks of README.md's "Using it" and "Add it to your app" sections, in order. */
 function readmeSnippets(): string[] {
@@ -17,6 +17,26 @@ function readmeSnippets(): string[] {
   return [...readme.slice(from, to).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
+/**
+ * Every TSDoc `@example` in src/, by file and line: each must be a whole module that imports from
+ * 'toolplan' (an example a user cannot paste is not one).
+ */
+function docExamples(): { at: string; code: string }[] {
+  const out: { at: string; code: string }[] = [];
+  for (const e of readdirSync(join(REPO, 'src'), { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith('.ts')) continue;
+    const file = join(e.parentPath, e.name);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/@example\n((?:[ \t]*\*.*\n)*?)[ \t]*\*\//g)) {
+      const lines = m[1]!.split('\n').map((l) => l.replace(/^[ \t]*\* ?/, ''));
+      const code = /```ts\n([\s\S]*?)```/.exec(lines.join('\n'))?.[1];
+      const at = `${relative(REPO, file)}:${text.slice(0, m.index).split('\n').length}`;
+      if (!code || !/from 'toolplan'/.test(code)) throw new StepError(`${at}: the @example is not a module importing from 'toolplan'`);
+      out.push({ at, code });
+    }
+  }
+  return out;
+}
 
 export async function nodeApp(tarball: string): Promise<void> {
   let dir = '';
@@ -79,12 +99,16 @@ export async function nodeApp(tarball: string): Promise<void> {
   await step(STEPS[4]!, async () => {
     const snippets = readmeSnippets();
     if (snippets.length === 0) throw new StepError('no ```ts snippet found in README.md');
+    const examples = docExamples();
+    if (examples.length === 0) throw new StepError('no @example found in src/');
     mkdirSync(join(dir, 'snippets'), { recursive: true });
     snippets.forEach((code, i) => writeFileSync(join(dir, 'snippets', `snippet-${i + 1}.ts`), `${code}\nexport {};\n`));
+    // File names carry the source line, so a tsc error names the example.
+    for (const x of examples) writeFileSync(join(dir, 'snippets', `example-${x.at.replace(/[/:.]/g, '_')}.ts`), `${x.code}\nexport {};\n`);
     const compilerOptions = { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'], skipLibCheck: false, types: [] };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['snippets'] }, null, 2));
     const r = await run(join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 120_000 });
     expectExit0(r, ['tsc', '-p', 'tsconfig.json']);
-    return `${snippets.length} snippet(s) type-check`;
+    return `${snippets.length} README snippet(s) and ${examples.length} TSDoc example(s) type-check`;
   });
 }

@@ -21,7 +21,16 @@ import { toDraft2020 } from './schema/drafts.ts';
  *
  * @example
  * ```ts
- * for (const t of tools) checkSchema(t.parameters); // then compile a plan schema embedding them
+ * import { checkSchema, SchemaError } from 'toolplan';
+ *
+ * const tools = [{ name: 'search', parameters: { type: 'object', properties: { q: { type: 'string', pattern: '(' } } } }];
+ * for (const t of tools) {
+ *   try {
+ *     checkSchema(t.parameters); // then compile a plan schema embedding them
+ *   } catch (e) {
+ *     if (e instanceof SchemaError) console.error(`${t.name}: ${e.message}`); // names the pointer, #/properties/q/pattern
+ *   }
+ * }
  * ```
  */
 export function checkSchema(schema: unknown, options: BuildOptions = {}): void {

@@ -76,11 +76,15 @@ const cache = new LruCache<string, CompiledGrammar>(64);
  *
  * @example
  * ```ts
+ * import { compileGrammar, Vocabulary } from 'toolplan';
+ *
+ * // A byte-level vocabulary (ids 0..255 are the bytes, 256 ends the text); real ones come from a tokenizer.
+ * const vocab = new Vocabulary({ tokens: [...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), null], size: 257, stopTokens: [256] });
  * const grammar = compileGrammar({ type: 'object', properties: { city: { type: 'string' } } }, vocab);
  * const m = grammar.matcher({ maxTokens: 64 });
  * const mask = vocab.allocateMask();
- * m.fillMask(mask); // bits of allowed token ids
- * m.accept(tokenId);
+ * m.fillMask(mask); // bits of allowed token ids: here only '{'
+ * m.accept('{'.charCodeAt(0));
  * ```
  */
 export function compileGrammar(schema: unknown, vocab: Vocabulary, options: CompileOptions = {}): CompiledGrammar {

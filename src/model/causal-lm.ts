@@ -190,6 +190,8 @@ export class CausalLM {
    *
    * @example
    * ```ts
+   * import { loadModel, Sampler } from 'toolplan';
+   *
    * const model = await loadModel('onnx-community/Qwen3.5-0.8B-ONNX-OPT', { device: 'webgpu' });
    * const sampler = new Sampler({ temperature: 0.7, seed: 1 });
    * let kept = await model.lm.forwardKept(model.tokenizer.encode('Hello'));

@@ -121,7 +121,15 @@ async function prefill(lm: CausalLM, prompt: readonly number[], o: DecodeOptions
  *
  * @example
  * ```ts
- * const it = decode(lm, promptIds, { sampler: new Sampler(), maxNewTokens: 64, stopTokens: [eos], constraint: matcher });
+ * import { compileGrammar, decode, loadModel, Sampler, Vocabulary, vocabularyFromTokenizerJson, type TokenizerJson } from 'toolplan';
+ *
+ * const model = await loadModel('onnx-community/Qwen3.5-0.8B-ONNX-OPT');
+ * // The model's vocabulary as the engine sees it (the planner builds this once per model).
+ * const json = model.tokenizer.json as unknown as TokenizerJson;
+ * const vocab = new Vocabulary(vocabularyFromTokenizerJson(json, { size: model.vocabSize, stopTokens: model.eosTokenIds }));
+ * const matcher = compileGrammar({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }, vocab).matcher({ maxTokens: 64 });
+ * const promptIds = model.tokenizer.encode('The weather in Lisbon as JSON: ');
+ * const it = decode(model.lm, promptIds, { sampler: new Sampler(), maxNewTokens: 64, stopTokens: model.eosTokenIds, constraint: matcher });
  * for (let r = await it.next(); !r.done; r = await it.next()) console.log(r.value.token);
  * ```
  */

@@ -141,6 +141,8 @@ function watchDevice(ort: OrtModule, lm: CausalLM): void {
  *
  * @example
  * ```ts
+ * import { loadModel } from 'toolplan';
+ *
  * const model = await loadModel('onnx-community/Qwen3.5-0.8B-ONNX-OPT', {
  *   dtype: 'q4',
  *   onProgress: (p) => p.status === 'progress' && console.log(p.file, p.progress.toFixed(0) + '%'),

@@ -80,7 +80,7 @@ export interface CheckToolsOptions {
  * try {
  *   checkTools(JSON.parse(editor.value), { format: 'tool-calls', toolCallSyntax: 'xml' });
  * } catch (e) {
- *   if (e instanceof ToolDefinitionError) console.error(`${e.tool} ${e.pointer}: ${e.detail}`);
+ *   if (e instanceof ToolDefinitionError) console.error(`${e.tool} ${e.pointer}: ${e.message}`);
  * }
  * ```
  */

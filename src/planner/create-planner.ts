@@ -146,7 +146,13 @@ export class WorkerPlanner implements ToolPlanner {
    *
    * @example
    * ```ts
-   * const { plan, stats } = await planner.plan('Weather in Lisbon, then email it to Ana', tools, { signal });
+   * import { createPlanner, type ToolInput } from 'toolplan';
+ *
+ * const planner = await createPlanner();
+ * const tools: ToolInput[] = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+ * const signal = AbortSignal.timeout(30_000); // or a Stop button's AbortController
+ * const { plan, stats } = await planner.plan('Weather in Lisbon, then email it to Ana', tools, { signal });
+ * console.log(plan.steps, stats.tokensPerSecond);
    * ```
    */
   plan(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): Promise<PlanResult> {
@@ -159,7 +165,14 @@ export class WorkerPlanner implements ToolPlanner {
    *
    * @example
    * ```ts
-   * for await (const e of planner.stream(query, tools)) if (e.type === 'step') show(e.step);
+   * import { createPlanner, type ToolInput } from 'toolplan';
+ *
+ * const planner = await createPlanner();
+ * const tools: ToolInput[] = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+ * for await (const e of planner.stream('Weather in Lisbon and Porto', tools)) {
+ *   if (e.type === 'token') document.body.append(e.text); // text as it is written
+ *   if (e.type === 'step') console.log('step', e.step.id, e.step.tool, e.step.args); // each step as it closes
+ * }
    * ```
    */
   stream(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): AsyncIterableIterator<PlanEvent> {
@@ -194,12 +207,20 @@ export class WorkerPlanner implements ToolPlanner {
  *
  * @example
  * ```ts
- * import { createPlanner } from 'toolplan';
+ * import { createPlanner, type ToolInput } from 'toolplan';
+ *
+ * const bar = document.createElement('progress');
  * const planner = await createPlanner({
  *   model: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
  *   dtype: 'q4',
- *   onProgress: (p) => p.status === 'progress' && bar.set(p.progress),
+ *   onProgress: (p) => {
+ *     if (p.status === 'progress') bar.value = p.progress / 100;
+ *   },
  * });
+ * const tools: ToolInput[] = [
+ *   { name: 'search_flights', parameters: { type: 'object', properties: { to: { type: 'string' } }, required: ['to'] } },
+ *   { name: 'send_email', parameters: { type: 'object', properties: { to: { type: 'string' }, body: { type: 'string' } } } },
+ * ];
  * const { plan } = await planner.plan('Find flights to Lisbon and email them to Ana', tools);
  * ```
  */

@@ -61,7 +61,10 @@ export function checkStepBounds(minSteps: number, maxSteps: number): void {
  *
  * @example
  * ```ts
+ * import { planSchema } from 'toolplan';
+ *
  * const schema = planSchema([{ name: 'search', description: '', parameters: { type: 'object', properties: { q: { type: 'string' } } } }], 3);
+ * console.log(JSON.stringify(schema)); // {"$defs":{"tool0":…},"type":"object","properties":{"steps":{"maxItems":3,…}},…}
  * ```
  */
 export function planSchema(tools: readonly Tool[], maxSteps: number, minSteps = 1): JsonSchema {

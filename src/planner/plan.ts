@@ -31,6 +31,10 @@ export interface OpenAIToolCall {
  *
  * @example
  * ```ts
+ * import { toOpenAIToolCalls, type OpenAIToolCall, type Plan } from 'toolplan';
+ *
+ * const plan: Plan = { steps: [{ id: 1, tool: 'get_weather', args: { city: 'Lisbon' }, depends_on: [] }] };
+ * const messages: { role: string; content: string | null; tool_calls?: OpenAIToolCall[] }[] = [];
  * messages.push({ role: 'assistant', content: null, tool_calls: toOpenAIToolCalls(plan) });
  * ```
  */
@@ -44,7 +48,15 @@ export function toOpenAIToolCalls(plan: Plan): OpenAIToolCall[] {
  *
  * @example
  * ```ts
- * for (const wave of executionOrder(plan)) await Promise.all(wave.map(run));
+ * import { executionOrder, type Plan, type PlanStep } from 'toolplan';
+ *
+ * const plan: Plan = { steps: [
+ *   { id: 1, tool: 'get_weather', args: { city: 'Lisbon' }, depends_on: [] },
+ *   { id: 2, tool: 'get_weather', args: { city: 'Porto' }, depends_on: [] },
+ *   { id: 3, tool: 'send_email', args: { to: 'ana@example.com' }, depends_on: [1, 2] },
+ * ] };
+ * const run = async (step: PlanStep): Promise<void> => console.log('running', step.tool, step.args);
+ * for (const wave of executionOrder(plan)) await Promise.all(wave.map(run)); // [1, 2] together, then [3]
  * ```
  */
 export function executionOrder(plan: Plan): PlanStep[][] {

@@ -42,6 +42,9 @@ interface Loaded {
  *
  * @example
  * ```ts
+ * import { Planner, type ToolInput } from 'toolplan';
+ *
+ * const tools: ToolInput[] = [{ type: 'function', function: { name: 'search_flights', parameters: { type: 'object', properties: { to: { type: 'string' } } } } }];
  * const planner = await Planner.create({ model: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT' });
  * const { plan } = await planner.plan('Find flights to Lisbon and email them to Ana', tools);
  * for (const step of plan.steps) console.log(step.id, step.tool, step.args, step.depends_on);

@@ -128,6 +128,9 @@ const byNameOf = (tools: readonly Tool[]): Map<string, Tool> => new Map(tools.ma
  *
  * @example
  * ```ts
+ * import { normalizeTools, parseToolCalls } from 'toolplan';
+ *
+ * const tools = normalizeTools([{ name: 'search', parameters: { type: 'object', properties: { q: { type: 'string' } } } }]);
  * parseToolCalls('<tool_call>\n{"name": "search", "arguments": {"q": "x"}}\n</tool_call>', tools, 'json');
  * // [{ id: 1, tool: 'search', args: { q: 'x' }, depends_on: [] }]
  * ```

@@ -26,7 +26,7 @@ const origins = new WeakMap<object, ReadonlyMap<string, string>>();
  * under `k`), where `pointer` locates `schema` itself. A schema from the document has its
  * keywords under its own pointer; a merged one has them wherever the user wrote them.
  *
- * @example
+ * For example (internal, not exported from the package):
  * ```ts
  * pointerOf({ format: 'x' }, '/properties/a', 'format'); // '/properties/a/format'
  * ```

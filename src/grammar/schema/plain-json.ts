@@ -89,7 +89,7 @@ class Walk {
  * JSON: a non-finite number, undefined, a BigInt, function or symbol, an instance of a class (Date,
  * Map, …), a getter, a symbol or non-enumerable key, a sparse array, a cycle.
  *
- * @example
+ * For example (internal, not exported from the package):
  * ```ts
  * checkPlainJson({ enum: [1n] }); // InvalidSchemaError: a bigint is not JSON (at #/enum/0)
  * ```

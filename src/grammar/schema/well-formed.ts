@@ -286,7 +286,7 @@ class Walker {
  * Schema 2020-12 document, anywhere in it, used or not; UnsupportedSchemaError for an `$id` below
  * the root and for a `$ref` that is not a local JSON pointer. Expects plain JSON (checkPlainJson).
  *
- * @example
+ * For example (internal, not exported from the package):
  * ```ts
  * checkWellFormed({ type: 'object', $defs: { x: { type: 5 } } }); // InvalidSchemaError at #/$defs/x/type
  * ```

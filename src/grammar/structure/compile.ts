@@ -47,6 +47,10 @@ const cache = new LruCache<string, CompiledStructure>(32);
  *
  * @example
  * ```ts
+ * import { compileStructure, Vocabulary, type Structure } from 'toolplan';
+ *
+ * // A byte-level vocabulary (ids 0..255 are the bytes, 256 ends the text); real ones come from a tokenizer.
+ * const vocab = new Vocabulary({ tokens: [...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), null], size: 257, stopTokens: [256] });
  * // `<tool_call>\n{"name": "get_weather", "arguments": {...}}\n</tool_call>`, once or twice
  * const call: Structure = { type: 'sequence', items: [
  *   { type: 'text', text: '<tool_call>\n{"name": "get_weather", "arguments": ' },
@@ -54,6 +58,7 @@ const cache = new LruCache<string, CompiledStructure>(32);
  *   { type: 'text', text: '}\n</tool_call>' },
  * ] };
  * const m = compileStructure({ type: 'repeat', item: call, min: 1, max: 2, separator: '\n' }, vocab).matcher();
+ * console.log(m.forcedTokens().length); // 50: all of '<tool_call>\n{"name": "get_weather", "arguments": {' is forced
  * ```
  */
 export function compileStructure(structure: Structure, vocab: Vocabulary, options: StructureOptions = {}): CompiledStructure {

@@ -208,7 +208,7 @@ export function xmlParametersSegments(
  * way the grammar wrote it; stops at the first position that does not open a parameter. Returns
  * null when a block is cut off (streamed text).
  *
- * @example
+ * For example (internal, not exported from the package):
  * ```ts
  * readXmlParameters(schema, '<parameter=city>\nLisbon\n</parameter>\n</function>', 0);
  * // { args: { city: 'Lisbon' }, end: 36 }
