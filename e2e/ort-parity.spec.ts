@@ -5,8 +5,8 @@
 import { expect, test } from '@playwright/test';
 import ort from 'onnxruntime-node';
 import { relative } from 'node:path';
-import { handLoop } from '../test/helpers/hand-loop.ts';
-import { onnxFiles, TINY_MATRIX } from '../test/helpers/fixtures.ts';
+import { handLoop } from '../scripts/lib/hand-loop.ts';
+import { onnxFiles, TINY_MATRIX } from '../scripts/lib/fixtures.ts';
 import type { ParityRun } from './pages/ort-parity.ts';
 
 const PROMPT = [9707, 11, 1246, 525, 498, 3351, 30, 358, 1184, 264, 3119, 13];

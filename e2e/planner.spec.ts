@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import { planSchema } from '../src/planner/plan-schema.ts';
 import { normalizeTools } from '../src/planner/tools.ts';
 import type { Plan } from '../src/planner/plan.ts';
-import { QUERY, TOOLS } from '../test/planner/tools-fixture.ts';
+import { QUERY, TOOLS } from '../scripts/lib/tools-fixture.ts';
 
 const MODEL = '/fixtures/models/tiny-qwen3_5';
 /**

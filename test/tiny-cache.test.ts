@@ -5,8 +5,8 @@
 import ort from 'onnxruntime-node';
 import type { Tensor } from 'onnxruntime-common';
 import { describe, expect, it } from 'vitest';
-import { handLoop, int64, presentName, zeroCache } from './helpers/hand-loop.ts';
-import { onnxFiles, TINY_MATRIX } from './helpers/fixtures.ts';
+import { handLoop, int64, presentName, zeroCache } from '../scripts/lib/hand-loop.ts';
+import { onnxFiles, TINY_MATRIX } from '../scripts/lib/fixtures.ts';
 
 const PROMPT = [9707, 11, 1246, 525, 498, 3351, 30, 358, 1184, 264, 3119, 13];
 

@@ -5,8 +5,8 @@
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handLoop } from './helpers/hand-loop.ts';
-import { isQwen35, MODELS_DIR, modelDir, onnxFiles, TINY_MATRIX } from './helpers/fixtures.ts';
+import { handLoop } from '../scripts/lib/hand-loop.ts';
+import { isQwen35, MODELS_DIR, modelDir, onnxFiles, TINY_MATRIX } from '../scripts/lib/fixtures.ts';
 
 const PROMPT = 'Search the web for flights to Lisbon, then email the cheapest one to Ana.';
 const STEPS = 20;

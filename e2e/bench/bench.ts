@@ -12,7 +12,7 @@ import { buildPrompt } from '../../src/planner/prompt.ts';
 import { StepScanner } from '../../src/planner/step-scanner.ts';
 import { normalizeTools, type Tool } from '../../src/planner/tools.ts';
 import { median } from '../../src/eval/stats.ts';
-import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
+import { QUERY, TOOLS } from '../../scripts/lib/tools-fixture.ts';
 
 const WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
 

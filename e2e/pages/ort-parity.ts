@@ -3,7 +3,7 @@
  * execution provider, so Playwright can compare its logits with onnxruntime-node's.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { handLoop } from '../../test/helpers/hand-loop.ts';
+import { handLoop } from '../../scripts/lib/hand-loop.ts';
 import { QuantizedEmbedding } from '../../src/model/embedding-lookup.ts';
 
 ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';

@@ -23,7 +23,7 @@ import { planSchema } from '../../src/planner/plan-schema.ts';
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
-import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
+import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
 import { bareLoop } from './bare-loop.ts';
 import { decodePlan, type PlanMode } from './plan-decode.ts';
 import { median, ratio, repeat } from '../../src/eval/stats.ts';

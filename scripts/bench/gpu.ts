@@ -20,7 +20,7 @@ import { CausalLM, graphFile, loadModel, Sampler, type Model, type ModelDtype, t
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
-import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
+import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
 import { median, ratio } from '../../src/eval/stats.ts';
 import { bareLoop } from './bare-loop.ts';
 import { decodePlan, type PlanMode } from './plan-decode.ts';

@@ -21,8 +21,8 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compileGrammar, type Vocabulary } from '../../src/grammar/index.ts';
-import { qwenVocabulary } from '../../test/helpers/qwen-vocab.ts';
-import { xgrammar } from '../../test/helpers/xgrammar.ts';
+import { qwenVocabulary } from '../lib/qwen-vocab.ts';
+import { xgrammar } from '../lib/xgrammar.ts';
 import { benchPlanSchema, benchPlanText } from './plan-schema.ts';
 
 const { values } = parseArgs({

@@ -10,7 +10,7 @@
  *   category) have nothing to walk.
  * - `jsts`: JSON-Schema-Test-Suite draft2020-12, every valid instance of every group.
  *
- * The text of an instance is compact JSON in the engine's key order (test/helpers/canonical.ts;
+ * The text of an instance is compact JSON in the engine's key order (scripts/lib/canonical.ts;
  * plain JSON.stringify where our schema builder refuses the schema), tokenized by greedy longest
  * match (`vocab.tokenize`). Per case and engine: compile once per distinct schema (timed: our
  * `compileGrammar`, XGrammar's `compileJSONSchema` with indent -1, separators [",", ":"] and
@@ -46,11 +46,11 @@ import type { CompiledGrammar as XgCompiledGrammar, GrammarCompiler as XgGrammar
 import { compileGrammar, TokenRejectedError, type CompiledGrammar } from '../../src/grammar/index.ts';
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { bfclToJsonSchema } from '../../src/eval/bfcl-schema.ts';
-import { truthValue } from '../../test/helpers/bfcl-truth.ts';
-import { canonicalJson } from '../../test/helpers/canonical.ts';
-import { qwenVocabulary } from '../../test/helpers/qwen-vocab.ts';
-import { sharedData } from '../../test/helpers/shared.ts';
-import { xgrammar } from '../../test/helpers/xgrammar.ts';
+import { truthValue } from '../lib/bfcl-truth.ts';
+import { canonicalJson } from '../lib/canonical.ts';
+import { qwenVocabulary } from '../lib/qwen-vocab.ts';
+import { sharedData } from '../lib/shared.ts';
+import { xgrammar } from '../lib/xgrammar.ts';
 
 const { values } = parseArgs({
   options: {

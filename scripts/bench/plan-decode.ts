@@ -4,7 +4,7 @@ import { decode, type CausalLM, type DecodeStats, type Model, type Sampler } fro
 import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
-import { TOOLS } from '../../test/planner/tools-fixture.ts';
+import { TOOLS } from '../lib/tools-fixture.ts';
 
 export type PlanMode = 'free' | 'constrained' | 'jump';
 

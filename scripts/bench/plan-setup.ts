@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { PlanGrammars } from '../../src/planner/plan-grammars.ts';
 import { normalizeTools, type ToolInput } from '../../src/planner/tools.ts';
-import { qwenVocabulary } from '../../test/helpers/qwen-vocab.ts';
+import { qwenVocabulary } from '../lib/qwen-vocab.ts';
 import { median } from '../../src/eval/stats.ts';
 
 const { values } = parseArgs({ options: { tools: { type: 'string', default: '5,50,500,3000' }, repeat: { type: 'string', default: '3' } } });

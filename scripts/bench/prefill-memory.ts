@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadModel } from '../../src/model/index.ts';
-import { modelDir, type TinyModel } from '../../test/helpers/fixtures.ts';
+import { modelDir, type TinyModel } from '../lib/fixtures.ts';
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'tiny-qwen3' }, tokens: { type: 'string', default: '3900' } } });
 

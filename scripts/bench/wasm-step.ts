@@ -14,7 +14,7 @@ import { planSchema } from '../../src/planner/plan-schema.ts';
 import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
 import { buildPrompt } from '../../src/planner/prompt.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
-import { QUERY, TOOLS } from '../../test/planner/tools-fixture.ts';
+import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
 
 const { values: a } = parseArgs({
   options: { model: { type: 'string', default: 'stand-in-qwen3_5-0.8b' }, steps: { type: 'string', default: '8' }, threads: { type: 'string' } },

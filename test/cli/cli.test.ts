@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { modelDir } from '../helpers/fixtures.ts';
-import { TOOLS, QUERY } from '../planner/tools-fixture.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
+import { TOOLS, QUERY } from '../../scripts/lib/tools-fixture.ts';
 
 const CLI = 'dist/node/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'toolplan-cli-'));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCases, type EvalCase } from '../../src/eval/cases.ts';
 import { summarize } from '../../src/eval/report.ts';
 import { runEval } from '../../src/eval/run.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 const all = parseCases(readFileSync(new URL('../../eval/data/bfcl.jsonl', import.meta.url), 'utf8'));
 // Two cases from each category.

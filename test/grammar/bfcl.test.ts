@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { compileGrammar, UnsupportedSchemaError } from '../../src/grammar/index.ts';
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { bfclToJsonSchema } from '../../src/eval/bfcl-schema.ts';
-import { truthValue } from '../helpers/bfcl-truth.ts';
-import { canonicalJson } from '../helpers/canonical.ts';
-import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
-import { sharedData } from '../helpers/shared.ts';
+import { truthValue } from '../../scripts/lib/bfcl-truth.ts';
+import { canonicalJson } from '../../scripts/lib/canonical.ts';
+import { qwenVocabulary } from '../../scripts/lib/qwen-vocab.ts';
+import { sharedData } from '../../scripts/lib/shared.ts';
 
 const DATA = sharedData('bfcl');
 const CATEGORIES = ['simple_python', 'multiple', 'parallel', 'parallel_multiple', 'irrelevance'];

@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { compileGrammar, SchemaError } from '../../src/grammar/index.ts';
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
 import { acceptsText } from '../helpers/accepts-text.ts';
-import { canonicalJson } from '../helpers/canonical.ts';
-import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
-import { sharedData } from '../helpers/shared.ts';
+import { canonicalJson } from '../../scripts/lib/canonical.ts';
+import { qwenVocabulary } from '../../scripts/lib/qwen-vocab.ts';
+import { sharedData } from '../../scripts/lib/shared.ts';
 import baseline from './conformance-baseline.json' with { type: 'json' };
 
 const SUITE = sharedData('json-schema-test-suite/draft2020-12');

@@ -12,7 +12,7 @@ import {
   type Structure,
 } from '../../src/grammar/index.ts';
 import { allowedTokens, drive, PICKERS } from '../helpers/drive.ts';
-import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
+import { qwenVocabulary } from '../../scripts/lib/qwen-vocab.ts';
 
 const vocab = qwenVocabulary();
 const enc = new TextEncoder();

@@ -7,7 +7,7 @@ import Ajv from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileGrammar } from '../../src/grammar/index.ts';
-import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
+import { qwenVocabulary } from '../../scripts/lib/qwen-vocab.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 const vocab = smallVocabulary();

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileGrammar, type Vocabulary } from '../../src/grammar/index.ts';
 import { allowedTokens } from '../helpers/drive.ts';
-import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
+import { qwenVocabulary } from '../../scripts/lib/qwen-vocab.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 function sameMasksAlongWalk(schema: object, vocab: Vocabulary, seed: number, budget: number, steps: number): number {

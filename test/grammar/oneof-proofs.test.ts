@@ -9,7 +9,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, compileGrammar, UnsupportedSchemaError } from '../../src/grammar/index.ts';
 import { SchemaBuilder } from '../../src/grammar/schema/build.ts';
-import { canonicalJson } from '../helpers/canonical.ts';
+import { canonicalJson } from '../../scripts/lib/canonical.ts';
 import { drive, PICKERS } from '../helpers/drive.ts';
 import { acceptsText } from '../helpers/accepts-text.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';

@@ -7,8 +7,8 @@ import { compileGrammar } from '../../src/grammar/index.ts';
 import { StringFrame } from '../../src/grammar/frames/string.ts';
 import { CLOSE, REJECT, stringStep } from '../../src/grammar/frames/string-bytes.ts';
 import { allowedTokens } from '../helpers/drive.ts';
-import { qwenVocabulary } from '../helpers/qwen-vocab.ts';
-import { xgrammar } from '../helpers/xgrammar.ts';
+import { qwenVocabulary } from '../../scripts/lib/qwen-vocab.ts';
+import { xgrammar } from '../../scripts/lib/xgrammar.ts';
 
 const vocab = qwenVocabulary();
 const enc = new TextEncoder();

@@ -3,7 +3,7 @@
  * punctuation) plus a stop token, so property tests run many walks quickly on real byte-level tokens.
  */
 import { Vocabulary } from '../../src/grammar/index.ts';
-import { qwenVocabulary } from './qwen-vocab.ts';
+import { qwenVocabulary } from '../../scripts/lib/qwen-vocab.ts';
 
 let cached: Vocabulary | undefined;
 

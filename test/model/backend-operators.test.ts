@@ -12,8 +12,8 @@ import { attr, DT, GraphBuilder } from '../../scripts/onnx/graph-builder.ts';
 import { Rng } from '../../scripts/onnx/rng.ts';
 import { buildEmbedTokensQ4 } from '../../scripts/tiny/opt-layers.ts';
 import { BackendError, createSession, loadModel, QuantizedEmbedding, UnsupportedOperatorError } from '../../src/model/index.ts';
-import { modelDir, onnxFiles } from '../helpers/fixtures.ts';
-import { int64 } from '../helpers/hand-loop.ts';
+import { modelDir, onnxFiles } from '../../scripts/lib/fixtures.ts';
+import { int64 } from '../../scripts/lib/hand-loop.ts';
 
 /**
  * An embedding graph with a node whose schema accepts its types but no CPU kernel does, as

@@ -6,8 +6,8 @@
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, loadModel, Sampler, type Model } from '../../src/model/index.ts';
-import { isQwen35, MODELS_DIR, modelDir, onnxFiles, TINY_MATRIX } from '../helpers/fixtures.ts';
-import { argmax, handLoop } from '../helpers/hand-loop.ts';
+import { isQwen35, MODELS_DIR, modelDir, onnxFiles, TINY_MATRIX } from '../../scripts/lib/fixtures.ts';
+import { argmax, handLoop } from '../../scripts/lib/hand-loop.ts';
 import ort from 'onnxruntime-node';
 
 const PROMPT = 'Book a table for two in Porto tomorrow at 8pm and text me the address.';

@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGrammar, Vocabulary, vocabularyFromTokenizerJson } from '../../src/grammar/index.ts';
 import { decode, loadModel, Sampler, SnapshotStore, type DecodeOptions, type DecodeStats, type Model } from '../../src/model/index.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 const SCHEMA = {
   type: 'object',

@@ -19,7 +19,7 @@ import {
   Sampler,
   type ProgressInfo,
 } from '../../src/model/index.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 const BODY = new Uint8Array(200_000).map((_, i) => (i * 7) & 255);
 // 8 MiB that barely compresses, like quantized weights.

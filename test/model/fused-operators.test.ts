@@ -13,9 +13,9 @@ import { planSchema } from '../../src/planner/plan-schema.ts';
 import { Planner } from '../../src/planner/planner.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
 import { buildDecoder, buildQwen35 } from '../../scripts/tiny/qwen3_5.ts';
-import { handLoop } from '../helpers/hand-loop.ts';
-import { onnxFiles, modelDir, type TinyDtype } from '../helpers/fixtures.ts';
-import { QUERY, TOOLS } from '../planner/tools-fixture.ts';
+import { handLoop } from '../../scripts/lib/hand-loop.ts';
+import { onnxFiles, modelDir, type TinyDtype } from '../../scripts/lib/fixtures.ts';
+import { QUERY, TOOLS } from '../../scripts/lib/tools-fixture.ts';
 
 const PROMPT = [9707, 11, 1246, 525, 498, 3351, 30, 358, 1184, 264, 3119, 13, 4710, 262, 330];
 const SEED = 1234; // npm run fixtures' default

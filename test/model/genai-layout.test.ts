@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type Model, type OrtModule } from '../../src/model/index.ts';
 import { Planner } from '../../src/planner/planner.ts';
-import { MODELS_DIR, modelDir } from '../helpers/fixtures.ts';
-import { argmax } from '../helpers/hand-loop.ts';
-import { QUERY, TOOLS } from '../planner/tools-fixture.ts';
+import { MODELS_DIR, modelDir } from '../../scripts/lib/fixtures.ts';
+import { argmax } from '../../scripts/lib/hand-loop.ts';
+import { QUERY, TOOLS } from '../../scripts/lib/tools-fixture.ts';
 
 const GENAI = `${MODELS_DIR}/tiny-qwen3_5-genai`;
 let genai: Model;

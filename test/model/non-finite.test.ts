@@ -4,7 +4,7 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { describe, expect, it } from 'vitest';
 import { CausalLM, NonFiniteLogitsError } from '../../src/model/index.ts';
 import { ToolplanError } from '../../src/toolplan-error.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 /** The real tiny-qwen3 session, with `poison` applied to each logits tensor it returns. */
 async function poisoned(poison: (logits: Float32Array) => void): Promise<CausalLM> {

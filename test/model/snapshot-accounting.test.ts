@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decode, loadModel, Sampler, SnapshotStore, type CacheSnapshot } from '../../src/model/index.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 function heldBy(s: CacheSnapshot): number {
   let n = s.logits?.byteLength ?? 0;

@@ -10,7 +10,7 @@ import { Planner } from '../../src/planner/planner.ts';
 import { parseToolCalls, ToolCallScanner } from '../../src/planner/tool-calls.ts';
 import { normalizeTools, type JsonSchema, type Tool } from '../../src/planner/tools.ts';
 import { validatePlan } from '../../src/planner/validate-plan.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 const INHERITED = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__proto__'];
 const P = '__proto__';

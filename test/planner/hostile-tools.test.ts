@@ -11,7 +11,7 @@ import { PlanValidationError, ToolDefinitionError } from '../../src/planner/erro
 import { Planner } from '../../src/planner/planner.ts';
 import { normalizeTools, type JsonSchema, type ToolInput } from '../../src/planner/tools.ts';
 import { validatePlan } from '../../src/planner/validate-plan.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 const toolsOf = (parameters: unknown): ToolInput[] => [{ name: 'f', parameters: parameters as JsonSchema }];
 const obj = (extra: Record<string, unknown>) => ({ type: 'object', ...extra });

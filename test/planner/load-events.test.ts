@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProgressInfo } from '../../src/model/index.ts';
 import { Planner } from '../../src/planner/planner.ts';
 import { ToolplanError } from '../../src/toolplan-error.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 describe('Planner.create', () => {
   it('announces the vocabulary preparation after the files and sends ready last; info is set', async () => {

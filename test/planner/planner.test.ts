@@ -13,8 +13,8 @@ import { Planner } from '../../src/planner/planner.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
 import { checkTools, validateTools } from '../../src/planner/check-tools.ts';
 import type { PlanEvent, ToolPlanner } from '../../src/planner/types.ts';
-import { modelDir } from '../helpers/fixtures.ts';
-import { QUERY, TOOLS } from './tools-fixture.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
+import { QUERY, TOOLS } from '../../scripts/lib/tools-fixture.ts';
 
 const ajv = new Ajv2020({ strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);

@@ -8,7 +8,7 @@ import { PlanValidationError } from '../../src/planner/errors.ts';
 import { Planner } from '../../src/planner/planner.ts';
 import { normalizeTools, type JsonSchema } from '../../src/planner/tools.ts';
 import { validatePlan } from '../../src/planner/validate-plan.ts';
-import { modelDir } from '../helpers/fixtures.ts';
+import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 const DRAFTS = ['draft-04', 'draft-06', 'draft-07'].map((d) => `json-schema.org/${d}/schema`);
 const NEWER = ['2019-09', '2020-12'].map((d) => `json-schema.org/draft/${d}/schema`);

@@ -10,7 +10,7 @@ import { PlanValidationError } from '../../src/planner/errors.ts';
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
 import { validatePlan } from '../../src/planner/validate-plan.ts';
-import { TOOLS } from './tools-fixture.ts';
+import { TOOLS } from '../../scripts/lib/tools-fixture.ts';
 
 const tools = normalizeTools(TOOLS);
 const ajv = new Ajv2020({ strict: false });
