@@ -6,9 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { planSchema } from '../src/planner/plan-schema.ts';
-import { normalizeTools } from '../src/planner/tools.ts';
-import type { Plan } from '../src/planner/plan.ts';
+import { normalizeTools, type Plan, planSchema } from '../src/planner/index.ts';
 import { QUERY, TOOLS } from '../scripts/lib/tools-fixture.ts';
 
 const MODEL = '/fixtures/models/tiny-qwen3_5';

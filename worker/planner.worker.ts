@@ -3,10 +3,7 @@
  * pass live here, off the page's main thread.
  */
 import { expose } from 'comlink';
-import { installErrorTransfer } from '../src/planner/error-transfer.ts';
-import { PlannerDisposedError } from '../src/planner/errors.ts';
-import { Planner } from '../src/planner/planner.ts';
-import type { PlannerWorkerApi } from '../src/planner/protocol.ts';
+import { installErrorTransfer, Planner, PlannerDisposedError, type PlannerWorkerApi } from '../src/planner/worker-side.ts';
 
 installErrorTransfer();
 

@@ -5,12 +5,7 @@
  */
 import { compileGrammar } from '../../src/grammar/index.ts';
 import { clearModelCache, decode, loadModel, Sampler, type DeviceRequest, type Model, type TokenConstraint } from '../../src/model/index.ts';
-import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
-import { planSchema } from '../../src/planner/plan-schema.ts';
-import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
-import { buildPrompt } from '../../src/planner/prompt.ts';
-import { StepScanner } from '../../src/planner/step-scanner.ts';
-import { normalizeTools, type Tool } from '../../src/planner/tools.ts';
+import { normalizeTools, PlanContext, planSchema, type PlanRequest, type Tool } from '../../src/planner/index.ts';
 import { median } from '../../src/eval/stats.ts';
 import { QUERY, TOOLS } from '../../scripts/lib/tools-fixture.ts';
 
@@ -174,10 +169,10 @@ async function xgrammarCost(model: Model, sets: Tool[][], runs: number): Promise
 }
 
 /** Time from the start of a constrained, jump-forward decode to the first plan step closing (the UI's first card). */
-async function timeToFirstStep(model: Model, prompt: number[], matcher: TokenConstraint): Promise<number | null> {
-  const scanner = new StepScanner();
+async function timeToFirstStep(model: Model, req: PlanRequest): Promise<number | null> {
+  const scanner = req.scanner();
   const t0 = performance.now();
-  const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 512, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: true });
+  const it = decode(model.lm, req.prompt.tokens, { sampler: new Sampler(), maxNewTokens: 512, stopTokens: model.eosTokenIds, constraint: req.matcher(), jumpForward: true });
   for (let r = await it.next(); !r.done; r = await it.next()) {
     if (scanner.push(model.tokenizer.decode([r.value.token])).length > 0) {
       await it.return(undefined as never);
@@ -199,21 +194,23 @@ const bench = {
     const warmMs = performance.now() - t0;
     sampleHeap();
     try {
-      const vocab = vocabularyOf(model);
-      const tools = normalizeTools(TOOLS);
-      const prompts = QUERIES.slice(0, c.queries ?? QUERIES.length).map((q) => buildPrompt(model.tokenizer, tools, q, DEFAULT_PRESET).tokens);
-      const prompt = prompts[0]!;
-      const grammar = compileGrammar(planSchema(tools, 5), vocab);
+      // The planner's own seam: prompt, grammar (compiled once, cached) and scanner per request.
+      const context = new PlanContext(model);
+      const vocab = context.vocab;
       // Generation stops at c.tokens; the grammar budget only has to fit a whole plan.
       const budget = 512;
+      const requests = QUERIES.slice(0, c.queries ?? QUERIES.length).map((q) => context.prepare(q, TOOLS, { maxSteps: 5, maxTokens: budget }));
+      const prompts = requests.map((r) => r.prompt.tokens);
+      const prompt = prompts[0]!;
+      const matcher = () => requests[0]!.matcher();
       const modes = [
         await mode('unconstrained', model, prompts, c, () => undefined, false),
-        await mode('constrained', model, prompts, c, () => grammar.matcher({ maxTokens: budget }), false),
-        await mode('constrained + jump-forward', model, prompts, c, () => grammar.matcher({ maxTokens: budget }), true),
+        await mode('constrained', model, prompts, c, matcher, false),
+        await mode('constrained + jump-forward', model, prompts, c, matcher, true),
       ];
       const firstStep: number[] = [];
-      if (c.firstStep !== false) for (const p of prompts) {
-        const ms = await timeToFirstStep(model, p, grammar.matcher({ maxTokens: budget }));
+      if (c.firstStep !== false) for (const r of requests) {
+        const ms = await timeToFirstStep(model, r);
         if (ms !== null) firstStep.push(ms);
       }
       const tjs = await tjsGenerate(c, prompt);

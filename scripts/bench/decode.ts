@@ -18,11 +18,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decode, loadModel, Sampler, SnapshotStore, type Model, type OrtModule, type StepProfile } from '../../src/model/index.ts';
-import { Planner } from '../../src/planner/planner.ts';
-import { planSchema } from '../../src/planner/plan-schema.ts';
-import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
-import { buildPrompt } from '../../src/planner/prompt.ts';
-import { normalizeTools } from '../../src/planner/tools.ts';
+import { normalizeTools, PlanContext, Planner, planSchema } from '../../src/planner/index.ts';
 import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
 import { bareLoop } from './bare-loop.ts';
 import { decodePlan, type PlanMode } from './plan-decode.ts';
@@ -263,8 +259,9 @@ async function tjs(modelDir: string, name: string, backend: string, prompt: numb
 /** Time to first token of a plan over the same tools: no snapshot store, first call (cold), later call (snapshot hit). */
 async function ttft(model: Model): Promise<{ none: Timed; cold: Timed; warm: Timed; promptTokens: number; prefixTokens: number; snapshotBytes: number }> {
   const tools = normalizeTools(TOOLS);
-  const first = buildPrompt(model.tokenizer, tools, QUERY, DEFAULT_PRESET);
-  const second = buildPrompt(model.tokenizer, tools, 'Look up the weather in Oslo and text it to my sister', DEFAULT_PRESET);
+  const context = new PlanContext(model);
+  const first = context.prompt(QUERY, tools);
+  const second = context.prompt('Look up the weather in Oslo and text it to my sister', tools);
   const one = async (tokens: number[], store: SnapshotStore | undefined, prefixLength: number | undefined): Promise<Timed> => {
     const it = decode(model.lm, tokens, { sampler: new Sampler(), maxNewTokens: 1, stopTokens: [], snapshots: store, prefixLength });
     let r = await it.next();
@@ -292,7 +289,7 @@ for (const backend of args.backends!.split(',')) {
     console.error(`${backend} · ${name}`);
     const measured = await peakRss(async () => {
     const model = await loadModel(dir, { ort, dtype: args.dtype as 'q4' });
-    const prompt = buildPrompt(model.tokenizer, normalizeTools(TOOLS), QUERY, DEFAULT_PRESET).tokens;
+    const prompt = new PlanContext(model).prompt(QUERY, normalizeTools(TOOLS)).tokens;
     const add = (mode: string, runs: Timed[]) => {
       const r = row(backend, name, mode, prompt.length, runs);
       rows.push(r);

@@ -17,9 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ortNode from 'onnxruntime-node';
 import { CausalLM, graphFile, loadModel, Sampler, type Model, type ModelDtype, type OrtModule, type StepProfile } from '../../src/model/index.ts';
-import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
-import { buildPrompt } from '../../src/planner/prompt.ts';
-import { normalizeTools } from '../../src/planner/tools.ts';
+import { normalizeTools, PlanContext } from '../../src/planner/index.ts';
 import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
 import { median, ratio } from '../../src/eval/stats.ts';
 import { bareLoop } from './bare-loop.ts';
@@ -88,7 +86,7 @@ const model = await loadModel(dir, { ort, dtype, device: 'webgpu' });
 const readback = new CausalLM(ort, model.lm.sessions, { sampleOnDevice: false });
 const checkOnly = args['check-only'];
 // The check alone runs on a short prompt: SwiftShader takes seconds to prefill the tool prompt.
-const prompt = checkOnly ? [9707, 11, 1246, 525, 498, 3351, 30, 358] : buildPrompt(model.tokenizer, normalizeTools(TOOLS), QUERY, DEFAULT_PRESET).tokens;
+const prompt = checkOnly ? [9707, 11, 1246, 525, 498, 3351, 30, 358] : new PlanContext(model).prompt(QUERY, normalizeTools(TOOLS)).tokens;
 console.error(`bench:gpu · ${dir.split('/').at(-1)} ${dtype} · ${model.reason} · prompt ${prompt.length} tokens, ${N} new, ${RUNS} runs`);
 const bare = checkOnly ? undefined : await bareSession(model);
 

@@ -1,16 +1,18 @@
 /** One decode of the benchmarks' plan (fixture tools, plan schema of 5 steps), free or constrained, collecting its tokens. */
-import { compileGrammar } from '../../src/grammar/index.ts';
 import { decode, type CausalLM, type DecodeStats, type Model, type Sampler } from '../../src/model/index.ts';
-import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
-import { planSchema } from '../../src/planner/plan-schema.ts';
-import { normalizeTools } from '../../src/planner/tools.ts';
-import { TOOLS } from '../lib/tools-fixture.ts';
+import { PlanContext } from '../../src/planner/index.ts';
+import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
+
+/** One context per model: its vocabulary and compiled grammars are built once, as in the planner. */
+const contexts = new WeakMap<Model, PlanContext>();
 
 export type PlanMode = 'free' | 'constrained' | 'jump';
 
 /** `free`: exactly `maxNewTokens` tokens, no stop (as the bare loop); else the plan schema with a `budget`-token matcher. */
 export async function decodePlan(lm: CausalLM, model: Model, prompt: readonly number[], mode: PlanMode, sampler: Sampler, maxNewTokens: number, budget: number): Promise<{ ids: number[]; stats: DecodeStats }> {
-  const matcher = mode === 'free' ? undefined : compileGrammar(planSchema(normalizeTools(TOOLS), 5), vocabularyOf(model)).matcher({ maxTokens: budget });
+  let context = contexts.get(model);
+  if (!context) contexts.set(model, (context = new PlanContext(model)));
+  const matcher = mode === 'free' ? undefined : context.prepare(QUERY, TOOLS, { maxSteps: 5, maxTokens: budget }).matcher();
   const it = decode(lm, prompt, {
     sampler,
     maxNewTokens,

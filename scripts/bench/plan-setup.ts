@@ -7,8 +7,7 @@
  * Flags: --tools 5,50,500,3000  --repeat 3
  */
 import { parseArgs } from 'node:util';
-import { PlanGrammars } from '../../src/planner/plan-grammars.ts';
-import { normalizeTools, type ToolInput } from '../../src/planner/tools.ts';
+import { formatOf, normalizeTools, PlanGrammars, type ToolInput } from '../../src/planner/index.ts';
 import { qwenVocabulary } from '../lib/qwen-vocab.ts';
 import { median } from '../../src/eval/stats.ts';
 
@@ -44,10 +43,10 @@ for (const n of values.tools!.split(',').map(Number)) {
       const grammars = new PlanGrammars(vocab);
       const tools = normalizeTools(catalogue(n, salt++));
       let t = performance.now();
-      grammars.get(tools, format, 'xml', 1, 5).matcher({ maxTokens: 512 }).fillMask(mask);
+      grammars.get(tools, formatOf(format), 'xml', 1, 5).matcher({ maxTokens: 512 }).fillMask(mask);
       const first = performance.now() - t;
       t = performance.now();
-      grammars.get(tools, format, 'xml', 1, 5).matcher({ maxTokens: 512 }).fillMask(mask);
+      grammars.get(tools, formatOf(format), 'xml', 1, 5).matcher({ maxTokens: 512 }).fillMask(mask);
       // The first round warms the JIT and the vocabulary's caches.
       if (r > 0) fresh.push(first), again.push(performance.now() - t);
     }

@@ -7,13 +7,8 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileGrammar } from '../../src/grammar/index.ts';
 import { decode, loadModel, Sampler, type OrtModule } from '../../src/model/index.ts';
-import { vocabularyOf } from '../../src/planner/model-vocabulary.ts';
-import { planSchema } from '../../src/planner/plan-schema.ts';
-import { DEFAULT_PRESET } from '../../src/planner/presets.ts';
-import { buildPrompt } from '../../src/planner/prompt.ts';
-import { normalizeTools } from '../../src/planner/tools.ts';
+import { PlanContext } from '../../src/planner/index.ts';
 import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
 
 const { values: a } = parseArgs({
@@ -27,16 +22,14 @@ let t = performance.now();
 const model = await loadModel(dir, { ort, dtype: 'q4' });
 const loadMs = performance.now() - t;
 const rss = () => Math.round(process.memoryUsage().rss / 2 ** 20);
-const tools = normalizeTools(TOOLS);
-const prompt = buildPrompt(model.tokenizer, tools, QUERY, DEFAULT_PRESET).tokens;
-const vocab = vocabularyOf(model);
-const grammar = compileGrammar(planSchema(tools, 5), vocab);
+const req = new PlanContext(model).prepare(QUERY, TOOLS, { maxSteps: 5, maxTokens: 4 * steps + 200 });
+const prompt = req.prompt.tokens;
 for (const constrained of [false, true]) {
   const it = decode(model.lm, prompt, {
     sampler: new Sampler({ temperature: 0 }),
     maxNewTokens: steps,
     stopTokens: [],
-    constraint: constrained ? grammar.matcher({ maxTokens: 4 * steps + 200 }) : undefined,
+    constraint: constrained ? req.matcher() : undefined,
     jumpForward: false,
   });
   t = performance.now();

@@ -1,8 +1,6 @@
 /** One fuzz run: cases drawn from a seed, each against a real Planner over the fake runtime. */
 import { join, resolve } from 'node:path';
-import { Planner } from '../../src/planner/planner.ts';
-import type { ToolInput } from '../../src/planner/tools.ts';
-import type { PlanOptions, PlanResult } from '../../src/planner/types.ts';
+import { Planner, type PlanOptions, type PlanResult, type ToolInput } from '../../src/planner/index.ts';
 import { NoAllowedTokenError } from '../../src/model/errors.ts';
 import { ToolplanError } from '../../src/toolplan-error.ts';
 import { planFaults } from './check.ts';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { normalize, resolve } from 'node:path';
-import { Planner } from '../../src/planner/planner.ts';
+import { Planner } from '../../src/planner/index.ts';
 import { Rng } from './rng.ts';
 
 export const FAULTS = ['ok', 'stall', 'drip', 'no-headers', '404', '500', 'flaky-500', 'html', 'truncated', 'reset', 'corrupt'] as const;

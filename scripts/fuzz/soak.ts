@@ -10,9 +10,7 @@
  * fuzzer's stand-in runtime with random logits (more plans reach `done`, faster).
  */
 import { join, resolve } from 'node:path';
-import { Planner } from '../../src/planner/planner.ts';
-import type { ToolInput } from '../../src/planner/tools.ts';
-import type { PlanOptions } from '../../src/planner/types.ts';
+import { Planner, type PlanOptions, type ToolInput } from '../../src/planner/index.ts';
 import { ToolplanError } from '../../src/toolplan-error.ts';
 import { planFaults } from './check.ts';
 import { fakeOrt, type LogitsControl } from './fake-ort.ts';

@@ -1,5 +1,5 @@
 /** Tool definitions in the three accepted shapes, shared by planner tests (Node and browser). */
-import type { ToolInput } from '../../src/planner/tools.ts';
+import type { ToolInput } from '../../src/planner/index.ts';
 
 export const TOOLS: ToolInput[] = [
   {

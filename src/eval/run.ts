@@ -4,8 +4,7 @@
  * constraint buys. Node path (onnxruntime-node).
  */
 import { decode, loadModel, Sampler, type DeviceRequest, type ModelDtype } from '../model/index.ts';
-import { buildPrompt } from '../planner/prompt.ts';
-import { DEFAULT_PRESET, detectToolCallSyntax, normalizeTools, parseToolCalls, Planner, ToolDefinitionError, type PlanFormat, type Tool, type ToolCallSyntax } from '../planner/index.ts';
+import { formatOf, normalizeTools, PlanContext, Planner, ToolDefinitionError, type PlanFormat, type Tool, type ToolCallSyntax } from '../planner/index.ts';
 import { difficulty, type EvalCase } from './cases.ts';
 import { parsePlan, scorePlan, type CaseMetrics, type PlanLike } from './metrics.ts';
 
@@ -42,9 +41,10 @@ const now = () => performance.now();
 
 /** Reads an output as a plan in `format`; null when it does not parse (the "valid" metric). */
 function readPlan(tools: readonly Tool[], text: string, format: PlanFormat, syntax: ToolCallSyntax): PlanLike | null {
+  // Steps: a lenient read (code fences, prose around the JSON); tool calls: the format's own reader.
   if (format === 'steps') return parsePlan(text);
   try {
-    return { steps: parseToolCalls(text, tools, syntax) };
+    return formatOf(format).parse(text, tools, syntax) as PlanLike;
   } catch {
     return null;
   }
@@ -81,12 +81,13 @@ export async function runEval(cases: readonly EvalCase[], o: EvalOptions): Promi
     return results;
   }
   const model = await loadModel(o.model, { ...(o.dtype ? { dtype: o.dtype } : {}), device: o.device ?? 'auto' });
-  const syntax = detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
+  const context = new PlanContext(model);
+  const syntax = context.syntax;
   try {
     for (const c of cases) {
       const t0 = now();
       const tools = normalizeTools(c.tools);
-      const prompt = buildPrompt(model.tokenizer, tools, c.query, DEFAULT_PRESET, format);
+      const prompt = context.prompt(c.query, tools, format);
       const sampler = new Sampler({ temperature: o.temperature ?? 0, seed: o.seed ?? 0 });
       const it = decode(model.lm, prompt.tokens, { sampler, maxNewTokens: maxTokens, stopTokens: model.eosTokenIds });
       const ids: number[] = [];

@@ -2,56 +2,15 @@
  * Tool validation up front: normalized shape (see tools.ts), then each parameters schema compiled,
  * so an unsupported keyword is reported with the tool's name and JSON pointer before any compute.
  */
-import { checkSchema, SchemaError, xmlParametersNode } from '../grammar/index.ts';
-import { checkPlainJson } from '../grammar/schema/plain-json.ts';
-import { InvalidOptionError, ToolDefinitionError } from './errors.ts';
+import { InvalidOptionError } from './errors.ts';
+import { formatOf } from './formats/index.ts';
 import type { PlanFormat } from './presets.ts';
 import type { ToolCallSyntax } from './tool-calls.ts';
+import { checkToolSchemas, schemaCheck } from './tool-schemas.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 
-/** checkSchema in strict mode (one function, so that checkToolSchemas knows it). */
-const checkSchemaStrict = (schema: unknown): void => checkSchema(schema, { strict: true });
-
-/** The whole-schema check of either mode (see `PlannerOptions.strictSchemas`). */
-export const schemaCheck = (strict: boolean): ((schema: unknown) => void) => (strict ? checkSchemaStrict : checkSchema);
-
-/**
- * Checks every tool's parameters schema with `check` (default: checkSchema, the whole document as
- * JSON, as JSON Schema and as the engine builds it); schema errors become ToolDefinitionErrors
- * naming the tool, pointer and keyword. Any other `check` runs after the plain-JSON check.
- */
-export function checkToolSchemas<T extends readonly Tool[]>(tools: T, check: (schema: unknown) => unknown = checkSchema): T {
-  for (const t of tools) {
-    try {
-      // checkSchema begins with it; another check (XML parameters) may not.
-      if (check !== checkSchema && check !== checkSchemaStrict && check !== checkPlainJson) checkPlainJson(t.parameters);
-      check(t.parameters);
-    } catch (e) {
-      if (e instanceof SchemaError) {
-        const keyword = (e as { keyword?: string }).keyword;
-        // The message without SchemaError's pointer suffix (the pointer may hold a line break).
-        const suffix = ` (at #${e.pointer})`;
-        const detail = e.message.endsWith(suffix) ? e.message.slice(0, -suffix.length) : e.message;
-        throw new ToolDefinitionError(t.name, e.pointer, detail, keyword);
-      }
-      throw e;
-    }
-  }
-  return tools;
-}
-
-/** What the XML tool-call syntax needs beyond the schema check: object parameters, no property counts. */
-export function checkXmlToolSchemas<T extends readonly Tool[]>(tools: T): T {
-  return checkToolSchemas(tools, xmlParametersNode);
-}
-
-/**
- * Only the plain-JSON check, as ToolDefinitionErrors: for callers that hash or serialize tools
- * before checking them (JSON.stringify throws on a BigInt or a cycle and turns NaN into null).
- */
-export function checkToolsJson<T extends readonly Tool[]>(tools: T): T {
-  return checkToolSchemas(tools, checkPlainJson);
-}
+// Re-exported: the checks below the public one, for callers that already hold normalized tools.
+export { checkToolSchemas, checkToolsJson, schemaCheck } from './tool-schemas.ts';
 
 /** Options of `checkTools`. */
 export interface CheckToolsOptions {
@@ -86,10 +45,10 @@ export interface CheckToolsOptions {
  */
 export function checkTools(tools: readonly ToolInput[], options: CheckToolsOptions = {}): Tool[] {
   const { strict = false, format = 'steps', toolCallSyntax = 'json' } = options;
-  if (format !== 'steps' && format !== 'tool-calls') throw new InvalidOptionError('format', "must be 'steps' or 'tool-calls'", format);
+  const spec = formatOf(format);
   if (toolCallSyntax !== 'json' && toolCallSyntax !== 'xml') throw new InvalidOptionError('toolCallSyntax', "must be 'json' or 'xml'", toolCallSyntax);
   const checked = checkToolSchemas(normalizeTools(tools), schemaCheck(strict));
-  if (format === 'tool-calls' && toolCallSyntax === 'xml') checkXmlToolSchemas(checked);
+  spec.checkTools(checked, toolCallSyntax);
   return checked;
 }
 

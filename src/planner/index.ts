@@ -15,3 +15,10 @@ export { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from
 export { detectToolCallSyntax, parseToolCalls, toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
 export { PlannerError, InvalidOptionError, ToolCallSyntaxError, PlannerDisposedError, PlanValidationError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
 export type { PlannerWorkerApi, WorkerPlannerOptions, WorkerPlanOptions } from './protocol.ts';
+
+// Seams for the worker entry, the CLI, the benchmarks and the evaluation (not the package's API:
+// src/index.ts does not list them).
+export { PlanContext, PlanRequest, DEFAULT_MAX_STEPS, DEFAULT_MAX_TOKENS, type PlanContextOptions } from './plan-request.ts';
+export { formatOf, type PlanFormatSpec, type StepScan } from './formats/index.ts';
+export { PlanGrammars } from './plan-grammars.ts';
+export { installErrorTransfer } from './error-transfer.ts';

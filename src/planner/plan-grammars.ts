@@ -5,12 +5,12 @@
  * plan grammar is built with deferred checks: only the first step's choice among the tools is built
  * before the first mask, and each tool's arguments when the model commits to it.
  */
-import { CompiledGrammar, CompiledStructure, contentHash, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
+import { contentHash, type GrammarMatcher, type MatcherOptions, type Vocabulary } from '../grammar/index.ts';
 import { LruCache } from '../grammar/lru.ts';
-import { checkToolSchemas, checkToolsJson, checkXmlToolSchemas, schemaCheck } from './check-tools.ts';
-import { checkStepBounds, planSchema } from './plan-schema.ts';
-import type { PlanFormat } from './presets.ts';
-import { toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
+import type { PlanFormatSpec } from './formats/index.ts';
+import { checkStepBounds } from './plan-schema.ts';
+import type { ToolCallSyntax } from './tool-calls.ts';
+import { checkToolSchemas, checkToolsJson, schemaCheck } from './tool-schemas.ts';
 import type { Tool } from './tools.ts';
 
 /** What the planner needs of a compiled grammar or structure. */
@@ -30,26 +30,22 @@ export class PlanGrammars {
     this.grammars = new LruCache(limit);
   }
 
-  /** The grammar of a plan over `tools`; throws ToolDefinitionError for a tool it cannot enforce. */
-  get(tools: readonly Tool[], format: PlanFormat, syntax: ToolCallSyntax, minSteps: number, maxSteps: number): PlanGrammar {
+  /** The grammar of a plan over `tools` in `format`; throws ToolDefinitionError for a tool it cannot enforce. */
+  get(tools: readonly Tool[], format: PlanFormatSpec, syntax: ToolCallSyntax, minSteps: number, maxSteps: number): PlanGrammar {
     checkStepBounds(minSteps, maxSteps);
     // Before the key: a BigInt or a cycle would throw a TypeError from JSON.stringify, and NaN
     // would read as null there and pass as a tool set already checked.
     checkToolsJson(tools);
     const toolsKey = contentHash(JSON.stringify(tools.map((t) => [t.name, t.parameters])));
-    const shape = format === 'tool-calls' ? `calls-${syntax}` : 'steps';
+    const shape = format.shape(syntax);
     if (!this.checked.has(toolsKey)) {
       checkToolSchemas(tools, schemaCheck(this.strict));
       this.checked.add(toolsKey);
     }
-    if (shape === 'calls-xml' && !this.checked.has(`xml|${toolsKey}`)) {
-      checkXmlToolSchemas(tools);
-      this.checked.add(`xml|${toolsKey}`);
+    if (!this.checked.has(`${shape}|${toolsKey}`)) {
+      format.checkTools(tools, syntax);
+      this.checked.add(`${shape}|${toolsKey}`);
     }
-    return this.grammars.get(`${shape}|${minSteps}|${maxSteps}|${toolsKey}`, () =>
-      format === 'tool-calls'
-        ? new CompiledStructure(toolCallStructure(tools, syntax, minSteps, maxSteps), this.vocab, { deferChecks: true, strict: this.strict })
-        : new CompiledGrammar(planSchema(tools, maxSteps, minSteps), this.vocab, { whitespace: 'compact', deferChecks: true, strict: this.strict }),
-    );
+    return this.grammars.get(`${shape}|${minSteps}|${maxSteps}|${toolsKey}`, () => format.compile(tools, syntax, minSteps, maxSteps, this.vocab, this.strict));
   }
 }

@@ -2,39 +2,28 @@
  * The planner: `plan(query, tools)` → a valid plan, with the model runtime and the constraint
  * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
  */
-import type { GrammarMatcher, Vocabulary } from '../grammar/index.ts';
+import type { GrammarMatcher } from '../grammar/index.ts';
 import { now } from '../model/clock.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type Model, type ProgressInfo } from '../model/index.ts';
 import { checkTools } from './check-tools.ts';
-import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
+import { PlannerDisposedError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
-import type { Plan, PlanStep } from './plan.ts';
-import { PlanGrammars } from './plan-grammars.ts';
-import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';
-import { vocabularyOf } from './model-vocabulary.ts';
+import type { PlanStep } from './plan.ts';
+import { checkQuery, PlanContext } from './plan-request.ts';
+import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
 import { checkPlanOptions } from './plan-options.ts';
-import { buildPrompt } from './prompt.ts';
-import { queryOverLimit } from './query-length.ts';
-import { StepScanner } from './step-scanner.ts';
-import { detectToolCallSyntax, parseToolCalls, ToolCallScanner, type ToolCallSyntax } from './tool-calls.ts';
-import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
+import type { Tool, ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
-import { validatePlan } from './validate-plan.ts';
 
-const DEFAULT_MAX_TOKENS = 512;
-const DEFAULT_MAX_STEPS = 5;
-const DEFAULT_CONTEXT = 8192;
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('aborted', 'AbortError');
 }
 
-/** A model with the vocabulary the grammar needs and the tool-call syntax its template asks for. */
+/** A model with what every request over it shares (vocabulary, tool-call syntax, grammars). */
 interface Loaded {
   model: Model;
-  vocab: Vocabulary;
-  syntax: ToolCallSyntax;
-  grammars: PlanGrammars;
+  context: PlanContext;
 }
 
 /**
@@ -81,7 +70,7 @@ export class Planner implements ToolPlanner {
 
   private infoOf(l: Loaded): PlannerInfo {
     const m = l.model;
-    return { model: m.name, device: m.device, reason: m.reason, dtype: m.dtype, format: this.preset.format ?? 'steps', toolCallSyntax: l.syntax };
+    return { model: m.name, device: m.device, reason: m.reason, dtype: m.dtype, format: this.preset.format ?? 'steps', toolCallSyntax: l.context.syntax };
   }
 
   private ensureLoaded(): Promise<Loaded> {
@@ -96,10 +85,10 @@ export class Planner implements ToolPlanner {
         // The signal cancels the first load only; a reload after a lost device is not the caller's load.
         ...(signal && !this.lastInfo ? { signal } : {}),
       });
-      const syntax = this.preset.toolCallSyntax ?? detectToolCallSyntax(model.tokenizer.chatTemplate, model.config.model_type);
+      const context = new PlanContext(model, { preset: this.preset, strict: this.options.strictSchemas ?? false, ...(this.options.maxContextTokens !== undefined ? { maxContextTokens: this.options.maxContextTokens } : {}) });
       onProgress?.({ status: 'prepare', name: model.name, task: 'vocabulary' });
-      const vocab = vocabularyOf(model);
-      this.loaded = { model, vocab, syntax, grammars: new PlanGrammars(vocab, this.options.strictSchemas ?? false) };
+      void context.vocab; // built now, so 'ready' means ready to plan
+      this.loaded = { model, context };
       this.lastInfo = this.infoOf(this.loaded);
       if (ready) onProgress?.(ready);
       return this.loaded;
@@ -146,22 +135,14 @@ export class Planner implements ToolPlanner {
 
   private async run(query: string, toolInput: readonly ToolInput[], o: PlanOptions, emit: ((e: PlanEvent) => void) | undefined): Promise<PlanResult> {
     const t0 = now();
-    if (typeof query !== 'string' || query.trim() === '') throw new RangeError('the query must be a non-empty string');
+    // Bad input fails before a load.
+    checkQuery(query);
     checkPlanOptions(o);
     const loaded = await this.ensureLoaded();
-    const { model, vocab } = loaded;
-    const tools = normalizeTools(toolInput);
-    const format: PlanFormat = o.format ?? this.preset.format ?? 'steps';
-    const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
-    const minSteps = o.minSteps ?? 1;
-    const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
-    const limit = Math.min(this.options.maxContextTokens ?? DEFAULT_CONTEXT, model.lm.maxLength);
-    const over = queryOverLimit(model.tokenizer, query, limit - maxTokens - 1);
-    if (over !== undefined) throw new PromptTooLongError(over, maxTokens, limit);
-    const grammar = loaded.grammars.get(tools, format, loaded.syntax, minSteps, maxSteps);
-    const prompt = buildPrompt(model.tokenizer, tools, query, this.preset, format);
-    if (prompt.tokens.length + maxTokens + 1 > limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, limit);
-    const matcher = grammar.matcher({ maxTokens });
+    const { model, context } = loaded;
+    const req = context.prepare(query, toolInput, o);
+    const vocab = context.vocab;
+    const matcher = req.matcher();
 
     const sampler = new Sampler({
       temperature: o.temperature ?? 0,
@@ -171,17 +152,17 @@ export class Planner implements ToolPlanner {
     });
     const bytes: number[] = [];
     const utf8 = new TextDecoder();
-    const scanner = format === 'tool-calls' ? new ToolCallScanner(tools, loaded.syntax) : new StepScanner();
+    const scanner = req.scanner();
     const watched = new BudgetWatch(matcher, vocab.maxTokenBytes);
-    const it = decode(model.lm, prompt.tokens, {
+    const it = decode(model.lm, req.prompt.tokens, {
       sampler,
-      maxNewTokens: maxTokens + 1,
+      maxNewTokens: req.maxTokens + 1,
       stopTokens: model.eosTokenIds,
       constraint: watched,
       jumpForward: o.jumpForward ?? true,
       signal: o.signal,
       snapshots: model.snapshots,
-      prefixLength: prompt.prefixLength,
+      prefixLength: req.prompt.prefixLength,
     });
     let r: IteratorResult<{ token: number; forced: boolean }, Awaited<ReturnType<typeof it.next>>['value']>;
     try {
@@ -201,8 +182,7 @@ export class Planner implements ToolPlanner {
     }
     const stats = r.value as Exclude<typeof r.value, { token: number }>;
     const text = new TextDecoder().decode(Uint8Array.from(bytes));
-    const parsed: unknown = format === 'tool-calls' ? { steps: parseToolCalls(text, tools, loaded.syntax) } : JSON.parse(text);
-    const plan: Plan = validatePlan(parsed, tools, minSteps, maxSteps);
+    const plan = req.finish(text);
     const totalMs = now() - t0;
     const planStats: PlanStats = {
       promptTokens: stats.promptTokens,
@@ -216,7 +196,7 @@ export class Planner implements ToolPlanner {
       budgetLimited: watched.limited,
       device: model.device,
     };
-    const result: PlanResult = { plan, text, format, stats: planStats };
+    const result: PlanResult = { plan, text, format: req.format.name, stats: planStats };
     emit?.({ type: 'done', result });
     return result;
   }

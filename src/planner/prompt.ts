@@ -3,6 +3,7 @@
  * + tools form a stable prefix shared by every query over the same tools.
  */
 import type { TextTokenizer } from '../model/index.ts';
+import { formatOf } from './formats/index.ts';
 import type { ModelPreset, PlanFormat } from './presets.ts';
 import { toTemplateTools, type Tool } from './tools.ts';
 
@@ -19,7 +20,7 @@ const PROBE_B = '\u0002probe-b\u0002';
 
 /** Renders and tokenizes the prompt for `query` over `tools`, with the system prompt of `format`. */
 export function buildPrompt(tokenizer: TextTokenizer, tools: readonly Tool[], query: string, preset: ModelPreset, format: PlanFormat = 'steps'): PlanPrompt {
-  const system = format === 'tool-calls' ? preset.toolCallsSystemPrompt : preset.systemPrompt;
+  const system = formatOf(format).systemPrompt(preset);
   const render = (q: string) =>
     tokenizer.applyChatTemplate(
       [
