@@ -16,7 +16,7 @@ import { CLOSE, modeOf, NORMAL, pendingBytes, REJECT, startsChar, stringStep } f
 import { automatonAfter, automatonOwnMin } from './frames/string.ts';
 import type { StringAutomaton } from './regex/automaton.ts';
 import { rawStep } from './structure/raw-text.ts';
-import type { Vocabulary } from './vocabulary.ts';
+import type { TokenTrie } from './token-trie.ts';
 
 export interface BoundStringEntry {
   readonly insideMask: Uint32Array;
@@ -52,7 +52,7 @@ export const STEP = 1;
 export const ESCAPED = 2;
 
 /** Per exit token of `e`, the key entry of byte state `bs`: where its quote closes the key, and what follows. */
-function keyExitInfo(vocab: Vocabulary, e: BoundStringEntry, bs: number): KeyExitInfo {
+function keyExitInfo(vocab: TokenTrie, e: BoundStringEntry, bs: number): KeyExitInfo {
   const n = e.exitIds.length;
   const info: KeyExitInfo = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), rests: [], order: new Int32Array(0), lcp: new Int32Array(0) };
   const ids = new Map<string, number>();
@@ -115,7 +115,7 @@ export class BoundStringCache {
   private readonly byAutomaton = new WeakMap<object, Map<string, BoundStringEntry>>();
   private readonly additionalKeys = new Map<number, BoundStringEntry>();
   private readonly additionalKeyExits = new Map<number, KeyExitInfo>();
-  constructor(private readonly vocab: Vocabulary) {}
+  constructor(private readonly vocab: TokenTrie) {}
 
   /** An additional (undeclared) object key, off the declared-name trie: free text, escapes included. */
   keyEntry(bs: number): BoundStringEntry {

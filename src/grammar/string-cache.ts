@@ -8,7 +8,7 @@
  *   can judge (walked at run time, one group per distinct remainder).
  */
 import { CLOSE, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
-import type { Vocabulary } from './vocabulary.ts';
+import type { TokenTrie } from './token-trie.ts';
 
 export interface ExitGroup {
   /** Bytes after the closing quote. */
@@ -33,7 +33,7 @@ export interface FreeStringEntry {
 
 export class FreeStringCache {
   private readonly entries = new Map<number, FreeStringEntry>();
-  constructor(private readonly vocab: Vocabulary) {}
+  constructor(private readonly vocab: TokenTrie) {}
 
   entry(state: number): FreeStringEntry {
     let e = this.entries.get(state);

@@ -1,5 +1,6 @@
 import { NORMAL } from './frames/string-bytes.ts';
 import { FreeStringCache } from './string-cache.ts';
+import type { TokenTrie } from './token-trie.ts';
 import { BoundStringCache } from './bound-string-cache.ts';
 import { buildTrie, type FlatTokens } from './vocab-trie.ts';
 
@@ -25,7 +26,7 @@ export interface VocabularyInput {
   encode?: (bytes: Uint8Array) => number[];
 }
 
-export class Vocabulary {
+export class Vocabulary implements TokenTrie {
   readonly size: number;
   readonly tokens: readonly (Uint8Array | null)[];
   readonly stopTokens: readonly number[];
