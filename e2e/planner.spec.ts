@@ -55,6 +55,22 @@ for (const device of ['webgpu', 'wasm'] as const) {
       }
     });
 
+    test('a shortlist: BM25 in the worker, or a ranking function run on the page; the report comes back', async ({ page }) => {
+      test.skip(device === 'webgpu', SLOW);
+      const r = await page.evaluate(([q, t]) => window.tp.plan(q, t, { maxTokens: 120, shortlist: 1 }), [QUERY, TOOLS] as const);
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      if (!r.ok) return;
+      expect(r.value.shortlist?.kept).toHaveLength(1);
+      expect(r.value.shortlist?.of).toBe(TOOLS.length);
+      for (const s of r.value.plan.steps) expect(s.tool).toBe(r.value.shortlist!.kept[0]);
+      const last = normalizeTools(TOOLS).at(-1)!.name;
+      const own = await page.evaluate(([q, t]) => window.tp.plan(q, t, { maxTokens: 120, shortlist: { k: 1, rank: (_q, tools) => [tools.length - 1] } }), [QUERY, TOOLS] as const);
+      expect(own.ok, JSON.stringify(own)).toBe(true);
+      if (!own.ok) return;
+      expect(own.value.shortlist?.kept).toEqual([last]);
+      for (const s of own.value.plan.steps) expect(s.tool).toBe(last);
+    });
+
     test('streams steps as they close, then done', async ({ page }) => {
       test.skip(device === 'webgpu', SLOW);
       const r = await page.evaluate(([q, t]) => window.tp.stream(q, t, { temperature: 1, seed: 7, maxTokens: 200 }), [QUERY, TOOLS] as const);

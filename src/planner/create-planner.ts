@@ -7,7 +7,9 @@ import { installErrorTransfer } from './error-transfer.ts';
 import { PlannerDisposedError, PlannerError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
 import type { PlannerWorkerApi, WorkerPlannerOptions } from './protocol.ts';
-import type { Tool, ToolInput } from './tools.ts';
+import { checkPlanOptions } from './plan-options.ts';
+import { shortlistTools, type ShortlistReport } from './shortlist.ts';
+import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, ToolPlanner } from './types.ts';
 
 /** The worker died (e.g. out of memory); the next call starts a new one. */
@@ -42,6 +44,19 @@ function againstPage(path: string | undefined): string | undefined {
   const here = (globalThis as { location?: { href: string } }).location?.href;
   if (path === undefined || !here || !/^(\.{1,2}\/|\/(?!\/))|^\.{1,2}$/.test(path)) return path;
   return new URL(path, here).href;
+}
+
+/**
+ * A shortlist with a ranking function cannot cross to the worker (functions do not clone): it is
+ * ranked here and the worker gets the kept tools. Any other call goes as it is.
+ */
+async function shortlistHere(query: string, tools: readonly ToolInput[], o: Omit<PlanOptions, 'signal'>): Promise<{ tools: ToolInput[]; options: Omit<PlanOptions, 'signal'>; report?: ShortlistReport }> {
+  const sl = o.shortlist;
+  if (typeof sl !== 'object' || sl === null || sl.rank === undefined) return { tools: [...tools], options: o };
+  checkPlanOptions(o);
+  const { shortlist: _drop, ...rest } = o;
+  const { tools: kept, report } = await shortlistTools(query, normalizeTools(tools), sl);
+  return { tools: kept, options: rest, report };
 }
 
 /** A planner running in a Web Worker. Make one with `createPlanner`. */
@@ -157,7 +172,11 @@ export class WorkerPlanner implements ToolPlanner {
    */
   plan(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): Promise<PlanResult> {
     const { signal, ...rest } = options;
-    return this.call(signal, (live, id) => live.remote.plan(id, query, [...tools], rest));
+    return this.call(signal, async (live, id) => {
+      const local = await shortlistHere(query, tools, rest);
+      const result = await live.remote.plan(id, query, local.tools, local.options);
+      return local.report ? { ...result, shortlist: local.report } : result;
+    });
   }
 
   /**
@@ -177,7 +196,15 @@ export class WorkerPlanner implements ToolPlanner {
    */
   stream(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): AsyncIterableIterator<PlanEvent> {
     const { signal, ...rest } = options;
-    return streamOf<PlanEvent>(signal, (inner, emit) => this.call(inner, (live, id) => live.remote.plan(id, query, [...tools], rest, proxy(emit))));
+    return streamOf<PlanEvent>(signal, (inner, emit) =>
+      this.call(inner, async (live, id) => {
+        const local = await shortlistHere(query, tools, rest);
+        // The done event carries the report of a shortlist ranked here.
+        const relay = (e: PlanEvent) => emit(e.type === 'done' && local.report ? { ...e, result: { ...e.result, shortlist: local.report } } : e);
+        const result = await live.remote.plan(id, query, local.tools, local.options, proxy(relay));
+        return local.report ? { ...result, shortlist: local.report } : result;
+      }),
+    );
   }
 
   /** Normalises tools and checks them in the worker as `plan()` would for `options.format`; throws ToolDefinitionError on the first problem. */

@@ -9,6 +9,7 @@ export { Planner } from './planner.ts';
 export type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerLoadOptions, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
 export { executionOrder, toOpenAIToolCalls, type OpenAIToolCall, type Plan, type PlanStep } from './plan.ts';
 export { checkTools, validateTools, type CheckToolsOptions } from './check-tools.ts';
+export { shortlistTools, ToolIndex, type RankTools, type ShortlistOptions, type ShortlistReport } from './shortlist.ts';
 export { planSchema } from './plan-schema.ts';
 export { normalizeTools, toTemplateTools, type BareTool, type JsonSchema, type McpTool, type OpenAITool, type Tool, type ToolInput } from './tools.ts';
 export { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';

@@ -38,5 +38,12 @@ export function checkPlanOptions(o: PlanOptions): void {
   real(o, 'topP', 0, 1);
   if (o.format !== undefined && !FORMATS.includes(o.format)) throw new InvalidOptionError('format', `must be one of ${FORMATS.join(', ')}`, o.format);
   if (o.jumpForward !== undefined && typeof o.jumpForward !== 'boolean') throw new InvalidOptionError('jumpForward', 'must be a boolean', o.jumpForward);
+  const sl: unknown = o.shortlist;
+  if (sl !== undefined) {
+    const k = typeof sl === 'object' && sl !== null ? (sl as { k?: unknown }).k : sl;
+    if (typeof k !== 'number' || !Number.isSafeInteger(k) || k < 1) throw new InvalidOptionError('shortlist', 'must be an integer ≥ 1 or { k, rank? }', sl);
+    const rank = typeof sl === 'object' && sl !== null ? (sl as { rank?: unknown }).rank : undefined;
+    if (rank !== undefined && typeof rank !== 'function') throw new InvalidOptionError('shortlist', 'rank must be a function', rank);
+  }
   if ((o.minSteps ?? 1) > (o.maxSteps ?? 5)) throw new InvalidOptionError('minSteps', `must not exceed maxSteps (${o.maxSteps ?? 5})`, o.minSteps);
 }

@@ -12,7 +12,8 @@ import type { PlanStep } from './plan.ts';
 import { checkQuery, PlanContext } from './plan-request.ts';
 import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
 import { checkPlanOptions } from './plan-options.ts';
-import type { Tool, ToolInput } from './tools.ts';
+import { shortlistOptionsOf, shortlistTools } from './shortlist.ts';
+import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
 
 
@@ -140,7 +141,8 @@ export class Planner implements ToolPlanner {
     checkPlanOptions(o);
     const loaded = await this.ensureLoaded();
     const { model, context } = loaded;
-    const req = context.prepare(query, toolInput, o);
+    const shortlist = o.shortlist === undefined ? undefined : await shortlistTools(query, normalizeTools(toolInput), shortlistOptionsOf(o.shortlist));
+    const req = context.prepare(query, shortlist?.tools ?? toolInput, o);
     const vocab = context.vocab;
     const matcher = req.matcher();
 
@@ -196,7 +198,7 @@ export class Planner implements ToolPlanner {
       budgetLimited: watched.limited,
       device: model.device,
     };
-    const result: PlanResult = { plan, text, format: req.format.name, stats: planStats };
+    const result: PlanResult = { plan, text, format: req.format.name, stats: planStats, ...(shortlist ? { shortlist: shortlist.report } : {}) };
     emit?.({ type: 'done', result });
     return result;
   }

@@ -3,6 +3,7 @@
  */
 import type { Device, LoadModelOptions, ModelDtype } from '../model/index.ts';
 import type { CheckToolsOptions } from './check-tools.ts';
+import type { ShortlistOptions, ShortlistReport } from './shortlist.ts';
 import type { Tool, ToolInput } from './tools.ts';
 import type { Plan, PlanStep } from './plan.ts';
 import type { ModelPreset, PlanFormat } from './presets.ts';
@@ -58,6 +59,12 @@ export interface PlanOptions {
    * steps have no dependencies.
    */
   format?: PlanFormat;
+  /**
+   * Keep only the `k` tools most relevant to the query for the prompt and the grammar (BM25 over
+   * names, descriptions and parameters; `{ k, rank }` for your own ranking). For catalogues too big
+   * for one prompt; `PlanResult.shortlist` says what was kept. Tools left out are not checked.
+   */
+  shortlist?: number | ShortlistOptions;
 }
 
 /** Measurements of one plan. */
@@ -85,6 +92,8 @@ export interface PlanResult {
   text: string;
   format: PlanFormat;
   stats: PlanStats;
+  /** The tools a `shortlist` kept (absent without one). */
+  shortlist?: ShortlistReport;
 }
 
 /** Streamed events of one call. */
