@@ -16,6 +16,8 @@ import { CLOSE, modeOf, NORMAL, pendingBytes, REJECT, startsChar, stringStep } f
 import { automatonAfter, automatonOwnMin } from './frames/string.ts';
 import type { StringAutomaton } from './regex/automaton.ts';
 import { rawStep } from './structure/raw-text.ts';
+import { LruCache } from './lru.ts';
+import { STATE_ENTRIES } from './string-cache.ts';
 import type { TokenTrie } from './token-trie.ts';
 
 export interface BoundStringEntry {
@@ -112,21 +114,26 @@ export class BoundStringCache {
    * Entries per automaton, not per schema node: nodes with equal patterns and bounds share one
    * automaton (3,000 tools with an email each), and nothing in an entry depends on the node beyond it.
    */
-  private readonly byAutomaton = new WeakMap<object, Map<string, BoundStringEntry>>();
-  private readonly additionalKeys = new Map<number, BoundStringEntry>();
-  private readonly additionalKeyExits = new Map<number, KeyExitInfo>();
+  private readonly byAutomaton = new WeakMap<object, LruCache<string, BoundStringEntry>>();
+  private readonly additionalKeys = new LruCache<number, BoundStringEntry>(STATE_ENTRIES);
+  private readonly additionalKeyExits = new LruCache<number, KeyExitInfo>(STATE_ENTRIES);
   constructor(private readonly vocab: TokenTrie) {}
+
+  /** Entries held for additional keys and their exits (per-automaton entries are counted with their automata). */
+  get keySize(): number {
+    return this.additionalKeys.size + this.additionalKeyExits.size;
+  }
 
   /** An additional (undeclared) object key, off the declared-name trie: free text, escapes included. */
   keyEntry(bs: number): BoundStringEntry {
-    let e = this.additionalKeys.get(bs);
+    let e = this.additionalKeys.lookup(bs);
     if (!e) this.additionalKeys.set(bs, (e = this.build(null, OBJECT_KEY, -1, bs)));
     return e;
   }
 
   /** What follows the closing quote of each exit token of `keyEntry(bs)` (the matcher groups them by it). */
   keyExits(bs: number): KeyExitInfo {
-    let x = this.additionalKeyExits.get(bs);
+    let x = this.additionalKeyExits.lookup(bs);
     if (!x) this.additionalKeyExits.set(bs, (x = keyExitInfo(this.vocab, this.keyEntry(bs), bs)));
     return x;
   }
@@ -134,9 +141,9 @@ export class BoundStringCache {
   /** `a`: the string's pattern automaton, or null for free text. `mode`: JSON_VALUE, OBJECT_KEY, or for raw text its terminator's first byte. */
   entry(a: StringAutomaton | null, mode: number, auto: number, bs: number): BoundStringEntry {
     let m = this.byAutomaton.get(a ?? FREE);
-    if (!m) this.byAutomaton.set(a ?? FREE, (m = new Map()));
+    if (!m) this.byAutomaton.set(a ?? FREE, (m = new LruCache(STATE_ENTRIES)));
     const key = `${auto}:${bs}:${mode}`;
-    let e = m.get(key);
+    let e = m.lookup(key);
     if (!e) m.set(key, (e = this.build(a, mode, auto, bs)));
     return e;
   }

@@ -7,8 +7,16 @@
  * - tokens that close it, grouped by the bytes after the quote, which only the enclosing context
  *   can judge (walked at run time, one group per distinct remainder).
  */
-import { CLOSE, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
+import { CLOSE, NORMAL, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
+import { LruCache } from './lru.ts';
 import type { TokenTrie } from './token-trie.ts';
+
+/**
+ * Entries kept per cache besides the plain in-string state. A state inside a UTF-8 sequence or a
+ * \uXXXX escape holds its partial code point, so random or CJK text meets new states for as long as
+ * it runs: unbounded, these caches grew ~1.5 KB a plan in the soak (20 KB an entry at 152k tokens).
+ */
+export const STATE_ENTRIES = 64;
 
 export interface ExitGroup {
   /** Bytes after the closing quote. */
@@ -32,15 +40,20 @@ export interface FreeStringEntry {
 }
 
 export class FreeStringCache {
-  private readonly entries = new Map<number, FreeStringEntry>();
+  /** Every state other than NORMAL: a partial UTF-8 sequence or escape carries its bits in the state, so there are many. */
+  private readonly entries = new LruCache<number, FreeStringEntry>(STATE_ENTRIES);
+  private normal: FreeStringEntry | undefined;
   constructor(private readonly vocab: TokenTrie) {}
 
+  /** Entries held (the plain in-string state's included). */
+  get size(): number {
+    return this.entries.size + (this.normal ? 1 : 0);
+  }
+
   entry(state: number): FreeStringEntry {
-    let e = this.entries.get(state);
-    if (!e) {
-      e = this.build(state);
-      this.entries.set(state, e);
-    }
+    if (state === NORMAL) return (this.normal ??= this.build(NORMAL));
+    let e = this.entries.lookup(state);
+    if (!e) this.entries.set(state, (e = this.build(state)));
     return e;
   }
 
