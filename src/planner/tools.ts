@@ -62,7 +62,28 @@ function normalizeOne(t: unknown, index: number): Tool {
   if (schema.type !== undefined && schema.type !== 'object') {
     throw new ToolDefinitionError(name, '/type', 'parameters must describe an object', 'type');
   }
-  return { name, description: (raw.description as string | undefined) ?? '', parameters: schema };
+  return { name, description: (raw.description as string | undefined) ?? '', parameters: asObjectSchema(schema) };
+}
+
+/**
+ * A parameters schema without `type` admits any JSON value, but tool arguments are an object (in
+ * OpenAI's and MCP's tools alike): such a schema gets `type: 'object'` (the fuzzer's plans had `args`
+ * of `""` and `[[…]]` before). One copy per schema object, made again if its top level changed, so
+ * the caches keyed by the schema object see a stable one.
+ */
+const typedCopies = new WeakMap<object, JsonSchema>();
+function asObjectSchema(schema: JsonSchema): JsonSchema {
+  if (schema.type !== undefined) return schema;
+  let copy = typedCopies.get(schema);
+  if (!copy || !sameTopLevel(copy, schema)) typedCopies.set(schema, (copy = { type: 'object', ...schema }));
+  return copy;
+}
+
+/** `copy` is `{ type: 'object', ...schema }` for the schema as it is now. */
+function sameTopLevel(copy: JsonSchema, schema: JsonSchema): boolean {
+  const keys = Object.keys(schema);
+  if (Object.keys(copy).length !== keys.length + 1 || copy.type !== 'object') return false;
+  return keys.every((k) => Object.hasOwn(copy, k) && copy[k] === schema[k]);
 }
 
 /** Normalises and checks tool definitions (names unique and well-formed, schemas objects). */

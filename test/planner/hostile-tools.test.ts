@@ -5,7 +5,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { xmlParametersNode } from '../../src/grammar/index.ts';
+import { compileStructure, xmlParametersNode } from '../../src/grammar/index.ts';
+import { planSchema } from '../../src/planner/plan-schema.ts';
+import { toolCallStructure } from '../../src/planner/tool-calls.ts';
+import { acceptsText } from '../helpers/accepts-text.ts';
+import { smallVocabulary } from '../helpers/small-vocab.ts';
 import { checkToolSchemas, checkToolsJson, checkTools } from '../../src/planner/check-tools.ts';
 import { PlanValidationError, ToolDefinitionError } from '../../src/planner/errors.ts';
 import { Planner } from '../../src/planner/planner.ts';
@@ -224,5 +228,41 @@ describe('end to end on tiny-qwen3_5 (XML tool calls)', () => {
     }
     const xml = await planner.plan('hi', toolsOf(obj({ properties: { 'a>b': { type: 'string' } } })), { format: 'tool-calls', maxTokens: 64 }).catch((e: unknown) => e);
     expect(xml).toMatchObject({ name: 'ToolDefinitionError', tool: 'f', pointer: '/properties/a>b' });
+  });
+});
+
+describe('parameters without a type (the fuzzer found args of "" and [[…]] in plans over them)', () => {
+  const untyped = { properties: { a: { type: 'string' } } };
+
+  it('tool arguments are an object: the schema gets type object, one stable copy per schema object', () => {
+    const [t] = normalizeTools([{ name: 'f', parameters: untyped }]);
+    expect(t!.parameters).toEqual({ type: 'object', properties: { a: { type: 'string' } } });
+    expect(untyped).not.toHaveProperty('type'); // the user's object is left alone
+    expect(normalizeTools([{ name: 'f', parameters: untyped }])[0]!.parameters).toBe(t!.parameters);
+    const changed: JsonSchema = { properties: {} };
+    const before = normalizeTools([{ name: 'g', parameters: changed }])[0]!.parameters;
+    changed.required = ['a'];
+    expect(normalizeTools([{ name: 'g', parameters: changed }])[0]!.parameters).toMatchObject({ type: 'object', required: ['a'] });
+    expect(normalizeTools([{ name: 'g', parameters: changed }])[0]!.parameters).not.toBe(before);
+  });
+
+  it('the plan grammar, in both formats and syntaxes, admits only object args', () => {
+    const vocab = smallVocabulary();
+    const tools = normalizeTools([{ name: 'f', parameters: untyped }]);
+    const plan = (args: string) => `{"steps":[{"id":1,"tool":"f","args":${args},"depends_on":[]}]}`;
+    expect(acceptsText(planSchema(tools, 1), plan('{"a":"x"}'), vocab)).toBe(true);
+    for (const bad of ['""', '"x"', '[]', '[[1]]', '1', 'null']) expect(acceptsText(planSchema(tools, 1), plan(bad), vocab), bad).toBe(false);
+    const calls = compileStructure(toolCallStructure(tools, 'json', 1, 1), vocab);
+    const walk = (text: string) => {
+      const m = calls.matcher({ maxTokens: 4000 });
+      try {
+        for (const b of new TextEncoder().encode(text)) m.accept(vocab.byteToken[b]!);
+        return m.isComplete();
+      } catch {
+        return false;
+      }
+    };
+    expect(walk('<tool_call>\n{"name": "f", "arguments": {"a": "x"}}\n</tool_call>')).toBe(true);
+    expect(walk('<tool_call>\n{"name": "f", "arguments": "\\\\"}\n</tool_call>')).toBe(false);
   });
 });
