@@ -75,7 +75,7 @@ async function makePlanner(i: number): Promise<Planner> {
 }
 
 /** How a case is cut short, if at all. */
-type Abort = { kind: 'none' } | { kind: 'events'; n: number } | { kind: 'delay'; ms: number } | { kind: 'pre' } | { kind: 'timeout'; ms: number };
+export type Abort = { kind: 'none' } | { kind: 'events'; n: number } | { kind: 'delay'; ms: number } | { kind: 'pre' } | { kind: 'timeout'; ms: number };
 function abortOf(r: Rng): Abort {
   const k = r.next();
   if (k < 0.7) return { kind: 'none' };
@@ -88,7 +88,7 @@ function abortOf(r: Rng): Abort {
 const isTyped = (e: unknown): boolean => e instanceof ToolplanError || (e instanceof DOMException && (e.name === 'AbortError' || e.name === 'TimeoutError'));
 
 /** Runs one call; resolves with the result or rejects with what the planner threw. */
-async function call(p: Planner, query: string, tools: unknown, o: FuzzOptions, abort: Abort, useStream: boolean): Promise<{ result: PlanResult; streamed: unknown[] | undefined }> {
+export async function call(p: Planner, query: string, tools: unknown, o: FuzzOptions, abort: Abort, useStream: boolean): Promise<{ result: PlanResult; streamed: unknown[] | undefined }> {
   const ac = new AbortController();
   let signal: AbortSignal | undefined = ac.signal;
   if (abort.kind === 'none') signal = undefined;
@@ -218,8 +218,9 @@ export async function runFuzz(cfg: FuzzConfig): Promise<Summary> {
     if ('error' in got) return { ...base, ...thrown(got.error) };
     const p = got.value;
     try {
-      const res = await p.plan('Weather in Lisbon', [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 8 } }, required: ['city'] } }], { maxTokens: 200 });
-      const faults = planFaults(res.plan, [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 8 } }, required: ['city'] } }], 1, 5);
+      const tools = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 8 } }, required: ['city'] } }];
+      const res = await p.plan('Weather in Lisbon', tools, { maxTokens: 200 });
+      const faults = planFaults(res.plan, tools, 1, 5);
       return { ...base, outcome: faults.length ? 'invalid' : 'plan', detail: faults.join('; ') };
     } catch (e) {
       return { ...base, ...thrown(e) };

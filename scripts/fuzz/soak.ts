@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { Planner, type PlanOptions, type ToolInput } from '../../src/planner/index.ts';
 import { ToolplanError } from '../../src/toolplan-error.ts';
 import { planFaults } from './check.ts';
+import { call, type Abort } from './harness.ts';
 import { fakeOrt, type LogitsControl } from './fake-ort.ts';
 import { Rng } from './rng.ts';
 import { cleanToolsOf, QUERIES } from './tools.ts';
@@ -74,7 +75,7 @@ function sample(call: number): Sample {
   return { call, rss: m.rss / MiB, heap: m.heapUsed / MiB, buffers: m.arrayBuffers / MiB, external: m.external / MiB };
 }
 
-type Abort = { kind: 'events'; n: number } | { kind: 'delay'; ms: number } | { kind: 'timeout'; ms: number };
+/** The soak's aborts: always at a random moment (the fuzzer's also include none and pre-aborted). */
 function abortOf(r: Rng): Abort {
   const k = r.next();
   if (k < 0.5) return { kind: 'events', n: r.int(0, 40) };
@@ -85,19 +86,8 @@ function abortOf(r: Rng): Abort {
 type Outcome = 'plan' | 'aborted' | 'typed' | 'invalid' | 'untyped';
 
 async function once(p: Planner, query: string, tools: readonly ToolInput[], o: PlanOptions, abort: Abort | undefined): Promise<{ outcome: Outcome; detail: string; message?: string }> {
-  const ac = new AbortController();
-  const signal = abort?.kind === 'timeout' ? AbortSignal.timeout(abort.ms) : abort ? ac.signal : undefined;
-  if (abort?.kind === 'delay') setTimeout(() => ac.abort(), abort.ms);
   try {
-    let result;
-    if (abort?.kind === 'events') {
-      let events = 0;
-      for await (const e of p.stream(query, tools, { ...o, ...(signal ? { signal } : {}) })) {
-        if (++events >= abort.n) ac.abort();
-        if (e.type === 'done') result = e.result;
-      }
-    } else result = await p.plan(query, tools, { ...o, ...(signal ? { signal } : {}) });
-    if (!result) return { outcome: 'untyped', detail: 'the stream ended without a done event' };
+    const { result } = await call(p, query, tools, { ...o }, abort ?? { kind: 'none' }, false);
     const faults = planFaults(result.plan, tools, o.minSteps ?? 1, o.maxSteps ?? 5);
     return faults.length ? { outcome: 'invalid', detail: faults.join('; ') } : { outcome: 'plan', detail: '' };
   } catch (e) {

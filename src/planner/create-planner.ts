@@ -162,12 +162,12 @@ export class WorkerPlanner implements ToolPlanner {
    * @example
    * ```ts
    * import { createPlanner, type ToolInput } from 'toolplan';
- *
- * const planner = await createPlanner();
- * const tools: ToolInput[] = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
- * const signal = AbortSignal.timeout(30_000); // or a Stop button's AbortController
- * const { plan, stats } = await planner.plan('Weather in Lisbon, then email it to Ana', tools, { signal });
- * console.log(plan.steps, stats.tokensPerSecond);
+   *
+   * const planner = await createPlanner();
+   * const tools: ToolInput[] = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+   * const signal = AbortSignal.timeout(30_000); // or a Stop button's AbortController
+   * const { plan, stats } = await planner.plan('Weather in Lisbon, then email it to Ana', tools, { signal });
+   * console.log(plan.steps, stats.tokensPerSecond);
    * ```
    */
   plan(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): Promise<PlanResult> {
@@ -185,13 +185,13 @@ export class WorkerPlanner implements ToolPlanner {
    * @example
    * ```ts
    * import { createPlanner, type ToolInput } from 'toolplan';
- *
- * const planner = await createPlanner();
- * const tools: ToolInput[] = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
- * for await (const e of planner.stream('Weather in Lisbon and Porto', tools)) {
- *   if (e.type === 'token') document.body.append(e.text); // text as it is written
- *   if (e.type === 'step') console.log('step', e.step.id, e.step.tool, e.step.args); // each step as it closes
- * }
+   *
+   * const planner = await createPlanner();
+   * const tools: ToolInput[] = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+   * for await (const e of planner.stream('Weather in Lisbon and Porto', tools)) {
+   *   if (e.type === 'token') document.body.append(e.text); // text as it is written
+   *   if (e.type === 'step') console.log('step', e.step.id, e.step.tool, e.step.args); // each step as it closes
+   * }
    * ```
    */
   stream(query: string, tools: readonly ToolInput[], options: PlanOptions = {}): AsyncIterableIterator<PlanEvent> {

@@ -3,10 +3,9 @@
  * would otherwise surface far away (a SyntaxError after decoding, a nonsense PromptTooLongError).
  */
 import { InvalidOptionError } from './errors.ts';
+import { formatOf } from './formats/index.ts';
 import { MAX_STEPS } from './plan-schema.ts';
 import type { PlanOptions } from './types.ts';
-
-const FORMATS = ['steps', 'tool-calls'];
 
 function integer(o: PlanOptions, key: 'maxSteps' | 'minSteps' | 'maxTokens' | 'topK' | 'seed', min: number): void {
   const v: unknown = o[key];
@@ -36,7 +35,7 @@ export function checkPlanOptions(o: PlanOptions): void {
   integer(o, 'seed', 0);
   real(o, 'temperature', 0, Infinity);
   real(o, 'topP', 0, 1);
-  if (o.format !== undefined && !FORMATS.includes(o.format)) throw new InvalidOptionError('format', `must be one of ${FORMATS.join(', ')}`, o.format);
+  if (o.format !== undefined) formatOf(o.format);
   if (o.jumpForward !== undefined && typeof o.jumpForward !== 'boolean') throw new InvalidOptionError('jumpForward', 'must be a boolean', o.jumpForward);
   const sl: unknown = o.shortlist;
   if (sl !== undefined) {

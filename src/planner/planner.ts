@@ -16,7 +16,6 @@ import { shortlistOptionsOf, shortlistTools } from './shortlist.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
 
-
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('aborted', 'AbortError');
 }
