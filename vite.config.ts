@@ -116,7 +116,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
     };
   }
   // Runtime dependencies stay imports: the app's bundler dedupes and versions them.
-  const external = [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, 'comlink', /^ajv/, /^node:/];
+  const external = [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, /^@ai-sdk\//, 'comlink', /^ajv/, /^node:/];
   if (command === 'build' && mode === 'node') {
     return {
       plugins: [workerUrlForDist('../worker.js'), executableCli],
@@ -126,7 +126,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
         outDir: 'dist/node',
         emptyOutDir: true,
         lib: {
-          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), cli: resolve(import.meta.dirname, 'src/cli/bin.ts') },
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), 'ai-sdk': resolve(import.meta.dirname, 'src/ai-sdk/index.ts'), cli: resolve(import.meta.dirname, 'src/cli/bin.ts') },
           formats: ['es'],
         },
         rollupOptions: { external, output: { banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') } },
@@ -142,7 +142,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
         // The node build (run second) writes into dist/node/.
         emptyOutDir: true,
         lib: {
-          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), worker: resolve(import.meta.dirname, 'worker/planner.worker.ts') },
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), 'ai-sdk': resolve(import.meta.dirname, 'src/ai-sdk/index.ts'), worker: resolve(import.meta.dirname, 'worker/planner.worker.ts') },
           formats: ['es'],
         },
         rollupOptions: {
@@ -167,6 +167,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
     plugins: [browserPlatform, bundleWorkerInDemo],
     server,
     preview: server,
-    optimizeDeps: { exclude: ['onnxruntime-web'] },
+    // `ai` is imported by the e2e page only: pre-bundled at start, so its discovery does not reload a page mid-test.
+    optimizeDeps: { exclude: ['onnxruntime-web'], include: ['ai'] },
   };
 });

@@ -71,6 +71,21 @@ for (const device of ['webgpu', 'wasm'] as const) {
       for (const s of own.value.plan.steps) expect(s.tool).toBe(last);
     });
 
+    test('toolplan/ai-sdk: generateText, streamText and Output.object with the real ai package, through the worker', async ({ page }) => {
+      test.skip(device === 'webgpu', SLOW);
+      const tools = normalizeTools(TOOLS);
+      const r = await page.evaluate(([q, t]) => window.tp.aiSdk(q, t), [QUERY, tools] as const);
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      if (!r.ok) return;
+      for (const calls of [r.value.generated, r.value.streamed]) {
+        expect(calls.length).toBeGreaterThanOrEqual(1);
+        // The calls as a plan: each must pass the plan schema (offered tool, valid arguments).
+        expectValid({ steps: calls.map((c, i) => ({ id: i + 1, tool: c.name, args: c.input as Record<string, unknown>, depends_on: [] })) });
+      }
+      expect(r.value.parts).toEqual(expect.arrayContaining(['tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'finish']));
+      expect(Number.isInteger(r.value.object.age)).toBe(true);
+    });
+
     test('streams steps as they close, then done', async ({ page }) => {
       test.skip(device === 'webgpu', SLOW);
       const r = await page.evaluate(([q, t]) => window.tp.stream(q, t, { temperature: 1, seed: 7, maxTokens: 200 }), [QUERY, TOOLS] as const);

@@ -94,6 +94,13 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the AI SDK adapter is a client of the planner: it reaches it through its index, and nothing in the library imports it', () => {
+    const adapter = edges.filter(({ from }) => from.startsWith('src/ai-sdk/'));
+    expect(adapter.length).toBeGreaterThan(5);
+    expect(adapter.filter(({ to }) => !to.startsWith('src/ai-sdk/') && to !== 'src/planner/index.ts' && to !== 'src/toolplan-error.ts')).toEqual([]);
+    expect(edges.filter(({ from, to }) => to.startsWith('src/ai-sdk/') && from.startsWith('src/') && !from.startsWith('src/ai-sdk/'))).toEqual([]);
+  });
+
   it('the package index lists its exports by name', () => {
     const index = readFileSync(join(root, 'src/index.ts'), 'utf8');
     expect(index).not.toMatch(/export \*/);

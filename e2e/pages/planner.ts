@@ -4,6 +4,8 @@
  */
 import { clearModelCache, createPlanner, loadModel, type PlanEvent, type PlanOptions, type PlanResult, type ProgressInfo, type ToolInput, type WorkerPlanner } from '../../src/index.ts';
 import { decode, Sampler, type DeviceRequest } from '../../src/model/index.ts';
+import { toolplan } from '../../src/ai-sdk/index.ts';
+import { generateText, jsonSchema, Output, streamText, tool, type ToolSet } from 'ai';
 
 const WASM_PATHS = '/node_modules/onnxruntime-web/dist/';
 
@@ -70,6 +72,26 @@ const tp = {
     const r = await outcome(createPlanner({ createWorker: () => new Worker('/no-such-worker.js', { type: 'module' }) }));
     return { r: r.ok ? { ok: true as const } : r, ms: performance.now() - t0 };
   },
+  /** toolplan/ai-sdk over the worker planner, with the real `ai` package on the page. */
+  aiSdk: (query: string, tools: { name: string; description?: string; parameters: Record<string, unknown> }[]) =>
+    outcome(
+      (async () => {
+        const model = toolplan(planner!, { maxSteps: 2 });
+        const set: ToolSet = Object.fromEntries(tools.map((t) => [t.name, tool({ ...(t.description ? { description: t.description } : {}), inputSchema: jsonSchema(t.parameters) })]));
+        const g = await generateText({ model, prompt: query, tools: set, toolChoice: 'required', temperature: 1, seed: 4, maxOutputTokens: 160 });
+        const s = streamText({ model, prompt: query, tools: set, toolChoice: 'required', temperature: 1, seed: 5, maxOutputTokens: 160 });
+        const parts: string[] = [];
+        for await (const p of s.fullStream) parts.push(p.type);
+        const person = { type: 'object', properties: { age: { type: 'integer', minimum: 0, maximum: 120 } }, required: ['age'], additionalProperties: false } as const;
+        const o = await generateText({ model, prompt: 'Ana is 31', output: Output.object({ schema: jsonSchema<{ age: number }>(person) }) });
+        return {
+          generated: g.toolCalls.map((c) => ({ name: c.toolName, input: c.input, meta: c.providerMetadata?.toolplan ?? null })),
+          streamed: (await s.toolCalls).map((c) => ({ name: c.toolName, input: c.input })),
+          parts,
+          object: o.output,
+        };
+      })(),
+    ),
   plan: (query: string, tools: ToolInput[], opts: PlanOptions = {}) => outcome(planner!.plan(query, tools, opts)),
   async stream(query: string, tools: ToolInput[], opts: PlanOptions = {}): Promise<Outcome<PlanEvent[]>> {
     return outcome(

@@ -41,6 +41,33 @@ try {
 `;
 }
 
+/**
+ * Node, through `toolplan/ai-sdk` and the real `ai` package: tool calls from generateText and an
+ * object from Output.object, each checked against its schema by the SDK's own validation.
+ */
+export function nodeAiSdkScript(model: string): string {
+  return `import { Planner } from 'toolplan';
+import { toolplan, UnsupportedRequestError } from 'toolplan/ai-sdk';
+import { generateText, jsonSchema, Output, tool } from 'ai';
+import { z } from 'zod';
+
+const planner = await Planner.create({ model: ${JSON.stringify(model)}, device: 'cpu' });
+try {
+  const model = toolplan(planner, { maxSteps: 2 });
+  const tools = { get_weather: tool({ description: 'Current weather', inputSchema: z.object({ city: z.string().max(20) }) }) };
+  const r = await generateText({ model, prompt: 'Weather in Lisbon', tools, toolChoice: 'required', maxOutputTokens: 80 });
+  if (r.toolCalls.length < 1 || r.toolCalls.some((c) => c.toolName !== 'get_weather' || typeof c.input.city !== 'string')) throw new Error('bad tool calls: ' + JSON.stringify(r.toolCalls));
+  const o = await generateText({ model, prompt: 'Ana is 31', output: Output.object({ schema: jsonSchema({ type: 'object', properties: { age: { type: 'integer', minimum: 0, maximum: 120 } }, required: ['age'], additionalProperties: false }) }) });
+  if (!Number.isInteger(o.output.age)) throw new Error('bad object: ' + JSON.stringify(o.output));
+  const refused = await generateText({ model, prompt: 'Say hi' }).then(() => 'answered', (e) => (e instanceof UnsupportedRequestError ? 'refused' : String(e)));
+  if (refused !== 'refused') throw new Error('free text: ' + refused);
+  console.log(JSON.stringify({ calls: r.toolCalls.length, finish: r.finishReason, object: o.output }));
+} finally {
+  await planner.dispose();
+}
+`;
+}
+
 /** Browser: the page's module, shared by the Vite and webpack apps. No top-level await (older targets). */
 export const BROWSER_MAIN_JS = `import { createPlanner } from 'toolplan';
 

@@ -4,10 +4,10 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BAD_TOOLS, NODE_TOOLS, nodePlanScript } from './app-src.ts';
+import { BAD_TOOLS, NODE_TOOLS, nodeAiSdkScript, nodePlanScript } from './app-src.ts';
 import { FIXTURE_MODEL, REPO, StepError, expectExit0, firstError, initApp, npmInstall, npx, readJson, run, skip, step, tail } from './util.ts';
 
-const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help', 'node: README snippets and TSDoc examples compile (strict)'];
+const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help', 'node: README snippets and TSDoc examples compile (strict)', 'node: toolplan/ai-sdk with ai'];
 
 /** The ```ts blocks of README.md's "Using it" and "Add it to your app" sections, in order. */
 function readmeSnippets(): string[] {
@@ -43,7 +43,10 @@ export async function nodeApp(tarball: string): Promise<void> {
   const ortVersion = readJson<{ version: string }>(join(REPO, 'node_modules/onnxruntime-node/package.json')).version;
   const installed = await step('node: npm install', async () => {
     dir = await initApp('node-app');
-    return await npmInstall(dir, [tarball, `onnxruntime-node@${ortVersion}`]);
+    // The AI SDK as an app has it (its `zod` peer too): toolplan/ai-sdk and its TSDoc example need them.
+    // The AI SDK's declarations need Node's and json-schema's types (its own packages do not bring them).
+    const ai = ['ai', 'zod', '@types/node'].map((p) => `${p}@${readJson<{ version: string }>(join(REPO, 'node_modules', p, 'package.json')).version}`);
+    return await npmInstall(dir, [tarball, `onnxruntime-node@${ortVersion}`, ...ai, '@types/json-schema@^7']);
   });
   if (!installed) {
     for (const s of STEPS) skip(s, 'install failed');
@@ -52,6 +55,7 @@ export async function nodeApp(tarball: string): Promise<void> {
   writeFileSync(join(dir, 'tools.json'), JSON.stringify(NODE_TOOLS, null, 2));
   writeFileSync(join(dir, 'bad-tools.json'), JSON.stringify(BAD_TOOLS, null, 2));
   writeFileSync(join(dir, 'plan.mjs'), nodePlanScript(FIXTURE_MODEL));
+  writeFileSync(join(dir, 'ai-sdk.mjs'), nodeAiSdkScript(FIXTURE_MODEL));
   const version = readJson<{ version: string }>(join(dir, 'node_modules/toolplan/package.json')).version;
 
   await step(STEPS[0]!, async () => {
@@ -94,6 +98,13 @@ export async function nodeApp(tarball: string): Promise<void> {
     return 'exit 0 with usage';
   });
 
+  await step(STEPS[5]!, async () => {
+    const r = await run('node', ['ai-sdk.mjs'], { cwd: dir, timeoutMs: 120_000 });
+    expectExit0(r, ['node', 'ai-sdk.mjs']);
+    const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { calls: number; finish: string; object: unknown };
+    return `generateText: ${res.calls} tool call(s), finish ${res.finish}; Output.object ${JSON.stringify(res.object)}; free text refused`;
+  });
+
   // The README as a user copies it: each snippet a module, type-checked under strict against the
   // installed package's own declarations.
   await step(STEPS[4]!, async () => {
@@ -105,7 +116,7 @@ export async function nodeApp(tarball: string): Promise<void> {
     snippets.forEach((code, i) => writeFileSync(join(dir, 'snippets', `snippet-${i + 1}.ts`), `${code}\nexport {};\n`));
     // File names carry the source line, so a tsc error names the example.
     for (const x of examples) writeFileSync(join(dir, 'snippets', `example-${x.at.replace(/[/:.]/g, '_')}.ts`), `${x.code}\nexport {};\n`);
-    const compilerOptions = { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'], skipLibCheck: false, types: [] };
+    const compilerOptions = { strict: true, noEmit: true, target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom', 'dom.iterable'], skipLibCheck: false, types: ['node'] };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['snippets'] }, null, 2));
     const r = await run(join(REPO, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], { cwd: dir, timeoutMs: 120_000 });
     expectExit0(r, ['tsc', '-p', 'tsconfig.json']);

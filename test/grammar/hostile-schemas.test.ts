@@ -5,6 +5,7 @@
  * format refuses names and raw literals it cannot write and read back.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { checkSchema, compileGrammar, InvalidSchemaError, SchemaError, UnsupportedSchemaError, xmlParametersNode } from '../../src/grammar/index.ts';
 import { smallVocabulary } from '../helpers/small-vocab.ts';
 
@@ -151,6 +152,14 @@ describe('non-JSON values anywhere are InvalidSchemaErrors with a pointer', () =
     const shared = { type: 'string' };
     const bare = Object.assign(Object.create(null) as Record<string, unknown>, { type: 'integer', minimum: -0 });
     expect(() => checkSchema(obj({ properties: { a: shared, b: shared, c: bare } }))).not.toThrow();
+  });
+
+  it("zod 4's z.toJSONSchema output (its Standard Schema interface hidden as `~standard`) is plain JSON", () => {
+    const schema = z.toJSONSchema(z.object({ city: z.string().max(12), days: z.number().int().min(1).max(9) }));
+    expect(Object.getOwnPropertyDescriptor(schema, '~standard')?.enumerable).toBe(false);
+    expect(() => checkSchema(schema)).not.toThrow();
+    const hiddenFn = Object.defineProperty(obj({ properties: { a: { type: 'string' } } }), 'x-hook', { value: () => 1, enumerable: false });
+    expect(() => checkSchema(hiddenFn)).not.toThrow();
   });
 });
 

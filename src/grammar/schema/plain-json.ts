@@ -4,6 +4,7 @@
  * JSON.stringify or silently changes meaning on the way to the model and the re-validation.
  */
 import { InvalidSchemaError } from '../errors.ts';
+import { REFUSED, STRICT_ANNOTATIONS, SUPPORTED } from './keywords.ts';
 
 /** Deeper than this is refused rather than risking a stack overflow in the recursive passes after. */
 export const MAX_DEPTH = 256;
@@ -75,9 +76,16 @@ class Walk {
       if (typeof k === 'symbol') this.fail(`a symbol key (${String(k)}) is not JSON`);
       this.keys.push(k);
       const d = Object.getOwnPropertyDescriptor(o, k)!;
-      // Getters may answer differently per read; hidden members are seen by `in` but not by JSON.
+      // Getters may answer differently per read.
       if (!('value' in d)) this.fail('a getter or setter is not JSON');
-      if (!d.enumerable) this.fail('a non-enumerable property is not JSON');
+      if (!d.enumerable) {
+        // A hidden keyword is read by the engine and the validator but dropped by JSON (the prompt,
+        // the cache key): refused. Other hidden members are no part of the schema for any reader:
+        // zod 4's `z.toJSONSchema` hangs its Standard Schema interface (`~standard`) there.
+        if (SUPPORTED.has(k) || REFUSED.has(k) || STRICT_ANNOTATIONS.has(k)) this.fail('a non-enumerable keyword is not JSON');
+        this.keys.pop();
+        continue;
+      }
       this.value(d.value);
       this.keys.pop();
     }
@@ -87,7 +95,8 @@ class Walk {
 /**
  * Throws InvalidSchemaError with the JSON pointer of the first value in `schema` that is not plain
  * JSON: a non-finite number, undefined, a BigInt, function or symbol, an instance of a class (Date,
- * Map, …), a getter, a symbol or non-enumerable key, a sparse array, a cycle.
+ * Map, …), a getter, a symbol key or non-enumerable keyword, a sparse array, a cycle. Other
+ * non-enumerable members are skipped: no reader of the schema sees them.
  *
  * For example (internal, not exported from the package):
  * ```ts
