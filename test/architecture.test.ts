@@ -101,6 +101,12 @@ describe('architecture', () => {
     expect(edges.filter(({ from, to }) => to.startsWith('src/ai-sdk/') && from.startsWith('src/') && !from.startsWith('src/ai-sdk/'))).toEqual([]);
   });
 
+  it('the server (node:http) is reached only from the CLI: no library entry pulls it into a browser graph', () => {
+    const into = edges.filter(({ from, to }) => to.startsWith('src/server/') && !from.startsWith('src/server/'));
+    expect(into.length).toBeGreaterThan(0);
+    expect(into.filter(({ from }) => !from.startsWith('src/cli/') && !from.startsWith('test/'))).toEqual([]);
+  });
+
   it('the package index lists its exports by name', () => {
     const index = readFileSync(join(root, 'src/index.ts'), 'utf8');
     expect(index).not.toMatch(/export \*/);

@@ -68,6 +68,19 @@ try {
 `;
 }
 
+/** Node: a RemotePlanner against `npx toolplan serve` (the base URL in argv[2]): a plan and a stream over HTTP. */
+export const NODE_REMOTE_SCRIPT = `import { RemotePlanner } from 'toolplan';
+import { readFileSync } from 'node:fs';
+
+const tools = JSON.parse(readFileSync('tools.json', 'utf8'));
+const planner = new RemotePlanner({ baseURL: process.argv[2], model: 'served' });
+const r = await planner.plan('Weather in Lisbon, then email it to ana@example.com', tools, { maxTokens: 80 });
+if (!Array.isArray(r.plan.steps) || r.plan.steps.length < 1) throw new Error('no steps: ' + JSON.stringify(r.plan));
+let steps = 0;
+for await (const e of planner.stream('Weather in Oslo', tools, { maxTokens: 80 })) if (e.type === 'step') steps++;
+console.log(JSON.stringify({ steps: r.plan.steps.length, device: r.stats.device, streamedSteps: steps }));
+`;
+
 /** Browser: the page's module, shared by the Vite and webpack apps. No top-level await (older targets). */
 export const BROWSER_MAIN_JS = `import { createPlanner } from 'toolplan';
 

@@ -4,10 +4,10 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { BAD_TOOLS, NODE_TOOLS, nodeAiSdkScript, nodePlanScript } from './app-src.ts';
-import { FIXTURE_MODEL, REPO, StepError, expectExit0, firstError, initApp, npmInstall, npx, readJson, run, skip, step, tail } from './util.ts';
+import { BAD_TOOLS, NODE_REMOTE_SCRIPT, NODE_TOOLS, nodeAiSdkScript, nodePlanScript } from './app-src.ts';
+import { FIXTURE_MODEL, REPO, StepError, expectExit0, firstError, initApp, npmInstall, npx, readJson, run, skip, startServer, step, tail } from './util.ts';
 
-const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help', 'node: README snippets and TSDoc examples compile (strict)', 'node: toolplan/ai-sdk with ai'];
+const STEPS = ['node: import + Planner.plan', 'node: toolplan check-tools', 'node: toolplan plan', 'node: toolplan --help', 'node: README snippets and TSDoc examples compile (strict)', 'node: toolplan/ai-sdk with ai', 'node: npx toolplan serve + RemotePlanner'];
 
 /** The ```ts blocks of README.md's "Using it" and "Add it to your app" sections, in order. */
 function readmeSnippets(): string[] {
@@ -56,6 +56,7 @@ export async function nodeApp(tarball: string): Promise<void> {
   writeFileSync(join(dir, 'bad-tools.json'), JSON.stringify(BAD_TOOLS, null, 2));
   writeFileSync(join(dir, 'plan.mjs'), nodePlanScript(FIXTURE_MODEL));
   writeFileSync(join(dir, 'ai-sdk.mjs'), nodeAiSdkScript(FIXTURE_MODEL));
+  writeFileSync(join(dir, 'remote.mjs'), NODE_REMOTE_SCRIPT);
   const version = readJson<{ version: string }>(join(dir, 'node_modules/toolplan/package.json')).version;
 
   await step(STEPS[0]!, async () => {
@@ -103,6 +104,20 @@ export async function nodeApp(tarball: string): Promise<void> {
     expectExit0(r, ['node', 'ai-sdk.mjs']);
     const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { calls: number; finish: string; object: unknown };
     return `generateText: ${res.calls} tool call(s), finish ${res.finish}; Output.object ${JSON.stringify(res.object)}; free text refused`;
+  });
+
+  await step(STEPS[6]!, async () => {
+    const port = 18_000 + (process.pid % 1000);
+    const server = await startServer(join(dir, 'node_modules/.bin/toolplan'), ['serve', '--model', FIXTURE_MODEL, '--port', String(port)], { cwd: dir, url: `http://127.0.0.1:${port}/health`, timeoutMs: 60_000 });
+    try {
+      const r = await run('node', ['remote.mjs', `http://127.0.0.1:${port}/v1`], { cwd: dir, timeoutMs: 120_000 });
+      expectExit0(r, ['node', 'remote.mjs']);
+      const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { steps: number; device: string; streamedSteps: number };
+      if (res.device !== 'remote' || res.streamedSteps < 1) throw new StepError(`unexpected result ${JSON.stringify(res)}`, server.output());
+      return `${res.steps} step(s) planned, ${res.streamedSteps} streamed, over HTTP`;
+    } finally {
+      await server.stop();
+    }
   });
 
   // The README as a user copies it: each snippet a module, type-checked under strict against the

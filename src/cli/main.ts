@@ -3,6 +3,7 @@
  *
  *   toolplan plan --model <hub id | URL | folder> --tools tools.json [--stream] [--temperature 0.7] [--format tool-calls] "query"
  *   toolplan check-tools tools.json
+ *   toolplan serve --model <folder> [--host 127.0.0.1] [--port 8080]
  *
  * `plan` prints the plan as JSON on stdout (with `--stream`: tokens on stderr as they come, then one
  * line per step as it closes, then the plan); `check-tools` prints the normalized tool names or the
@@ -14,12 +15,15 @@ import { parseArgs } from 'node:util';
 import { Planner, checkTools, type PlanOptions, type ToolCallSyntax, type ToolInput } from '../planner/index.ts';
 import type { ModelDtype } from '../model/index.ts';
 import { VERSION } from '../index.ts';
+import { serve } from './serve.ts';
 
 const USAGE = `usage:
   toolplan plan --model <hub id | URL | folder> --tools <tools.json> [--dtype q4] [--stream]
                 [--temperature T] [--seed N] [--max-steps N] [--max-tokens N]
                 [--format steps|tool-calls] [--syntax json|xml] "query"
   toolplan check-tools <tools.json>
+  toolplan serve --model <hub id | URL | folder> [--dtype q4] [--host 127.0.0.1] [--port 8080]
+                 [--max-pending 256] [--cors <origin>]
   toolplan --help | --version`;
 
 class UsageError extends Error {
@@ -98,6 +102,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
       out(`ok: ${tools.length} tool(s): ${tools.map((t) => t.name).join(', ')}\n`);
       return 0;
     }
+    if (command === 'serve') return await serve(rest, err, (m) => new UsageError(m));
     if (command !== 'plan') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
     const { values: o, positionals } = parsePlanArgs(rest);
     if (o.dtype !== undefined && !DTYPES.includes(o.dtype)) throw new UsageError(`--dtype must be one of ${DTYPES.join(', ')}`);

@@ -74,3 +74,24 @@ export class InvalidOptionError extends PlannerError {
     super(`option ${option} ${detail} (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? 'an object' : String(value)})`);
   }
 }
+
+/** What went wrong between a `RemotePlanner` and its server. */
+export type RemoteFailure = 'http' | 'timeout' | 'network' | 'protocol' | 'length';
+
+/**
+ * A plan server failed: an HTTP error status (`status`, the start of the body in `body`), no answer
+ * within `timeoutMs`, the network, an answer not in the Chat Completions shape, or a plan cut at
+ * the token budget (`length`: the server's grammar does not end the JSON in time, unlike ours).
+ */
+export class RemoteError extends PlannerError {
+  override name: string = 'RemoteError';
+  constructor(
+    readonly failure: RemoteFailure,
+    message: string,
+    readonly status?: number,
+    readonly body?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -6,7 +6,7 @@
  */
 export { createPlanner, WorkerPlanner, WorkerCrashedError, type CreatePlannerOptions } from './create-planner.ts';
 export { Planner } from './planner.ts';
-export type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerLoadOptions, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
+export type { GenerateJsonOptions, JsonResult, PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerLoadOptions, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
 export { executionOrder, toOpenAIToolCalls, type OpenAIToolCall, type Plan, type PlanStep } from './plan.ts';
 export { checkTools, validateTools, type CheckToolsOptions } from './check-tools.ts';
 export { shortlistTools, ToolIndex, type RankTools, type ShortlistOptions, type ShortlistReport } from './shortlist.ts';
@@ -14,7 +14,8 @@ export { planSchema } from './plan-schema.ts';
 export { normalizeTools, toTemplateTools, type BareTool, type JsonSchema, type McpTool, type OpenAITool, type Tool, type ToolInput } from './tools.ts';
 export { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts';
 export { detectToolCallSyntax, parseToolCalls, toolCallStructure, type ToolCallSyntax } from './tool-calls.ts';
-export { PlannerError, InvalidOptionError, ToolCallSyntaxError, PlannerDisposedError, PlanValidationError, PromptTooLongError, ToolDefinitionError } from './errors.ts';
+export { PlannerError, InvalidOptionError, ToolCallSyntaxError, PlannerDisposedError, PlanValidationError, PromptTooLongError, ToolDefinitionError, RemoteError, type RemoteFailure } from './errors.ts';
+export { RemotePlanner, type RemotePlannerOptions } from './remote-planner.ts';
 export type { PlannerWorkerApi, WorkerPlannerOptions, WorkerPlanOptions } from './protocol.ts';
 
 // Seams for the worker entry, the CLI, the benchmarks and the evaluation (not the package's API:

@@ -2,19 +2,22 @@
  * The planner: `plan(query, tools)` → a valid plan, with the model runtime and the constraint
  * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
  */
-import type { GrammarMatcher } from '../grammar/index.ts';
+import { checkSchema, compileGrammar, type GrammarMatcher } from '../grammar/index.ts';
 import { now } from '../model/clock.ts';
-import { decode, DeviceLostError, loadModel, Sampler, type Model, type ProgressInfo } from '../model/index.ts';
+import { decode, DeviceLostError, loadModel, Sampler, type ChatMessage, type Model, type ProgressInfo } from '../model/index.ts';
 import { checkTools } from './check-tools.ts';
-import { PlannerDisposedError } from './errors.ts';
+import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
+import { checkMessages } from './messages.ts';
+import { chatPrompt } from './prompt.ts';
 import { streamOf } from './event-queue.ts';
 import type { PlanStep } from './plan.ts';
-import { checkQuery, PlanContext } from './plan-request.ts';
+import { checkQuery, DEFAULT_MAX_TOKENS, PlanContext } from './plan-request.ts';
 import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
 import { checkPlanOptions } from './plan-options.ts';
 import { shortlistOptionsOf, shortlistTools } from './shortlist.ts';
-import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
-import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
+import { normalizeTools, toTemplateTools, type JsonSchema, type Tool, type ToolInput } from './tools.ts';
+import { validateValue } from './validate-plan.ts';
+import type { GenerateJsonOptions, JsonResult, PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, PlanStats, ToolPlanner } from './types.ts';
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('aborted', 'AbortError');
@@ -139,12 +142,75 @@ export class Planner implements ToolPlanner {
     checkQuery(query);
     checkPlanOptions(o);
     const loaded = await this.ensureLoaded();
-    const { model, context } = loaded;
+    const { context } = loaded;
     const shortlist = o.shortlist === undefined ? undefined : await shortlistTools(query, normalizeTools(toolInput), shortlistOptionsOf(o.shortlist));
     const req = context.prepare(query, shortlist?.tools ?? toolInput, o);
-    const vocab = context.vocab;
-    const matcher = req.matcher();
+    const scanner = req.scanner();
+    const onText = emit
+      ? (token: number, text: string, forced: boolean) => {
+          emit({ type: 'token', token, text, forced });
+          for (const step of scanner.push(text)) emit({ type: 'step', step: asFinalStep(step as PlanStep) });
+        }
+      : undefined;
+    const { text, stats } = await this.decodeText(loaded, req.prompt, req.matcher(), req.maxTokens, o, onText, t0);
+    const plan = req.finish(text);
+    const result: PlanResult = { plan, text, format: req.format.name, stats, ...(shortlist ? { shortlist: shortlist.report } : {}) };
+    emit?.({ type: 'done', result });
+    return result;
+  }
 
+  /**
+   * A chat completion held to a JSON Schema: `messages` through the model's chat template, the
+   * output constrained by the schema's grammar and checked by ajv after. The general form of what
+   * `plan()` does for plans; `toolplan serve` answers `response_format: json_schema` with it.
+   * Typed errors: SchemaError (the schema), PromptTooLongError, InvalidOptionError, PlanValidationError.
+   *
+   * @example
+   * ```ts
+   * import { Planner } from 'toolplan';
+   *
+   * const planner = await Planner.create({ model: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT' });
+   * const { value } = await planner.generateJson(
+   *   [{ role: 'user', content: 'Ana is 31 and lives in Porto. Extract her.' }],
+   *   { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] },
+   *   { maxTokens: 64 },
+   * );
+   * console.log(value); // { name: …, age: … }, valid against the schema
+   * await planner.dispose();
+   * ```
+   */
+  generateJson(messages: readonly ChatMessage[], schema: JsonSchema, options: GenerateJsonOptions = {}): Promise<JsonResult> {
+    return this.enqueue(options.signal, () => this.runJson(messages, schema, options));
+  }
+
+  private async runJson(messages: readonly ChatMessage[], schema: JsonSchema, o: GenerateJsonOptions): Promise<JsonResult> {
+    const t0 = now();
+    checkMessages(messages);
+    checkPlanOptions(o);
+    checkSchema(schema);
+    const loaded = await this.ensureLoaded();
+    const { model, context } = loaded;
+    const maxTokens = o.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const tools = o.tools?.length ? toTemplateTools(await this.checkTools(o.tools)) : undefined;
+    const prompt = chatPrompt(model.tokenizer, messages, tools, this.preset.enableThinking);
+    if (prompt.tokens.length + maxTokens + 1 > context.limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, context.limit);
+    const grammar = compileGrammar(schema, context.vocab, { strict: this.options.strictSchemas ?? false });
+    const onText = o.onToken ? (_t: number, chunk: string) => o.onToken!(chunk) : undefined;
+    const out = await this.decodeText(loaded, prompt, grammar.matcher({ maxTokens }), maxTokens, o, onText, t0);
+    return { value: validateValue(JSON.parse(out.text), schema), text: out.text, stats: out.stats };
+  }
+
+  /** The decode shared by plans and JSON completions: constrained tokens → text and stats. */
+  private async decodeText(
+    { model, context }: Loaded,
+    prompt: { tokens: number[]; prefixLength: number },
+    matcher: GrammarMatcher,
+    maxTokens: number,
+    o: Pick<PlanOptions, 'temperature' | 'topK' | 'topP' | 'seed' | 'jumpForward' | 'signal'>,
+    onText: ((token: number, text: string, forced: boolean) => void) | undefined,
+    t0: number,
+  ): Promise<{ text: string; stats: PlanStats }> {
+    const vocab = context.vocab;
     const sampler = new Sampler({
       temperature: o.temperature ?? 0,
       ...(o.topK !== undefined ? { topK: o.topK } : {}),
@@ -153,17 +219,16 @@ export class Planner implements ToolPlanner {
     });
     const bytes: number[] = [];
     const utf8 = new TextDecoder();
-    const scanner = req.scanner();
     const watched = new BudgetWatch(matcher, vocab.maxTokenBytes);
-    const it = decode(model.lm, req.prompt.tokens, {
+    const it = decode(model.lm, prompt.tokens, {
       sampler,
-      maxNewTokens: req.maxTokens + 1,
+      maxNewTokens: maxTokens + 1,
       stopTokens: model.eosTokenIds,
       constraint: watched,
       jumpForward: o.jumpForward ?? true,
       signal: o.signal,
       snapshots: model.snapshots,
-      prefixLength: req.prompt.prefixLength,
+      prefixLength: prompt.prefixLength,
     });
     let r: IteratorResult<{ token: number; forced: boolean }, Awaited<ReturnType<typeof it.next>>['value']>;
     try {
@@ -171,11 +236,7 @@ export class Planner implements ToolPlanner {
         const tb = vocab.tokens[r.value.token];
         if (!tb) continue;
         for (const b of tb) bytes.push(b);
-        if (emit) {
-          const text = utf8.decode(tb, { stream: true });
-          emit({ type: 'token', token: r.value.token, text, forced: r.value.forced });
-          for (const step of scanner.push(text)) emit({ type: 'step', step: asFinalStep(step as PlanStep) });
-        }
+        if (onText) onText(r.value.token, utf8.decode(tb, { stream: true }), r.value.forced);
       }
     } catch (e) {
       if (e instanceof DeviceLostError) this.dropModel();
@@ -183,23 +244,22 @@ export class Planner implements ToolPlanner {
     }
     const stats = r.value as Exclude<typeof r.value, { token: number }>;
     const text = new TextDecoder().decode(Uint8Array.from(bytes));
-    const plan = req.finish(text);
     const totalMs = now() - t0;
-    const planStats: PlanStats = {
-      promptTokens: stats.promptTokens,
-      prefilledTokens: stats.prefilledTokens,
-      tokens: stats.tokens,
-      forcedTokens: stats.forcedTokens,
-      forwardPasses: stats.forwardPasses,
-      ttftMs: stats.ttftMs,
-      totalMs,
-      tokensPerSecond: stats.tokens / (totalMs / 1000),
-      budgetLimited: watched.limited,
-      device: model.device,
+    return {
+      text,
+      stats: {
+        promptTokens: stats.promptTokens,
+        prefilledTokens: stats.prefilledTokens,
+        tokens: stats.tokens,
+        forcedTokens: stats.forcedTokens,
+        forwardPasses: stats.forwardPasses,
+        ttftMs: stats.ttftMs,
+        totalMs,
+        tokensPerSecond: stats.tokens / (totalMs / 1000),
+        budgetLimited: watched.limited,
+        device: model.device,
+      },
     };
-    const result: PlanResult = { plan, text, format: req.format.name, stats: planStats, ...(shortlist ? { shortlist: shortlist.report } : {}) };
-    emit?.({ type: 'done', result });
-    return result;
   }
 
   /** After a lost device: free what is left; the next call loads again (WebGPU, else WASM). */

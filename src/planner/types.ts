@@ -67,6 +67,21 @@ export interface PlanOptions {
   shortlist?: number | ShortlistOptions;
 }
 
+/** Options of `Planner.generateJson`: sampling, budget and cancellation as in `plan()`. */
+export interface GenerateJsonOptions extends Pick<PlanOptions, 'signal' | 'temperature' | 'topK' | 'topP' | 'seed' | 'maxTokens' | 'jumpForward'> {
+  /** Tools the chat template shows the model (checked as `checkTools` does); none is called: the output is the JSON. */
+  tools?: readonly ToolInput[];
+  /** Called with each piece of the output text as it is decoded. */
+  onToken?: (text: string) => void;
+}
+
+/** A JSON completion: the value (valid against the schema), its text and the call's stats. */
+export interface JsonResult {
+  value: unknown;
+  text: string;
+  stats: PlanStats;
+}
+
 /** Measurements of one plan. */
 export interface PlanStats {
   promptTokens: number;
@@ -82,7 +97,8 @@ export interface PlanStats {
   tokensPerSecond: number;
   /** True when the token budget came close enough to narrow the model's choices. */
   budgetLimited: boolean;
-  device: Device;
+  /** Where the model ran: `remote` for a RemotePlanner. */
+  device: Device | 'remote';
 }
 
 /** A plan with the text it was parsed from and the call's stats. */
@@ -105,9 +121,11 @@ export type PlanEvent =
 /** What a loaded planner runs on. */
 export interface PlannerInfo {
   model: string;
-  device: Device;
+  /** `remote` for a RemotePlanner. */
+  device: Device | 'remote';
   reason: string;
-  dtype: ModelDtype;
+  /** `unknown` for a RemotePlanner: the server's weights are its own. */
+  dtype: ModelDtype | 'unknown';
   /** The preset's default plan format. */
   format: PlanFormat;
   /** How this model writes `tool-calls`. */

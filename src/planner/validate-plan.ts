@@ -75,22 +75,40 @@ function escapedForAjv(s: unknown): unknown {
   return out;
 }
 
-const validators = new WeakMap<JsonSchema, { json: string; copy: JsonSchema; validate: ValidateFunction }>();
+/**
+ * ajv's validators by schema content, least recently used first. ajv keeps every schema object it
+ * compiled (a Map keyed by the object), so keying by object grew without end when each call brings
+ * fresh tool objects (a server parsing each request, an app rebuilding its tools): the oldest are
+ * removed from ajv too.
+ */
+const VALIDATORS = 256;
+const validators = new Map<string, { copy: JsonSchema; validate: ValidateFunction }>();
 
-/** ajv's validator for a tool's parameters, compiled again if the schema object changed in place. */
+/** ajv's validator for a tool's parameters (or any schema), compiled once per distinct content. */
 function validatorFor(schema: JsonSchema): ValidateFunction {
   const json = JSON.stringify(schema);
-  let v = validators.get(schema);
-  if (!v || v.json !== json) {
-    // ajv caches per schema object: free the old copy's entry (ajv compiles each copy afresh).
-    if (v) ajvInstance().removeSchema(v.copy);
-    const copy = schemaForAjv(schema) as JsonSchema;
-    // The engine resolves local refs only, so a root `$id` means nothing to it; to ajv it is a
-    // registry key that a fresh copy of the same tool (a new tools array per call) would clash with.
-    delete copy.$id;
-    validators.set(schema, (v = { json, copy, validate: ajvInstance().compile(copy) }));
+  let v = validators.get(json);
+  if (v) {
+    validators.delete(json);
+    validators.set(json, v);
+    return v.validate;
   }
+  if (validators.size >= VALIDATORS) {
+    const [oldest, old] = validators.entries().next().value!;
+    validators.delete(oldest);
+    ajvInstance().removeSchema(old.copy);
+  }
+  const copy = schemaForAjv(schema) as JsonSchema;
+  // The engine resolves local refs only, so a root `$id` means nothing to it; to ajv it is a
+  // registry key that a fresh copy of the same tool (a new tools array per call) would clash with.
+  delete copy.$id;
+  validators.set(json, (v = { copy, validate: ajvInstance().compile(copy) }));
   return v.validate;
+}
+
+/** @internal Validators held here and schemas held by ajv (for the test that bounds them). */
+export function validatorsHeld(): { here: number; ajv: number } {
+  return { here: validators.size, ajv: (ajvInstance() as unknown as { _cache: Map<unknown, unknown> })._cache.size };
 }
 
 /** The faults of `args` against `schema`, with pointers and names as the plan has them. */
@@ -139,4 +157,11 @@ export function validatePlan(value: unknown, tools: readonly Tool[], minSteps: n
   const plan = value as Plan;
   for (const s of plan.steps) s.depends_on = [...new Set(s.depends_on)].sort((a, b) => a - b);
   return plan;
+}
+
+/** `value` if it is valid against `schema` (a JSON completion's output), else PlanValidationError with the faults. */
+export function validateValue(value: unknown, schema: JsonSchema): unknown {
+  const errors = argFaults(schema, value, '').map((e) => e.replace(/^\/args/, ''));
+  if (errors.length) throw new PlanValidationError(errors);
+  return value;
 }

@@ -57,7 +57,7 @@ describe('toolplan CLI', () => {
     expect(r.err).toContain('usage:');
     expect((await run('frobnicate')).code).toBe(2);
     // Misused flags are usage errors too, never a raw TypeError or RangeError.
-    for (const argv of [['plan', '--tools', good, '--bogus', 'q'], ['plan', '--tools', good, 'q', '--model'], ['plan', '--tools', good, '--dtype', 'bogus', 'q']]) {
+    for (const argv of [['plan', '--tools', good, '--bogus', 'q'], ['plan', '--tools', good, 'q', '--model'], ['plan', '--tools', good, '--dtype', 'bogus', 'q'], ['serve', '--port', 'x'], ['serve', '--bogus'], ['serve', '--max-pending', '0']]) {
       const m = await run(...argv);
       expect(m.code, argv.join(' ')).toBe(2);
       expect(m.err, argv.join(' ')).toMatch(/^UsageError: /);

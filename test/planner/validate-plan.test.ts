@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PlanValidationError } from '../../src/planner/errors.ts';
 import { planSchema } from '../../src/planner/plan-schema.ts';
 import { normalizeTools } from '../../src/planner/tools.ts';
-import { validatePlan } from '../../src/planner/validate-plan.ts';
+import { validatePlan, validatorsHeld } from '../../src/planner/validate-plan.ts';
 import { TOOLS } from '../../scripts/lib/tools-fixture.ts';
 
 const tools = normalizeTools(TOOLS);
@@ -110,5 +110,23 @@ describe('validatePlan', () => {
       expect(() => validatePlan(plan({ kids: [{ kids: [{ n: 'x' }] }] }), tree, 1, 1)).toThrow(/\/steps\/0\/args\/kids\/0\/kids\/0\/n must be integer/);
       expect(parameters.$id).toBe('https://example.com/tree');
     }
+  });
+});
+
+describe('validators are bounded', () => {
+  it('fresh tool objects with the same schemas every call (a server, an app rebuilding its tools) do not grow ajv', () => {
+    const plan = { steps: [{ id: 1, tool: 'get_weather', args: { city: 'Oslo' }, depends_on: [] }] };
+    validatePlan(structuredClone(plan), normalizeTools(structuredClone(TOOLS)), 1, 5);
+    const before = validatorsHeld();
+    for (let i = 0; i < 500; i++) validatePlan(structuredClone(plan), normalizeTools(structuredClone(TOOLS)), 1, 5);
+    expect(validatorsHeld()).toEqual(before);
+    // Distinct schemas beyond the bound evict the oldest, from ajv too.
+    for (let i = 0; i < 600; i++) {
+      const tools = normalizeTools([{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 10 + i } } } }]);
+      validatePlan(structuredClone(plan), tools, 1, 5);
+    }
+    const after = validatorsHeld();
+    expect(after.here).toBeLessThanOrEqual(256);
+    expect(after.ajv).toBeLessThanOrEqual(before.ajv + 256);
   });
 });
