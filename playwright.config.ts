@@ -36,7 +36,7 @@ export default defineConfig({
     },
     {
       // The demo as users get it: the static build, served as a static host would.
-      command: 'npx vite build --mode demo --logLevel warn && npx vite preview --mode demo --port 4174',
+      command: 'npm run build:site && npx vite preview --mode demo --port 4174',
       url: DEMO_URL,
       reuseExistingServer: !process.env.CI,
       timeout: 120_000,

@@ -4,12 +4,12 @@
  * the result rows the summary prints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { serveFolder } from '../lib/static-host.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const FIXTURE_MODEL = join(REPO, 'fixtures/models/tiny-qwen3_5');
@@ -276,48 +276,8 @@ export async function startServer(cmd: string, args: string[], o: { cwd: string;
   throw new StepError(`\`${show([cmd, ...args])}\` did not answer ${o.url} within ${o.timeoutMs / 1000} s`, tail(out));
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.onnx': 'application/octet-stream',
-  '.map': 'application/json',
-  '.css': 'text/css',
-  '.txt': 'text/plain',
-};
-
 /** A plain static host for a folder (what a user's CDN would be): no special headers, 404 for unknown paths. */
-export function serveStatic(dir: string, port: number): Promise<Server> {
-  const base = resolve(dir);
-  const log: string[] = [];
-  const srv = createHttpServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(base, path));
-    if (file !== base && !file.startsWith(base + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      log.push(`404 ${path}`);
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((done, fail) => {
-    srv.once('error', fail);
-    srv.listen(port, '127.0.0.1', () =>
-      done({
-        url: `http://127.0.0.1:${port}/`,
-        output: () => log.join('\n'),
-        stop: () => new Promise<void>((r) => { srv.closeAllConnections(); srv.close(() => r()); }),
-      }),
-    );
-  });
-}
+export const serveStatic = (dir: string, port: number): Promise<Server> => serveFolder(dir, port);
 
 export function gzipSize(file: string): number {
   return gzipSync(readFileSync(file), { level: 9 }).length;
