@@ -3,7 +3,8 @@ import { createPlanner, checkTools, type PlanStep, type ToolInput, type WorkerPl
 import type { DeviceRequest } from '../src/model/index.ts';
 import { LoadProgress } from './load-progress.ts';
 import { drawPlan } from './plan-graph.ts';
-import { MODELS, PRESETS } from './presets.ts';
+import { hubDownload, megabytes, type ModelDownload } from './model-info.ts';
+import { DEFAULT_ONLINE, MODELS, PRESETS } from './presets.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const modelSel = $<HTMLSelectElement>('model');
@@ -24,6 +25,9 @@ const graph = document.getElementById('graph') as unknown as SVGSVGElement;
 const json = $('json');
 const figures = { tokens: $('f-tokens'), rate: $('f-rate'), saved: $('f-saved'), first: $('f-first') };
 const progress = new LoadProgress($('files'));
+const customRow = $('custom-row');
+const customModel = $<HTMLInputElement>('custom-model');
+const modelNote = $('model-note');
 
 // The embedded model is served next to the page (see vite.config.ts), so the demo works offline.
 const EMBEDDED_BASE = import.meta.env.DEV ? '/fixtures/models/' : './models/';
@@ -38,7 +42,37 @@ let running: AbortController | undefined;
 
 function modelUrl(): string {
   const m = MODELS.find((x) => x.id === modelSel.value)!;
+  if (m.id === 'custom') return customModel.value.trim();
   return m.embedded ? new URL(EMBEDDED_BASE + m.model.replace(/^models\//, ''), location.href).href : m.model;
+}
+
+const downloads = new Map<string, Promise<ModelDownload | undefined>>();
+const downloadOf = (id: string) => {
+  let d = downloads.get(id);
+  if (!d) downloads.set(id, (d = hubDownload(id)));
+  return d;
+};
+
+/** Says what the chosen model costs to start (download size, or already cached) and what it is. */
+async function describeModel(): Promise<void> {
+  const m = MODELS.find((x) => x.id === modelSel.value)!;
+  customRow.hidden = m.id !== 'custom';
+  if (m.embedded) return setStatus(modelNote, 'Embedded test model: random weights. Its plans are valid for the tools, but the argument text is noise. Runs offline.');
+  if (m.id === 'custom') return setStatus(modelNote, 'A hub id (owner/name) or the URL of a folder with config.json, the tokenizer and onnx/; its size shows as it loads.');
+  setStatus(modelNote, 'Checking the download size…', 'busy');
+  const d = await downloadOf(m.model);
+  if (modelSel.value !== m.id) return;
+  if (!d) setStatus(modelNote, 'The Hub cannot be reached: this model needs the network. The embedded model runs offline.', 'error');
+  else if (d.cached) setStatus(modelNote, `In this browser's cache (${megabytes(d.bytes)} q4): starts without a download.`);
+  else setStatus(modelNote, `${megabytes(d.bytes)} to download (q4, ${d.files.length} files), once: then kept in this browser's cache.`);
+}
+
+/** On a hosted page the real model is the default; with no network the embedded one stays. */
+async function pickDefaultModel(): Promise<void> {
+  const real = MODELS.find((x) => x.id === DEFAULT_ONLINE)!;
+  const d = await downloadOf(real.model);
+  if (d && modelSel.value === 'tiny' && !planner) modelSel.value = real.id;
+  await describeModel();
 }
 
 function setStatus(el: HTMLElement, text: string, kind: 'ok' | 'error' | 'busy' = 'ok'): void {
@@ -77,8 +111,13 @@ function applyPreset(): void {
 }
 
 async function ensurePlanner(): Promise<WorkerPlanner> {
-  const key = `${modelSel.value}|${deviceSel.value}`;
+  const key = `${modelSel.value}|${deviceSel.value}|${modelUrl()}`;
   if (planner && plannerKey === key) return planner;
+  if (!modelUrl()) {
+    setStatus(backend, 'Enter a model URL or hub id first.', 'error');
+    customModel.focus();
+    throw new Error('no model given');
+  }
   planner?.dispose();
   planner = undefined;
   progress.reset();
@@ -124,7 +163,10 @@ function addCard(step: PlanStep): void {
   deps.className = 'deps';
   deps.textContent = step.depends_on.length ? `after ${step.depends_on.map((d) => '#' + d).join(', ')}` : 'no dependencies';
   const args = document.createElement('code');
-  args.textContent = JSON.stringify(step.args);
+  // Random weights write long random strings: shortened in the card (the plan JSON below has them whole).
+  const random = MODELS.find((x) => x.id === plannerKey.split('|')[0])?.embedded ?? false;
+  args.textContent = random ? JSON.stringify(step.args, (_k, v: unknown) => (typeof v === 'string' && v.length > 40 ? `${v.slice(0, 40)}…` : v)) : JSON.stringify(step.args);
+  if (random) args.title = 'random weights: argument text is noise (whole in the plan JSON)';
   li.append(h, deps, args);
   cards.append(li);
 }
@@ -192,6 +234,7 @@ function numberOr(v: string, fallback: number): number {
 }
 
 presetSel.addEventListener('change', applyPreset);
+modelSel.addEventListener('change', () => void describeModel());
 toolsBox.addEventListener('input', checkEditor);
 loadBtn.addEventListener('click', () => void ensurePlanner().catch(() => undefined));
 form.addEventListener('submit', (ev) => {
@@ -201,3 +244,4 @@ form.addEventListener('submit', (ev) => {
 stopBtn.addEventListener('click', () => running?.abort(new DOMException('stopped by the user', 'AbortError')));
 applyPreset();
 resetOutput();
+void pickDefaultModel();

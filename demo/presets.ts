@@ -133,4 +133,8 @@ export const MODELS: ModelChoice[] = [
   { id: 'tiny', label: 'Tiny test model (embedded, offline; random weights, valid plans)', model: 'models/tiny-qwen3_5/', embedded: true },
   { id: 'qwen35-opt', label: 'Qwen3.5-0.8B, fused ops (onnx-community/Qwen3.5-0.8B-ONNX-OPT, q4)', model: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT', embedded: false },
   { id: 'qwen35', label: 'Qwen3.5-0.8B (onnx-community/Qwen3.5-0.8B-ONNX, q4)', model: 'onnx-community/Qwen3.5-0.8B-ONNX', embedded: false },
+  { id: 'custom', label: 'Other: a model URL or hub id (your own export)…', model: '', embedded: false },
 ];
+
+/** The model a hosted page starts on when the Hub is reachable. */
+export const DEFAULT_ONLINE = 'qwen35-opt';

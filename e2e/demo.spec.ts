@@ -6,12 +6,16 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { DEMO_URL } from '../playwright.config.ts';
 
+const HUB_LISTING = 'https://huggingface.co/api/models/';
+
 /** Fails any request that leaves the demo's own origin: the demo must work offline. */
 async function offline(page: Page): Promise<string[]> {
   const outside: string[] = [];
   await page.context().route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(DEMO_URL) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    // The page asks the Hub for the real model's size (its reachability probe); offline, that fails and the embedded model stays.
+    if (url.startsWith(HUB_LISTING)) return route.abort('internetdisconnected');
     outside.push(url);
     return route.abort('internetdisconnected');
   });
@@ -135,4 +139,28 @@ test('a pasted broken tool shows the typed error inline and blocks Generate', as
   await expect(status).toHaveText('1 tool: upload');
   await expect(editor).not.toHaveAttribute('aria-invalid');
   await expect(generate).toBeEnabled();
+});
+
+test('with the Hub reachable the real model is the default, its download size shown first; "Other" takes any URL or hub id', async ({ page }) => {
+  // The Hub's file listing, answered here (no network): two q4 graph files and files the demo does not load.
+  const listing = [
+    { type: 'file', path: 'onnx/decoder_model_merged_q4.onnx', size: 300_000, lfs: { size: 300_000 } },
+    { type: 'file', path: 'onnx/decoder_model_merged_q4.onnx_data', size: 134, lfs: { size: 420_000_000 } },
+    { type: 'file', path: 'onnx/embed_tokens_q4.onnx', size: 134, lfs: { size: 100_000_000 } },
+    { type: 'file', path: 'onnx/decoder_model_merged_fp16.onnx', size: 134, lfs: { size: 1_600_000_000 } },
+    { type: 'file', path: 'onnx/vision_encoder_q4.onnx', size: 134, lfs: { size: 90_000_000 } },
+  ];
+  await page.context().route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(DEMO_URL)) return route.continue();
+    if (url === `${HUB_LISTING}onnx-community/Qwen3.5-0.8B-ONNX-OPT/tree/main/onnx`) return route.fulfill({ json: listing });
+    return route.abort('internetdisconnected');
+  });
+  await page.goto(DEMO_URL);
+  await expect(page.locator('#model')).toHaveValue('qwen35-opt');
+  await expect(page.locator('#model-note')).toHaveText(/^520 MB to download \(q4, 3 files\)/);
+  await page.locator('#model').selectOption('tiny');
+  await expect(page.locator('#model-note')).toContainText('random weights');
+  await page.locator('#model').selectOption('custom');
+  await expect(page.getByLabel('Model URL or hub id')).toBeVisible();
 });

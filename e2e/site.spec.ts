@@ -18,6 +18,8 @@ test('on a sub-path without COOP/COEP: not cross-origin isolated, plans on the e
   await page.context().route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith(host.url) || url.startsWith('blob:') || url.startsWith('data:')) return route.continue();
+    // The Hub probe (the real model's size) fails offline: the embedded model stays the default.
+    if (url.startsWith('https://huggingface.co/api/models/')) return route.abort('internetdisconnected');
     outside.push(url);
     return route.abort('internetdisconnected');
   });

@@ -159,7 +159,7 @@ a { color: #1d4ed8; }
 <main>
 <h1>toolplan benchmark: tok/s per GPU</h1>
 <p><a href="../">Back to the demo</a>. Add your GPU: run <code>npm run bench -- --model onnx-community/Qwen3.5-0.8B-ONNX-OPT</code> and send the JSON it writes (see the README).</p>
-<div class="scroll">${body}</div>
+<div class="scroll" tabindex="0" role="region" aria-label="Results table (scrolls sideways)">${body}</div>
 </main>
 </body>
 </html>
