@@ -54,6 +54,9 @@ function callOptions(settings: ToolplanCallOptions, provider: unknown, warnings:
   return out;
 }
 
+/** One step over one tool, in the JSON plan format: the step's args are the object. */
+const objectOptions = (base: PlanOptions): PlanOptions => ({ ...base, minSteps: 1, maxSteps: 1, format: 'steps' });
+
 /** Reads `o` as a planner call; throws UnsupportedRequestError or InvalidOptionError for what cannot be planned. */
 export function planCall(o: LanguageModelV4CallOptions, settings: ToolplanCallOptions): PlanCall {
   const warnings: SharedV4Warning[] = [];
@@ -110,9 +113,7 @@ export function planCall(o: LanguageModelV4CallOptions, settings: ToolplanCallOp
     return output ? { kind: 'tools', query, tools, options, warnings, output } : { kind: 'tools', query, tools, options, warnings };
   }
   if (output) {
-    // One step over one tool, in the JSON plan format (the args are the object).
-    const options: PlanOptions = { ...base, minSteps: 1, maxSteps: 1, format: 'steps' };
-    return { kind: 'object', query: query + resultsText(after), tools: [output.tool], options, warnings, output };
+    return { kind: 'object', query: query + resultsText(after), tools: [output.tool], options: objectOptions(base), warnings, output };
   }
   if (after.length) return { kind: 'answered', warnings };
   throw new UnsupportedRequestError('text', 'toolplan writes plans and JSON objects, not free text: pass tools, or a schema (Output.object, generateObject)');
@@ -127,5 +128,5 @@ function pick<K extends keyof ToolplanCallOptions>(o: ToolplanCallOptions, keys:
 /** The object call a tools call falls back to when its plan is empty and an object was asked for. */
 export function objectCall(call: Extract<PlanCall, { kind: 'tools' }> & { output: OutputTool }): Extract<PlanCall, { kind: 'object' }> {
   const { maxSteps: _m, minSteps: _n, format: _f, shortlist: _s, ...base } = call.options;
-  return { kind: 'object', query: call.query, tools: [call.output.tool], options: { ...base, minSteps: 1, maxSteps: 1, format: 'steps' }, warnings: call.warnings, output: call.output };
+  return { kind: 'object', query: call.query, tools: [call.output.tool], options: objectOptions(base), warnings: call.warnings, output: call.output };
 }

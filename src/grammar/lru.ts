@@ -1,7 +1,11 @@
 /** A small least-recently-used cache over a Map (which keeps insertion order). */
 export class LruCache<K, V> {
   private readonly map = new Map<K, V>();
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    /** Called with each entry dropped to make room (what it holds elsewhere can be freed). */
+    private readonly onEvict?: (key: K, value: V) => void,
+  ) {}
 
   /** Entries held. */
   get size(): number {
@@ -27,7 +31,11 @@ export class LruCache<K, V> {
 
   /** Stores `value` as the most recent, dropping the oldest entry when full. */
   set(key: K, value: V): void {
-    if (!this.map.delete(key) && this.map.size >= this.limit) this.map.delete(this.map.keys().next().value!);
+    if (!this.map.delete(key) && this.map.size >= this.limit) {
+      const [oldest, old] = this.map.entries().next().value!;
+      this.map.delete(oldest);
+      this.onEvict?.(oldest, old);
+    }
     this.map.set(key, value);
   }
 }

@@ -19,6 +19,12 @@ export interface Plan {
   steps: PlanStep[];
 }
 
+/** `step` with its dependencies as the final plan holds them: deduplicated, ascending (streamed steps too, unchecked). */
+export function withSortedDependencies(step: PlanStep): PlanStep {
+  if (Array.isArray(step.depends_on)) step.depends_on = [...new Set(step.depends_on)].sort((a, b) => a - b);
+  return step;
+}
+
 /** An OpenAI Chat Completions `tool_calls` entry. */
 export interface OpenAIToolCall {
   id: string;

@@ -10,7 +10,7 @@ import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
 import { checkMessages } from './messages.ts';
 import { chatPrompt } from './prompt.ts';
 import { streamOf } from './event-queue.ts';
-import type { PlanStep } from './plan.ts';
+import { withSortedDependencies, type PlanStep } from './plan.ts';
 import { checkQuery, DEFAULT_MAX_TOKENS, PlanContext } from './plan-request.ts';
 import { DEFAULT_MODEL, DEFAULT_PRESET, type ModelPreset } from './presets.ts';
 import { checkPlanOptions } from './plan-options.ts';
@@ -149,7 +149,7 @@ export class Planner implements ToolPlanner {
     const onText = emit
       ? (token: number, text: string, forced: boolean) => {
           emit({ type: 'token', token, text, forced });
-          for (const step of scanner.push(text)) emit({ type: 'step', step: asFinalStep(step as PlanStep) });
+          for (const step of scanner.push(text)) emit({ type: 'step', step: withSortedDependencies(step as PlanStep) });
         }
       : undefined;
     const { text, stats } = await this.decodeText(loaded, req.prompt, req.matcher(), req.maxTokens, o, onText, t0);
@@ -278,12 +278,6 @@ export class Planner implements ToolPlanner {
     await this.loaded?.model.dispose();
     this.loaded = undefined;
   }
-}
-
-/** A streamed step as the final plan will hold it: dependencies deduplicated and sorted. */
-function asFinalStep(step: PlanStep): PlanStep {
-  if (Array.isArray(step.depends_on)) step.depends_on = [...new Set(step.depends_on)].sort((a, b) => a - b);
-  return step;
 }
 
 /** Wraps the matcher to note when the token budget was near enough to narrow the mask. */

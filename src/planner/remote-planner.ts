@@ -5,10 +5,11 @@
  * is re-validated exactly as a local plan is, so a server whose grammar skipped a keyword yields a
  * PlanValidationError, never a wrong plan.
  */
+import { now } from '../model/clock.ts';
 import { checkTools } from './check-tools.ts';
 import { InvalidOptionError, PlannerDisposedError, RemoteError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
-import type { Plan, PlanStep } from './plan.ts';
+import { withSortedDependencies, type Plan, type PlanStep } from './plan.ts';
 import { checkQuery, DEFAULT_MAX_STEPS, DEFAULT_MAX_TOKENS } from './plan-request.ts';
 import { checkPlanOptions } from './plan-options.ts';
 import { planSchema } from './plan-schema.ts';
@@ -46,6 +47,11 @@ interface Completion {
   usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } };
 }
 
+/** The server writes the JSON plan under `response_format`: the native tool-call format has no schema to send. */
+function stepsOnly(format: unknown): void {
+  if (format !== undefined && format !== 'steps') throw new InvalidOptionError('format', 'a remote planner plans in the steps format', format);
+}
+
 /**
  * A `ToolPlanner` whose model runs on a server: plans over OpenAI-compatible Chat Completions with
  * the plan schema as `response_format`, re-validated here.
@@ -75,7 +81,7 @@ export class RemotePlanner implements ToolPlanner {
   }
 
   async checkTools(tools: readonly ToolInput[], options: PlannerCheckOptions = {}): Promise<Tool[]> {
-    if (options.format !== undefined && options.format !== 'steps') throw new InvalidOptionError('format', 'a remote planner plans in the steps format', options.format);
+    stepsOnly(options.format);
     return checkTools(tools, { strict: this.options.strictSchemas ?? false, format: 'steps' });
   }
 
@@ -93,11 +99,11 @@ export class RemotePlanner implements ToolPlanner {
   }
 
   private async run(query: string, toolInput: readonly ToolInput[], o: PlanOptions, emit: ((e: PlanEvent) => void) | undefined): Promise<PlanResult> {
-    const t0 = performance.now();
+    const t0 = now();
     if (this.disposed) throw new PlannerDisposedError();
     checkQuery(query);
     checkPlanOptions(o);
-    if (o.format !== undefined && o.format !== 'steps') throw new InvalidOptionError('format', 'a remote planner plans in the steps format', o.format);
+    stepsOnly(o.format);
     const all = normalizeTools(toolInput);
     const shortlist = o.shortlist === undefined ? undefined : await shortlistTools(query, all, shortlistOptionsOf(o.shortlist));
     const tools = await this.checkTools(shortlist?.tools ?? all);
@@ -132,7 +138,7 @@ export class RemotePlanner implements ToolPlanner {
       throw new RemoteError('protocol', `the server's answer is not JSON (finish_reason ${String(finish)}): ${text.slice(0, 200)}`, undefined, undefined, { cause: e });
     }
     const plan: Plan = validatePlan(value, tools, minSteps, maxSteps);
-    const totalMs = performance.now() - t0;
+    const totalMs = now() - t0;
     const promptTokens = usage?.prompt_tokens ?? 0;
     const tokens = usage?.completion_tokens ?? 0;
     const stats: PlanStats = {
@@ -161,7 +167,7 @@ export class RemotePlanner implements ToolPlanner {
     const onAbort = () => ctl.abort(signal!.reason);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
-    const t0 = performance.now();
+    const t0 = now();
     try {
       const url = `${this.options.baseURL.replace(/\/+$/, '')}/chat/completions`;
       const headers: Record<string, string> = { 'content-type': 'application/json', ...this.options.headers };
@@ -181,7 +187,7 @@ export class RemotePlanner implements ToolPlanner {
           const j = (await res.json()) as Completion;
           const c = j.choices?.[0];
           if (typeof c?.message?.content !== 'string') throw new RemoteError('protocol', 'the answer has no choices[0].message.content');
-          return { text: c.message.content, finish: c.finish_reason, usage: j.usage, ttftMs: performance.now() - t0 };
+          return { text: c.message.content, finish: c.finish_reason, usage: j.usage, ttftMs: now() - t0 };
         }
         if (!res.body) throw new RemoteError('protocol', 'the streamed answer has no body');
         let text = '';
@@ -202,13 +208,10 @@ export class RemotePlanner implements ToolPlanner {
           if (c?.finish_reason) finish = c.finish_reason;
           const delta = c?.delta?.content;
           if (typeof delta === 'string' && delta) {
-            if (!text) ttftMs = performance.now() - t0;
+            if (!text) ttftMs = now() - t0;
             text += delta;
             emit({ type: 'token', token: -1, text: delta, forced: false });
-            for (const step of scanner.push(delta) as PlanStep[]) {
-              if (Array.isArray(step.depends_on)) step.depends_on = [...new Set(step.depends_on)].sort((a, b) => a - b);
-              emit({ type: 'step', step });
-            }
+            for (const step of scanner.push(delta) as PlanStep[]) emit({ type: 'step', step: withSortedDependencies(step) });
           }
         }
         return { text, finish, usage, ttftMs };

@@ -11,8 +11,9 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { toDraft2020 } from '../grammar/index.ts';
+import { LruCache } from '../grammar/lru.ts';
 import { PlanValidationError } from './errors.ts';
-import type { Plan } from './plan.ts';
+import { withSortedDependencies, type Plan } from './plan.ts';
 import type { JsonSchema, Tool } from './tools.ts';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,22 +83,13 @@ function escapedForAjv(s: unknown): unknown {
  * removed from ajv too.
  */
 const VALIDATORS = 256;
-const validators = new Map<string, { copy: JsonSchema; validate: ValidateFunction }>();
+const validators = new LruCache<string, { copy: JsonSchema; validate: ValidateFunction }>(VALIDATORS, (_json, old) => ajvInstance().removeSchema(old.copy));
 
 /** ajv's validator for a tool's parameters (or any schema), compiled once per distinct content. */
 function validatorFor(schema: JsonSchema): ValidateFunction {
   const json = JSON.stringify(schema);
-  let v = validators.get(json);
-  if (v) {
-    validators.delete(json);
-    validators.set(json, v);
-    return v.validate;
-  }
-  if (validators.size >= VALIDATORS) {
-    const [oldest, old] = validators.entries().next().value!;
-    validators.delete(oldest);
-    ajvInstance().removeSchema(old.copy);
-  }
+  let v = validators.lookup(json);
+  if (v) return v.validate;
   const copy = schemaForAjv(schema) as JsonSchema;
   // The engine resolves local refs only, so a root `$id` means nothing to it; to ajv it is a
   // registry key that a fresh copy of the same tool (a new tools array per call) would clash with.
@@ -111,14 +103,14 @@ export function validatorsHeld(): { here: number; ajv: number } {
   return { here: validators.size, ajv: (ajvInstance() as unknown as { _cache: Map<unknown, unknown> })._cache.size };
 }
 
-/** The faults of `args` against `schema`, with pointers and names as the plan has them. */
+/** The faults of `args` against `schema`, with pointers (under `at`) and names as the plan has them. */
 function argFaults(schema: JsonSchema, args: unknown, at: string): string[] {
   const v = validatorFor(schema);
   if (v(escapeData(args))) return [];
   return (v.errors ?? []).map((e) => {
     const path = e.instancePath.split('/').map(unescapeName).join('/');
     const message = (e.message ?? '').replace(/'\0(\0*__proto__)'/g, "'$1'");
-    return `${at}/args${path} ${message}`;
+    return `${at}${path} ${message}`;
   });
 }
 
@@ -145,7 +137,7 @@ function faults(value: unknown, tools: ReadonlyMap<string, Tool>, minSteps: numb
     if (!Array.isArray(deps) || deps.length > k - 1 || !deps.every((d) => Number.isInteger(d) && d >= 1 && d < k)) {
       out.push(`${at}/depends_on must list ids of earlier steps`);
     }
-    if (tool) out.push(...argFaults(tool.parameters, s.args, at));
+    if (tool) out.push(...argFaults(tool.parameters, s.args, `${at}/args`));
   });
   return out;
 }
@@ -155,13 +147,13 @@ export function validatePlan(value: unknown, tools: readonly Tool[], minSteps: n
   const errors = faults(value, new Map(tools.map((t) => [t.name, t])), minSteps, maxSteps);
   if (errors.length) throw new PlanValidationError(errors);
   const plan = value as Plan;
-  for (const s of plan.steps) s.depends_on = [...new Set(s.depends_on)].sort((a, b) => a - b);
+  for (const s of plan.steps) withSortedDependencies(s);
   return plan;
 }
 
 /** `value` if it is valid against `schema` (a JSON completion's output), else PlanValidationError with the faults. */
 export function validateValue(value: unknown, schema: JsonSchema): unknown {
-  const errors = argFaults(schema, value, '').map((e) => e.replace(/^\/args/, ''));
+  const errors = argFaults(schema, value, '');
   if (errors.length) throw new PlanValidationError(errors);
   return value;
 }
