@@ -17,20 +17,35 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** The worker's URL as create-planner.ts writes it: the source file, marked `@vite-ignore`. */
+const WORKER_URL = /new URL\(\s*\/\* @vite-ignore \*\/\s*(['"])\.\.\/worker\/planner\.worker\.ts\1/;
+
 /**
- * The source spawns its worker from the TypeScript file (served by Vite in dev and tests); the
- * builds point the same `new Worker(new URL(…, import.meta.url))` at dist/worker.js, left for the
- * app's bundler to bundle. The Node build needs it too: Next.js renders client components on the
- * server with the `node` condition and bundles every such URL, used or not.
+ * The one rewrite of the worker's URL (src/worker/planner.worker.ts). The mark keeps the library
+ * build from bundling the worker into itself: the builds point the same `new Worker(new URL(…,
+ * import.meta.url))` at dist/worker.js (`dist`, relative to the output chunk), left for the app's
+ * bundler, the pattern Vite, webpack 5 and Next bundle without configuration. The Node build needs it
+ * too: Next.js renders client components on the server with the `node` condition and bundles every
+ * such URL, used or not. Without `dist` (the demo, the dev server) the mark is dropped, so Vite
+ * bundles or serves the worker as it does any module worker.
  */
-const workerUrlForDist = (to: string): Plugin => ({
-  name: 'toolplan-worker-url',
-  renderChunk(code) {
-    const from = /new URL\(\s*\/\* @vite-ignore \*\/\s*(['"])\.\.\/\.\.\/worker\/planner\.worker\.ts\1/;
-    if (!from.test(code)) return null;
-    return { code: code.replace(from, `new URL('${to}'`), map: null };
-  },
-});
+const workerUrl = (dist?: string): Plugin =>
+  dist
+    ? {
+        name: 'toolplan-worker-url',
+        renderChunk(code) {
+          if (!WORKER_URL.test(code)) return null;
+          return { code: code.replace(WORKER_URL, `new URL('${dist}'`), map: null };
+        },
+      }
+    : {
+        name: 'toolplan-worker-url',
+        enforce: 'pre',
+        transform(code, id) {
+          if (!id.replaceAll('\\', '/').endsWith('/src/planner/create-planner.ts')) return null;
+          return { code: code.replace(WORKER_URL, (_m, q: string) => `new URL(${q}../worker/planner.worker.ts${q}`), map: null };
+        },
+      };
 
 /**
  * Every browser graph (the browser build, the dev server, the demo) gets the browser stand-in for
@@ -70,19 +85,6 @@ const executableCli: Plugin = {
 };
 
 /**
- * The demo bundles its worker (the library source marks the URL `@vite-ignore` for the library
- * build; here Vite should see the usual `new Worker(new URL(…))` and bundle it).
- */
-const bundleWorkerInDemo: Plugin = {
-  name: 'toolplan-demo-worker',
-  enforce: 'pre',
-  transform(code, id) {
-    if (!id.endsWith('create-planner.ts')) return null;
-    return { code: code.replace('/* @vite-ignore */ ', ''), map: null };
-  },
-};
-
-/**
  * The demo works offline: the embedded tiny model (q4 files only, generated, never committed) is
  * copied next to the page. onnxruntime-web's wasm is bundled by Vite from the package's own
  * `new URL(…, import.meta.url)`.
@@ -106,7 +108,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
   if (mode === 'demo') {
     return {
       root: resolve(import.meta.dirname, 'demo'),
-      plugins: [browserPlatform, bundleWorkerInDemo, embedOfflineFiles],
+      plugins: [browserPlatform, workerUrl(), embedOfflineFiles],
       worker: { format: 'es' as const },
       publicDir: resolve(import.meta.dirname, 'public'),
       base: './',
@@ -119,7 +121,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
   const external = [/^onnxruntime-(web|node|common)(\/.*)?$/, /^@huggingface\//, /^@ai-sdk\//, 'comlink', /^ajv/, /^node:/];
   if (command === 'build' && mode === 'node') {
     return {
-      plugins: [workerUrlForDist('../worker.js'), executableCli],
+      plugins: [workerUrl('../worker.js'), executableCli],
       build: {
         target: 'node20',
         sourcemap: true,
@@ -135,14 +137,14 @@ export default defineConfig(({ command, mode }): UserConfig => {
   }
   if (command === 'build') {
     return {
-      plugins: [browserPlatform, workerUrlForDist('../../worker.js'), vendorLicences],
+      plugins: [browserPlatform, workerUrl('../../worker.js'), vendorLicences],
       build: {
         target: 'es2022',
         sourcemap: true,
         // The node build (run second) writes into dist/node/.
         emptyOutDir: true,
         lib: {
-          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), 'ai-sdk': resolve(import.meta.dirname, 'src/ai-sdk/index.ts'), worker: resolve(import.meta.dirname, 'worker/planner.worker.ts') },
+          entry: { index: resolve(import.meta.dirname, 'src/index.ts'), 'ai-sdk': resolve(import.meta.dirname, 'src/ai-sdk/index.ts'), worker: resolve(import.meta.dirname, 'src/worker/planner.worker.ts') },
           formats: ['es'],
         },
         rollupOptions: {
@@ -164,7 +166,7 @@ export default defineConfig(({ command, mode }): UserConfig => {
     };
   }
   return {
-    plugins: [browserPlatform, bundleWorkerInDemo],
+    plugins: [browserPlatform, workerUrl()],
     server,
     preview: server,
     // `ai` is imported by the e2e page only: pre-bundled at start, so its discovery does not reload a page mid-test.

@@ -13,7 +13,7 @@
 /** The package version. */
 export const VERSION = '0.1.0';
 
-export { ToolplanError } from './toolplan-error.ts';
+export { ToolplanError } from './shared/toolplan-error.ts';
 
 // The planner: tools + query → plan.
 export {
@@ -121,10 +121,12 @@ export type {
   SamplingOptions,
 } from './model/index.ts';
 
-// The constraint engine: a vocabulary, compiled grammars and structures, a matcher per request.
+// The constraint engine: a vocabulary (plain data) → a compiler that owns every cache over it →
+// compiled grammars (schemas and structures alike) → a matcher per request.
 export {
   Vocabulary,
   vocabularyFromTokenizerJson,
+  GrammarCompiler,
   compileGrammar,
   CompiledGrammar,
   compileStructure,
@@ -140,4 +142,15 @@ export {
   BudgetExceededError,
   XmlParametersSyntaxError,
 } from './grammar/index.ts';
-export type { CompileOptions, WhitespacePolicy, MatcherOptions, StructureOptions, Structure, VocabularyInput, TokenizerJson } from './grammar/index.ts';
+export type {
+  CompileOptions,
+  CompilerOptions,
+  CompilerCacheSizes,
+  CacheSize,
+  WhitespacePolicy,
+  MatcherOptions,
+  StructureOptions,
+  Structure,
+  VocabularyInput,
+  TokenizerJson,
+} from './grammar/index.ts';

@@ -1,6 +1,6 @@
 /**
  * The layout's rules, checked on the import graph of the tree (type imports included): the layers
- * import downward only, nothing outside test/ imports from test/, the planner is reached through its
+ * import downward only (grammar and model only themselves and src/shared/), nothing outside test/ imports from test/, the planner is reached through its
  * index by scripts, pages and the worker, the package index names its exports, and the engine has no
  * import circle but the value ↔ object/array recursion of its frames.
  */
@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
-const DIRS = ['src', 'worker', 'demo', 'e2e', 'scripts', 'test'];
+const DIRS = ['src', 'demo', 'e2e', 'scripts', 'test'];
 
 /** Relative import and re-export specifiers of every .ts file, resolved to repo-relative paths. */
 function importGraph(): Map<string, string[]> {
@@ -73,13 +73,18 @@ describe('architecture', () => {
     expect(edges.length).toBeGreaterThan(300);
   });
 
-  it('grammar and model never import each other, nor the planner', () => {
+  it('grammar and model import only themselves and src/shared/, which imports nothing', () => {
+    const inside = (to: string, layer: string): boolean => to.startsWith(layer) || to.startsWith('src/shared/');
     const bad = edges.filter(
       ({ from, to }) =>
-        (from.startsWith('src/grammar/') && (to.startsWith('src/model/') || to.startsWith('src/planner/'))) ||
-        (from.startsWith('src/model/') && (to.startsWith('src/grammar/') || to.startsWith('src/planner/'))),
+        (from.startsWith('src/grammar/') && !inside(to, 'src/grammar/')) ||
+        (from.startsWith('src/model/') && !inside(to, 'src/model/')) ||
+        (from.startsWith('src/shared/') && !to.startsWith('src/shared/')),
     );
     expect(bad).toEqual([]);
+    // The shared folder is used from both layers (the rule above is not vacuous).
+    expect(edges.some(({ from, to }) => from.startsWith('src/grammar/') && to.startsWith('src/shared/'))).toBe(true);
+    expect(edges.some(({ from, to }) => from.startsWith('src/model/') && to.startsWith('src/shared/'))).toBe(true);
   });
 
   it('the library imports nothing outside src/, and nothing outside test/ imports from test/', () => {
@@ -89,15 +94,20 @@ describe('architecture', () => {
 
   it('scripts, pages, the demo and the worker reach the planner through its index (or worker-side.ts) only', () => {
     const entry = new Set(['src/planner/index.ts', 'src/planner/worker-side.ts']);
-    const outside = ['scripts/', 'e2e/', 'worker/', 'demo/'];
+    const outside = ['scripts/', 'e2e/', 'src/worker/', 'demo/'];
     const bad = edges.filter(({ from, to }) => outside.some((p) => from.startsWith(p)) && to.startsWith('src/planner/') && !entry.has(to));
     expect(bad).toEqual([]);
+  });
+
+  it('the worker entry (src/worker/) imports the worker side of the planner and nothing else of the library', () => {
+    const from = edges.filter(({ from }) => from.startsWith('src/worker/'));
+    expect(from.map(({ to }) => to)).toEqual(['src/planner/worker-side.ts']);
   });
 
   it('the AI SDK adapter is a client of the planner: it reaches it through its index, and nothing in the library imports it', () => {
     const adapter = edges.filter(({ from }) => from.startsWith('src/ai-sdk/'));
     expect(adapter.length).toBeGreaterThan(5);
-    expect(adapter.filter(({ to }) => !to.startsWith('src/ai-sdk/') && to !== 'src/planner/index.ts' && to !== 'src/toolplan-error.ts')).toEqual([]);
+    expect(adapter.filter(({ to }) => !to.startsWith('src/ai-sdk/') && to !== 'src/planner/index.ts' && !to.startsWith('src/shared/'))).toEqual([]);
     expect(edges.filter(({ from, to }) => to.startsWith('src/ai-sdk/') && from.startsWith('src/') && !from.startsWith('src/ai-sdk/'))).toEqual([]);
   });
 

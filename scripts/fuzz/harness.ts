@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { Planner, type PlanOptions, type PlanResult, type ToolInput } from '../../src/planner/index.ts';
 import { NoAllowedTokenError } from '../../src/model/errors.ts';
-import { ToolplanError } from '../../src/toolplan-error.ts';
+import { ToolplanError } from '../../src/shared/toolplan-error.ts';
 import { planFaults } from './check.ts';
 import { drawLoad, FaultyModelServer, fixturesRoot } from './load-case.ts';
 import { LONG_PROMPT_BOUND_MIB, longQuery, withPeak, type LongPromptModel } from './long-prompt-case.ts';

@@ -11,7 +11,7 @@
  */
 import { join, resolve } from 'node:path';
 import { Planner, type PlanOptions, type ToolInput } from '../../src/planner/index.ts';
-import { ToolplanError } from '../../src/toolplan-error.ts';
+import { ToolplanError } from '../../src/shared/toolplan-error.ts';
 import { planFaults } from './check.ts';
 import { call, type Abort } from './harness.ts';
 import { fakeOrt, type LogitsControl } from './fake-ort.ts';

@@ -4,8 +4,7 @@
  * as the SDK's providers do).
  */
 import type { LanguageModelV4CallOptions, LanguageModelV4Message, SharedV4Warning } from '@ai-sdk/provider';
-import { InvalidOptionError, type JsonSchema, type PlanOptions, type ShortlistOptions, type ToolInput } from '../planner/index.ts';
-import { UnsupportedRequestError } from './errors.ts';
+import { InvalidOptionError, UnsupportedRequestError, type JsonSchema, type PlanOptions, type ShortlistOptions, type ToolInput } from '../planner/index.ts';
 import { outputTool, type OutputTool } from './output-tool.ts';
 
 /** Plan options an AI SDK call can set, in the model's settings or per call in `providerOptions.toolplan`. */

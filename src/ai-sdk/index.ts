@@ -12,7 +12,7 @@ import { ToolplanLanguageModel, type ToolplanModelSettings } from './language-mo
 
 export { ToolplanLanguageModel, type ToolplanModelSettings } from './language-model.ts';
 export type { ToolplanCallOptions } from './call-options.ts';
-export { UnsupportedRequestError } from './errors.ts';
+export { UnsupportedRequestError } from '../planner/index.ts';
 
 /**
  * The planner as an AI SDK language model: in Node a `Planner`, in the browser the `WorkerPlanner`

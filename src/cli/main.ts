@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Planner, checkTools, type PlanOptions, type ToolCallSyntax, type ToolInput } from '../planner/index.ts';
 import type { ModelDtype } from '../model/index.ts';
-import { VERSION } from '../index.ts';
+import { ToolplanError, VERSION } from '../index.ts';
 import { serve } from './serve.ts';
 
 const USAGE = `usage:
@@ -26,11 +26,11 @@ const USAGE = `usage:
                  [--max-pending 256] [--cors <origin>]
   toolplan --help | --version`;
 
-class UsageError extends Error {
+class UsageError extends ToolplanError {
   override name: string = 'UsageError';
 }
 
-class ToolsFileError extends Error {
+class ToolsFileError extends ToolplanError {
   override name: string = 'ToolsFileError';
 }
 

@@ -15,8 +15,9 @@
 import { CLOSE, modeOf, NORMAL, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
 import { automatonAfter, automatonOwnMin } from './frames/string.ts';
 import type { StringAutomaton } from './regex/automaton.ts';
-import { rawStep } from './structure/raw-text.ts';
-import { LruCache } from './lru.ts';
+import { rawStep } from './frames/raw-text.ts';
+import { LruCache } from '../shared/lru.ts';
+import { heldBytes } from '../shared/held-bytes.ts';
 import { STATE_ENTRIES } from './string-cache.ts';
 import type { TokenTrie } from './token-trie.ts';
 
@@ -106,22 +107,60 @@ function keyExitInfo(vocab: TokenTrie, e: BoundStringEntry, bs: number): KeyExit
 export const JSON_VALUE = 256;
 export const OBJECT_KEY = 257;
 
-/** The key of strings without a pattern (free text), beside the automata. */
-const FREE = {};
+/** Ids of automata for cache keys (weak: an automaton's id goes with it; its entries age out of the LRU). */
+const automatonIds = new WeakMap<object, number>();
+let nextAutomatonId = 1;
+const idOf = (a: StringAutomaton | null): number => {
+  if (!a) return 0;
+  let id = automatonIds.get(a);
+  if (id === undefined) automatonIds.set(a, (id = nextAutomatonId++));
+  return id;
+};
 
 export class BoundStringCache {
   /**
    * Entries per automaton, not per schema node: nodes with equal patterns and bounds share one
    * automaton (3,000 tools with an email each), and nothing in an entry depends on the node beyond it.
    */
-  private readonly byAutomaton = new WeakMap<object, LruCache<string, BoundStringEntry>>();
-  private readonly additionalKeys = new LruCache<number, BoundStringEntry>(STATE_ENTRIES);
-  private readonly additionalKeyExits = new LruCache<number, KeyExitInfo>(STATE_ENTRIES);
-  constructor(private readonly vocab: TokenTrie) {}
+  private readonly byAutomaton: LruCache<string, BoundStringEntry>;
+  private readonly additionalKeys: LruCache<number, BoundStringEntry>;
+  private readonly additionalKeyExits: LruCache<number, KeyExitInfo>;
+  /** `maxBytes`: the bound of all three tables together (half to pattern strings, a quarter to each key table). */
+  constructor(
+    private readonly vocab: TokenTrie,
+    maxBytes = Infinity,
+  ) {
+    const bytesOf = (e: unknown): number => heldBytes(e);
+    this.byAutomaton = new LruCache<string, BoundStringEntry>({ entries: 64 * STATE_ENTRIES, bytes: maxBytes / 2, bytesOf });
+    this.additionalKeys = new LruCache<number, BoundStringEntry>({ entries: STATE_ENTRIES, bytes: maxBytes / 4, bytesOf });
+    this.additionalKeyExits = new LruCache<number, KeyExitInfo>({ entries: STATE_ENTRIES, bytes: maxBytes / 4, bytesOf });
+  }
 
-  /** Entries held for additional keys and their exits (per-automaton entries are counted with their automata). */
+  /** Entries held for additional keys and their exits. */
   get keySize(): number {
     return this.additionalKeys.size + this.additionalKeyExits.size;
+  }
+
+  /** Entries held in all three tables. */
+  get size(): number {
+    return this.byAutomaton.size + this.keySize;
+  }
+
+  /** Counted bytes held (see held-bytes.ts). */
+  get bytes(): number {
+    return this.byAutomaton.bytes + this.additionalKeys.bytes + this.additionalKeyExits.bytes;
+  }
+
+  /** The byte bound of the three tables together. */
+  get byteLimit(): number {
+    return this.byAutomaton.byteLimit + this.additionalKeys.byteLimit + this.additionalKeyExits.byteLimit;
+  }
+
+  /** Drops every entry. */
+  clear(): void {
+    this.byAutomaton.clear();
+    this.additionalKeys.clear();
+    this.additionalKeyExits.clear();
   }
 
   /** An additional (undeclared) object key, off the declared-name trie: free text, escapes included. */
@@ -140,11 +179,9 @@ export class BoundStringCache {
 
   /** `a`: the string's pattern automaton, or null for free text. `mode`: JSON_VALUE, OBJECT_KEY, or for raw text its terminator's first byte. */
   entry(a: StringAutomaton | null, mode: number, auto: number, bs: number): BoundStringEntry {
-    let m = this.byAutomaton.get(a ?? FREE);
-    if (!m) this.byAutomaton.set(a ?? FREE, (m = new LruCache(STATE_ENTRIES)));
-    const key = `${auto}:${bs}:${mode}`;
-    let e = m.lookup(key);
-    if (!e) m.set(key, (e = this.build(a, mode, auto, bs)));
+    const key = `${idOf(a)}:${auto}:${bs}:${mode}`;
+    let e = this.byAutomaton.lookup(key);
+    if (!e) this.byAutomaton.set(key, (e = this.build(a, mode, auto, bs)));
     return e;
   }
 

@@ -1,7 +1,8 @@
 /** Checking a schema without a vocabulary, keeping its nodes for schemas that embed it. */
 import { UnsatisfiableSchemaError } from './errors.ts';
 import { buildAll } from './schema/build-all.ts';
-import { registerSelfContained, SchemaBuilder, selfContainedNode, type BuildOptions } from './schema/build.ts';
+import { SchemaBuilder, type BuildOptions } from './schema/build.ts';
+import { defaultSchemaMemo, type SchemaMemo } from './schema/schema-memo.ts';
 import { minBytesOf } from './schema/min-bytes.ts';
 import { checkPlainJson } from './schema/plain-json.ts';
 import { checkWellFormed } from './schema/well-formed.ts';
@@ -34,18 +35,27 @@ import { toDraft2020 } from './schema/drafts.ts';
  * ```
  */
 export function checkSchema(schema: unknown, options: BuildOptions = {}): void {
+  checkSchemaIn(defaultSchemaMemo, schema, options);
+}
+
+/**
+ * checkSchema against `memo` (a GrammarCompiler's). `json`: the schema's JSON when the caller has it
+ * already (the planner's tool set computes it once per call); a registered node is reused only while
+ * the content is unchanged, so a schema edited in place is checked and built again.
+ */
+export function checkSchemaIn(memo: SchemaMemo, schema: unknown, options: BuildOptions = {}, json?: string): void {
   const strict = options.strict ?? false;
   // First: JSON.stringify below throws a bare TypeError on a BigInt or a cycle.
   checkPlainJson(schema);
   // An older draft is checked in the 2020-12 form it is read in; only unchanged schemas are shared.
   const s = toDraft2020(schema);
   const key = typeof schema === 'object' && schema !== null && s === schema ? schema : null;
-  const json = key ? JSON.stringify(schema) : '';
-  if (key && selfContainedNode(key, json, strict)) return;
-  checkWellFormed(s);
-  const builder = new SchemaBuilder(s, { strict });
+  const text = key ? (json ?? JSON.stringify(schema)) : '';
+  if (key && memo.selfContainedNode(key, text, strict)) return;
+  checkWellFormed(s, memo);
+  const builder = new SchemaBuilder(s, { strict, memo });
   const root = builder.rootNode();
   buildAll(root);
   if (minBytesOf(root) === Infinity) throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
-  if (key && !builder.usedRefs) registerSelfContained(key, json, root, strict);
+  if (key && !builder.usedRefs) memo.registerSelfContained(key, text, root, strict);
 }

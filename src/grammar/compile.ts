@@ -1,20 +1,21 @@
 /**
- * Compiling a JSON Schema for a vocabulary, with compiled grammars cached by content hash.
+ * The one compiled type: a JSON Schema or a structure, compiled for one vocabulary by a
+ * GrammarCompiler (compiler.ts), from which a matcher is made per request.
  */
 import { toDraft2020 } from './schema/drafts.ts';
 import { UnsatisfiableSchemaError } from './errors.ts';
 import { DONE, Stack, ws, type GrammarContext } from './frames/stack.ts';
 import { ValueFrame } from './frames/value.ts';
-import { GrammarMatcher, type MatcherOptions } from './matcher.ts';
-import { hashOf } from './content-hash.ts';
-import { LruCache } from './lru.ts';
+import { GrammarMatcher, type MatcherOptions, type StringCaches } from './matcher.ts';
 import { buildAll } from './schema/build-all.ts';
 import { SchemaBuilder } from './schema/build.ts';
 import { minBytesOf } from './schema/min-bytes.ts';
-import type { Node } from './schema/nodes.ts';
+import type { SchemaMemo } from './schema/schema-memo.ts';
+import { buildSegment } from './structure/segments.ts';
+import type { Structure, WhitespacePolicy } from './structure/spec.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
-export type WhitespacePolicy = 'compact' | 'flexible';
+export type { WhitespacePolicy };
 
 export interface CompileOptions {
   /** `compact` (default): no whitespace. `flexible`: bounded whitespace between tokens. */
@@ -33,62 +34,75 @@ export interface CompileOptions {
   strict?: boolean;
 }
 
-/** A schema compiled for one vocabulary; make one matcher per request from it. */
-export class CompiledGrammar {
-  private readonly ctx: GrammarContext;
-  private readonly root: Node;
-  private start: Stack | undefined;
+export interface StructureOptions {
+  /** Build the JSON parts' schemas only when the matcher reaches them (see CompileOptions.deferChecks). */
+  deferChecks?: boolean;
+  /** Refuse keywords and formats the engine does not enforce (see CompileOptions.strict). */
+  strict?: boolean;
+}
 
+/** What a compiled grammar reads of the compiler that made it. */
+export interface CompilerParts {
+  readonly vocab: Vocabulary;
+  readonly strings: StringCaches;
+  readonly memo: SchemaMemo;
+}
+
+const context = (flexible: boolean): GrammarContext => ({ flexible, literalTries: new WeakMap() });
+
+/**
+ * A schema or a structure compiled for one vocabulary; make one matcher per request from it. Made by
+ * a GrammarCompiler (`compileSchema`, `compileStructure`; `compileGrammar` and `compileStructure`
+ * use the vocabulary's default compiler).
+ */
+export class CompiledGrammar {
+  /** The vocabulary it was compiled for. */
+  readonly vocab: Vocabulary;
+  /** Shortest document, in bytes. */
+  readonly minBytes: number;
+  private readonly strings: StringCaches;
+  private readonly start: () => Stack;
+
+  /** @internal */
   constructor(
-    readonly schema: unknown,
-    readonly vocab: Vocabulary,
-    readonly options: Required<CompileOptions>,
+    parts: CompilerParts,
+    /** What was compiled: a JSON Schema, or a structure. */
+    readonly source: { readonly schema: unknown } | { readonly structure: Structure },
+    options: CompileOptions & StructureOptions,
   ) {
-    this.ctx = { flexible: options.whitespace === 'flexible', literalTries: new WeakMap() };
-    // Older drafts are read in their own meaning (drafts.ts), then built as 2020-12.
-    this.root = new SchemaBuilder(toDraft2020(schema), { strict: options.strict }).rootNode();
-    if (!options.deferChecks) buildAll(this.root);
-    if (minBytesOf(this.root) === Infinity) {
-      throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
+    this.vocab = parts.vocab;
+    this.strings = parts.strings;
+    const deferChecks = options.deferChecks ?? false;
+    const strict = options.strict ?? false;
+    if ('schema' in source) {
+      const ctx = context(options.whitespace === 'flexible');
+      // Older drafts are read in their own meaning (drafts.ts), then built as 2020-12.
+      const root = new SchemaBuilder(toDraft2020(source.schema), { strict, memo: parts.memo }).rootNode();
+      if (!deferChecks) buildAll(root);
+      this.minBytes = minBytesOf(root);
+      if (this.minBytes === Infinity) throw new UnsatisfiableSchemaError('no JSON document satisfies this schema', '');
+      let initial: Stack | undefined;
+      this.start = () => (initial ??= ws(ctx, new Stack(new ValueFrame(ctx, root, 0), ws(ctx, DONE, 0)), 0));
+    } else {
+      const root = buildSegment(source.structure, { compact: context(false), flexible: context(true), deferChecks, strict, memo: parts.memo });
+      this.minBytes = root.min;
+      if (this.minBytes === Infinity) throw new UnsatisfiableSchemaError('no text satisfies this structure', '');
+      this.start = () => root.push(DONE);
     }
   }
 
-  /** Shortest document, in bytes. */
-  get minBytes(): number {
-    return minBytesOf(this.root);
+  /** The compiled JSON Schema (undefined for a structure). */
+  get schema(): unknown {
+    return 'schema' in this.source ? this.source.schema : undefined;
   }
 
-  private initial(): Stack {
-    this.start ??= ws(this.ctx, new Stack(new ValueFrame(this.ctx, this.root, 0), ws(this.ctx, DONE, 0)), 0);
-    return this.start;
+  /** The compiled structure (undefined for a JSON Schema). */
+  get structure(): Structure | undefined {
+    return 'structure' in this.source ? this.source.structure : undefined;
   }
 
-  /** A fresh matcher at the start of a document. */
+  /** A fresh matcher at the start of the document or text. */
   matcher(options: MatcherOptions = {}): GrammarMatcher {
-    return new GrammarMatcher(this.vocab, this.initial(), options);
+    return new GrammarMatcher(this.vocab, this.strings, this.start(), options);
   }
-}
-
-const cache = new LruCache<string, CompiledGrammar>(64);
-
-/**
- * Compiles `schema` for `vocab`, or returns the cached grammar for the same content.
- *
- * @example
- * ```ts
- * import { compileGrammar, Vocabulary } from 'toolplan';
- *
- * // A byte-level vocabulary (ids 0..255 are the bytes, 256 ends the text); real ones come from a tokenizer.
- * const vocab = new Vocabulary({ tokens: [...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), null], size: 257, stopTokens: [256] });
- * const grammar = compileGrammar({ type: 'object', properties: { city: { type: 'string' } } }, vocab);
- * const m = grammar.matcher({ maxTokens: 64 });
- * const mask = vocab.allocateMask();
- * m.fillMask(mask); // bits of allowed token ids: here only '{'
- * m.accept('{'.charCodeAt(0));
- * ```
- */
-export function compileGrammar(schema: unknown, vocab: Vocabulary, options: CompileOptions = {}): CompiledGrammar {
-  const opts: Required<CompileOptions> = { whitespace: options.whitespace ?? 'compact', deferChecks: options.deferChecks ?? false, strict: options.strict ?? false };
-  const key = `${vocab.id}|${opts.whitespace}|${opts.deferChecks ? 'defer' : 'check'}|${opts.strict ? 'strict' : 'lax'}|${hashOf(JSON.stringify(schema))}`;
-  return cache.get(key, () => new CompiledGrammar(schema, vocab, opts));
 }

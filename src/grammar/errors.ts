@@ -3,7 +3,7 @@
  * about, so a caller can show exactly which part of a tool's schema is at fault.
  */
 
-import { ToolplanError } from '../toolplan-error.ts';
+import { ToolplanError } from '../shared/toolplan-error.ts';
 
 /** Base class of every error the grammar module throws on bad input. */
 export class SchemaError extends ToolplanError {

@@ -2,15 +2,15 @@
  * Per-request matcher: token masks from one pre-order walk of the vocabulary trie, token
  * acceptance, rollback, completion, jump-forward and the token budget.
  */
-import { ESCAPED, JSON_VALUE, OBJECT_KEY, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
+import { ESCAPED, JSON_VALUE, OBJECT_KEY, type BoundStringCache, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
-import { collect, isComplete, Stack, stepStack } from './frames/stack.ts';
+import { collect, isComplete, MaskPath, Stack, stepStack } from './frames/stack.ts';
 import { KeyFrame } from './frames/object.ts';
 import { pendingBytes } from './frames/string-bytes.ts';
 import { StringFrame, stringOwnMin } from './frames/string.ts';
 import type { StringNode } from './schema/nodes.ts';
-import { RawTextFrame } from './structure/raw-text.ts';
-import type { ExitGroup } from './string-cache.ts';
+import { RawTextFrame } from './frames/raw-text.ts';
+import type { ExitGroup, FreeStringCache } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
 
 const NONE: Stack[] = [];
@@ -63,6 +63,12 @@ function minOfStates(states: readonly Stack[]): number {
   let m = Infinity;
   for (const s of states) if (s.min < m) m = s.min;
   return m;
+}
+
+/** The string classifications of one vocabulary a matcher reads (owned by its GrammarCompiler). */
+export interface StringCaches {
+  readonly free: FreeStringCache;
+  readonly bound: BoundStringCache;
 }
 
 export interface MatcherOptions {
@@ -131,8 +137,10 @@ export class GrammarMatcher {
   private readonly stopSet: Set<number>;
   private readonly useStringCache: boolean;
 
+  /** `strings`: the compiler's string classifications of this vocabulary (the mask fast paths read them). */
   constructor(
     private readonly vocab: Vocabulary,
+    private readonly strings: StringCaches,
     initial: Stack,
     options: MatcherOptions = {},
   ) {
@@ -175,14 +183,26 @@ export class GrammarMatcher {
     if (this.stopped) return;
     const limit = this.budget - 1;
     for (const s of this.states) {
-      if (this.useStringCache && s.top instanceof StringFrame) {
-        if (s.top.isFree) this.freeString(s, s.top, mask, limit);
-        else this.boundString(s, s.top, mask, limit);
-      } else if (this.useStringCache && s.top instanceof RawTextFrame && s.top.matched === 0) this.rawText(s, s.top, mask, limit);
-      else if (this.useStringCache && s.top instanceof KeyFrame && s.top.addl >= 0) {
-        if (s.top.trieNode < 0) this.additionalKey(s, s.top, mask, limit);
-        else this.keyBothWays(s, s.top, mask, limit);
-      } else this.walk(s, mask, limit);
+      // The frame says which path gives its mask; each path reads the frame class it names.
+      switch (this.useStringCache ? s.top.maskPath() : MaskPath.WALK) {
+        case MaskPath.FREE_STRING:
+          this.freeString(s, s.top as StringFrame, mask, limit);
+          break;
+        case MaskPath.BOUND_STRING:
+          this.boundString(s, s.top as StringFrame, mask, limit);
+          break;
+        case MaskPath.RAW_TEXT:
+          this.rawText(s, s.top as RawTextFrame, mask, limit);
+          break;
+        case MaskPath.ADDITIONAL_KEY:
+          this.additionalKey(s, s.top as KeyFrame, mask, limit);
+          break;
+        case MaskPath.KEY_BOTH_WAYS:
+          this.keyBothWays(s, s.top as KeyFrame, mask, limit);
+          break;
+        default:
+          this.walk(s, mask, limit);
+      }
     }
     if (this.isComplete()) for (const t of this.vocab.stopTokens) mask[t >>> 5]! |= 1 << (t & 31);
   }
@@ -214,7 +234,7 @@ export class GrammarMatcher {
 
   /** Mask inside a free-text string from the cache: same result as the walk, without walking. */
   private freeString(s: Stack, f: StringFrame, mask: Uint32Array, limit: number): void {
-    const e = this.vocab.freeStrings.entry(f.bs);
+    const e = this.strings.free.entry(f.bs);
     const below = s.below!;
     const room = f.node.maxLength - f.count;
     const need = f.node.minLength - f.count;
@@ -258,7 +278,7 @@ export class GrammarMatcher {
    * ones whose closing cost (`base` + the string's own) fits, then the exits stepped for real.
    */
   private boundEntry(s: Stack, node: StringNode, mode: number, count: number, auto: number, bs: number, base: number, mask: Uint32Array, limit: number): void {
-    const e = this.vocab.boundStrings.entry(node.automaton, mode, auto, bs);
+    const e = this.strings.bound.entry(node.automaton, mode, auto, bs);
     const room = node.maxLength - count;
     const need = Math.max(0, node.minLength - count);
     if (room >= e.maxChars && base + e.maxOwn + need <= limit) {
@@ -279,7 +299,7 @@ export class GrammarMatcher {
 
   /** Mask inside an additional object key (off the declared names) from the cache: same result as the walk. */
   private additionalKey(s: Stack, f: KeyFrame, mask: Uint32Array, limit: number): void {
-    const e = this.vocab.boundStrings.keyEntry(f.addl);
+    const e = this.strings.bound.keyEntry(f.addl);
     const base = (s.below ? s.below.min : 0) + f.additionalTail();
     if (base + e.maxPending <= limit) {
       orInto(mask, e.insideMask);
@@ -305,7 +325,7 @@ export class GrammarMatcher {
    * byte ruling out its whole group.
    */
   private keyExits(s: Stack, f: KeyFrame, e: BoundStringEntry, mask: Uint32Array, limit: number): void {
-    const info = this.vocab.boundStrings.keyExits(f.addl);
+    const info = this.strings.bound.keyExits(f.addl);
     // Declared and used names by byte length: a closing token is compared with those of its length.
     let taken = declaredNames.get(f.obj.node);
     if (!taken) declaredNames.set(f.obj.node, (taken = namesByLength(f.obj.node.props.map((p) => p.name))));

@@ -8,7 +8,8 @@
  *   can judge (walked at run time, one group per distinct remainder).
  */
 import { CLOSE, NORMAL, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
-import { LruCache } from './lru.ts';
+import { heldBytes } from '../shared/held-bytes.ts';
+import { LruCache } from '../shared/lru.ts';
 import type { TokenTrie } from './token-trie.ts';
 
 /**
@@ -41,17 +42,44 @@ export interface FreeStringEntry {
 
 export class FreeStringCache {
   /** Every state other than NORMAL: a partial UTF-8 sequence or escape carries its bits in the state, so there are many. */
-  private readonly entries = new LruCache<number, FreeStringEntry>(STATE_ENTRIES);
+  private readonly entries: LruCache<number, FreeStringEntry>;
   private normal: FreeStringEntry | undefined;
-  constructor(private readonly vocab: TokenTrie) {}
+  private normalBytes = 0;
+  /** `maxBytes`: the bound of the entries besides the plain state's (which is kept: every string starts there). */
+  constructor(
+    private readonly vocab: TokenTrie,
+    maxBytes = Infinity,
+  ) {
+    this.entries = new LruCache({ entries: STATE_ENTRIES, bytes: maxBytes, bytesOf: (e) => heldBytes(e) });
+  }
 
   /** Entries held (the plain in-string state's included). */
   get size(): number {
     return this.entries.size + (this.normal ? 1 : 0);
   }
 
+  /** Counted bytes held (see held-bytes.ts), the plain state's included. */
+  get bytes(): number {
+    return this.entries.bytes + this.normalBytes;
+  }
+
+  /** The byte bound of the entries besides the plain state's. */
+  get byteLimit(): number {
+    return this.entries.byteLimit;
+  }
+
+  /** Drops every entry, the plain state's too (it is built again on first use). */
+  clear(): void {
+    this.entries.clear();
+    this.normal = undefined;
+    this.normalBytes = 0;
+  }
+
   entry(state: number): FreeStringEntry {
-    if (state === NORMAL) return (this.normal ??= this.build(NORMAL));
+    if (state === NORMAL) {
+      if (!this.normal) this.normalBytes = heldBytes((this.normal = this.build(NORMAL)));
+      return this.normal;
+    }
     let e = this.entries.lookup(state);
     if (!e) this.entries.set(state, (e = this.build(state)));
     return e;

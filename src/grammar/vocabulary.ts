@@ -1,13 +1,11 @@
-import { NORMAL } from './frames/string-bytes.ts';
-import { FreeStringCache } from './string-cache.ts';
 import type { TokenTrie } from './token-trie.ts';
-import { BoundStringCache } from './bound-string-cache.ts';
 import { buildTrie, type FlatTokens } from './vocab-trie.ts';
 
 /**
- * The vocabulary side of the engine, independent of any grammar: each token's bytes, and a
- * byte-level prefix tree of all tokens laid out in pre-order so a mask is one linear walk that
- * skips whole subtrees on rejection.
+ * The vocabulary side of the engine, independent of any grammar, and plain data: each token's bytes,
+ * and a byte-level prefix tree of all tokens laid out in pre-order so a mask is one linear walk that
+ * skips whole subtrees on rejection. What is computed over it and cached (the string
+ * classifications, compiled grammars) belongs to a GrammarCompiler made from it.
  */
 
 /** What the engine needs to know of a tokenizer. */
@@ -47,10 +45,6 @@ export class Vocabulary implements TokenTrie {
   /** Token id of each single byte, -1 when the vocabulary lacks it. */
   readonly byteToken: Int32Array;
   readonly maxTokenBytes: number;
-  /** Classification of the vocabulary inside free-text strings (see string-cache.ts). */
-  readonly freeStrings: FreeStringCache;
-  /** Pattern strings and object keys (bound-string-cache.ts). */
-  readonly boundStrings: BoundStringCache;
 
   constructor(input: VocabularyInput) {
     if (input.size < input.tokens.length) throw new RangeError('vocabulary size is smaller than its token list');
@@ -83,11 +77,6 @@ export class Vocabulary implements TokenTrie {
     this.nodeEnd = trie.nodeEnd;
     this.nodeDepth = trie.nodeDepth;
     this.sharedTokens = trie.sharedTokens;
-    // Once per tokenizer, like the trie: the common in-string state is classified up front so the
-    // first mask inside a string does not pay for it.
-    this.freeStrings = new FreeStringCache(this);
-    this.boundStrings = new BoundStringCache(this);
-    this.freeStrings.entry(NORMAL);
   }
 
   /** A fresh, all-zero token bitmask. */

@@ -12,7 +12,7 @@ import { DeviceSampler } from './device-sampler.ts';
 import { TensorDownloader } from './tensor-download.ts';
 import type { Sampler } from './sampler.ts';
 import { toFloat32 } from './half.ts';
-import { now } from './clock.ts';
+import { now } from '../shared/clock.ts';
 import type { OrtModule } from './ort.ts';
 
 /**

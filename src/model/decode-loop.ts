@@ -10,7 +10,7 @@
  * logits stay on the GPU and the token is chosen there (CausalLM.sampleKept) unless top-k / top-p
  * need the row.
  */
-import { now } from './clock.ts';
+import { now } from '../shared/clock.ts';
 import { macrotask } from './macrotask.ts';
 import type { CausalLM, KeptLogits } from './causal-lm.ts';
 import type { Sampler } from './sampler.ts';

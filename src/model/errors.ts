@@ -4,7 +4,7 @@
  * tell them apart without parsing messages.
  */
 
-import { ToolplanError } from '../toolplan-error.ts';
+import { ToolplanError } from '../shared/toolplan-error.ts';
 
 /** Base class of the model runtime's errors. */
 export class ModelError extends ToolplanError {

@@ -2,11 +2,12 @@
  * Tool validation up front: normalized shape (see tools.ts), then each parameters schema compiled,
  * so an unsupported keyword is reported with the tool's name and JSON pointer before any compute.
  */
+import { checkSchemaIn, defaultSchemaMemo, type SchemaMemo } from '../grammar/index.ts';
 import { InvalidOptionError } from './errors.ts';
 import { formatOf } from './formats/index.ts';
 import type { PlanFormat } from './presets.ts';
 import type { ToolCallSyntax } from './tool-calls.ts';
-import { checkToolSchemas, schemaCheck } from './tool-schemas.ts';
+import { checkToolSchemas } from './tool-schemas.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 
 // Re-exported: the checks below the public one, for callers that already hold normalized tools.
@@ -44,11 +45,17 @@ export interface CheckToolsOptions {
  * ```
  */
 export function checkTools(tools: readonly ToolInput[], options: CheckToolsOptions = {}): Tool[] {
+  return checkToolsIn(defaultSchemaMemo, tools, options);
+}
+
+/** checkTools against a compiler's schema memo (a planner's: `plan()` then reuses what was checked). */
+export function checkToolsIn(memo: SchemaMemo, tools: readonly ToolInput[], options: CheckToolsOptions = {}): Tool[] {
   const { strict = false, format = 'steps', toolCallSyntax = 'json' } = options;
   const spec = formatOf(format);
   if (toolCallSyntax !== 'json' && toolCallSyntax !== 'xml') throw new InvalidOptionError('toolCallSyntax', "must be 'json' or 'xml'", toolCallSyntax);
-  const checked = checkToolSchemas(normalizeTools(tools), schemaCheck(strict));
-  spec.checkTools(checked, toolCallSyntax);
+  // checkSchemaIn begins with the plain-JSON check.
+  const checked = checkToolSchemas(normalizeTools(tools), (s) => checkSchemaIn(memo, s, { strict }), true);
+  spec.checkTools(checked, toolCallSyntax, memo);
   return checked;
 }
 

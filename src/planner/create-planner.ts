@@ -4,18 +4,13 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import { installErrorTransfer } from './error-transfer.ts';
-import { PlannerDisposedError, PlannerError } from './errors.ts';
+import { PlannerDisposedError, WorkerCrashedError } from './errors.ts';
 import { streamOf } from './event-queue.ts';
 import type { PlannerWorkerApi, WorkerPlannerOptions } from './protocol.ts';
 import { checkPlanOptions } from './plan-options.ts';
 import { shortlistTools, type ShortlistReport } from './shortlist.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 import type { PlanEvent, PlannerCheckOptions, PlannerInfo, PlannerOptions, PlanOptions, PlanResult, ToolPlanner } from './types.ts';
-
-/** The worker died (e.g. out of memory); the next call starts a new one. */
-export class WorkerCrashedError extends PlannerError {
-  override name: string = 'WorkerCrashedError';
-}
 
 /** Options of `createPlanner`. */
 export interface CreatePlannerOptions extends Omit<PlannerOptions, 'ort'> {
@@ -26,7 +21,7 @@ export interface CreatePlannerOptions extends Omit<PlannerOptions, 'ort'> {
 function defaultWorker(): Worker {
   // In the published build this reads `new Worker(new URL('./worker.js', import.meta.url), …)`
   // (see vite.config.ts), the pattern Vite, webpack 5 and Next bundle without configuration.
-  return new Worker(new URL(/* @vite-ignore */ '../../worker/planner.worker.ts', import.meta.url), { type: 'module', name: 'toolplan' });
+  return new Worker(new URL(/* @vite-ignore */ '../worker/planner.worker.ts', import.meta.url), { type: 'module', name: 'toolplan' });
 }
 
 interface Live {

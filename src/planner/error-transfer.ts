@@ -7,7 +7,7 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
 import * as grammarErrors from '../grammar/errors.ts';
 import * as modelErrors from '../model/errors.ts';
-import { ToolplanError } from '../toolplan-error.ts';
+import { ToolplanError } from '../shared/toolplan-error.ts';
 import * as plannerErrors from './errors.ts';
 
 type ErrorClass = { prototype: Error; name: string };
@@ -16,7 +16,7 @@ const CLASSES = new Map<string, ErrorClass>();
 const exported = { ...grammarErrors, ...modelErrors, ...plannerErrors, ToolplanError, TypeError, RangeError };
 for (const [name, c] of Object.entries(exported)) if (typeof c === 'function') CLASSES.set(name, c as unknown as ErrorClass);
 
-interface SerializedError {
+export interface SerializedError {
   isError: true;
   name: string;
   message: string;
@@ -38,6 +38,11 @@ function fieldsOf(e: Error): Record<string, unknown> {
     }
   }
   return out;
+}
+
+/** What crosses the boundary for a thrown error: its name, message, stack and cloneable own fields. */
+export function serializeError(e: Error): SerializedError {
+  return { isError: true, name: e.name, message: e.message, stack: e.stack, fields: fieldsOf(e) };
 }
 
 /** Rebuilds an error of the registered class, or a plain Error with the same name. */
@@ -66,8 +71,7 @@ export function installErrorTransfer(): void {
     serialize({ value }) {
       const isErr = value instanceof Error || (typeof DOMException !== 'undefined' && value instanceof DOMException);
       if (!isErr) return [{ isError: false, value }, []];
-      const e = value as Error;
-      return [{ isError: true, name: e.name, message: e.message, stack: e.stack, fields: fieldsOf(e) }, []];
+      return [serializeError(value as Error), []];
     },
     deserialize(s) {
       throw s.isError ? reviveError(s) : s.value;

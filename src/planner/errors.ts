@@ -3,7 +3,7 @@
  * (see error-transfer.ts), so a page can `instanceof`-check them.
  */
 
-import { ToolplanError } from '../toolplan-error.ts';
+import { ToolplanError } from '../shared/toolplan-error.ts';
 
 /** Base class of the planner's own errors. */
 export class PlannerError extends ToolplanError {
@@ -93,5 +93,26 @@ export class RemoteError extends PlannerError {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** The worker died (e.g. out of memory); the next call starts a new one. */
+export class WorkerCrashedError extends PlannerError {
+  override name: string = 'WorkerCrashedError';
+}
+
+/**
+ * A call asks for something toolplan does not do: free text (no tools and no JSON schema), an empty
+ * prompt, a last message that is not the user's or a tool result. Refused loudly, never answered
+ * with an unconstrained generation.
+ */
+export class UnsupportedRequestError extends PlannerError {
+  override name: string = 'UnsupportedRequestError';
+  constructor(
+    /** What was asked for: `text`, `prompt`, `toolChoice`, … */
+    readonly feature: string,
+    detail: string,
+  ) {
+    super(`${feature}: ${detail}`);
   }
 }

@@ -7,7 +7,7 @@
  * `prepare` makes a `PlanRequest` per call, which holds everything a decode needs and reads the
  * finished text back as a checked plan.
  */
-import type { GrammarMatcher, Vocabulary } from '../grammar/index.ts';
+import { GrammarCompiler, type CompilerOptions, type GrammarMatcher, type Vocabulary } from '../grammar/index.ts';
 import type { Model } from '../model/index.ts';
 import { PromptTooLongError } from './errors.ts';
 import { formatOf, type PlanFormatSpec, type StepScan } from './formats/index.ts';
@@ -19,7 +19,8 @@ import { DEFAULT_PRESET, type ModelPreset, type PlanFormat } from './presets.ts'
 import { buildPrompt, type PlanPrompt } from './prompt.ts';
 import { queryOverLimit } from './query-length.ts';
 import { detectToolCallSyntax, type ToolCallSyntax } from './tool-calls.ts';
-import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
+import { ToolSet } from './tool-set.ts';
+import type { Tool, ToolInput } from './tools.ts';
 import type { PlanOptions } from './types.ts';
 import { validatePlan } from './validate-plan.ts';
 
@@ -34,6 +35,8 @@ export interface PlanContextOptions {
   strict?: boolean;
   /** Largest prompt + plan budget in tokens (default 8192, never above the model's window). */
   maxContextTokens?: number;
+  /** Bytes the model's grammar compiler may cache (`PlannerOptions.grammarCacheBytes`). */
+  grammarCacheBytes?: CompilerOptions['cacheBytes'];
 }
 
 /** Throws RangeError unless `query` is a non-empty string. */
@@ -49,6 +52,7 @@ export class PlanContext {
   /** Largest prompt + plan in tokens. */
   readonly limit: number;
   private vocabulary: Vocabulary | undefined;
+  private grammarCompiler: GrammarCompiler | undefined;
   private compiled: PlanGrammars | undefined;
 
   constructor(
@@ -63,6 +67,11 @@ export class PlanContext {
   /** The model's vocabulary as the engine sees it (built on first use: ~150k tokens take a while). */
   get vocab(): Vocabulary {
     return (this.vocabulary ??= vocabularyOf(this.model));
+  }
+
+  /** The compiler over the model's vocabulary: it owns the plan grammars and every engine cache of this model. */
+  get compiler(): GrammarCompiler {
+    return (this.grammarCompiler ??= new GrammarCompiler(this.vocab, { cacheBytes: this.options.grammarCacheBytes }));
   }
 
   /** The format a request gets without `options.format`. */
@@ -82,7 +91,8 @@ export class PlanContext {
   prepare(query: string, toolInput: readonly ToolInput[], o: PlanOptions = {}): PlanRequest {
     checkQuery(query);
     checkPlanOptions(o);
-    const tools = normalizeTools(toolInput);
+    const set = ToolSet.of(toolInput);
+    const tools = set.tools;
     const format = formatOf(o.format ?? this.defaultFormat);
     const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
     const minSteps = o.minSteps ?? 1;
@@ -90,11 +100,11 @@ export class PlanContext {
     // A query far past the context is refused before it is tokenized in full.
     const over = queryOverLimit(this.model.tokenizer, query, this.limit - maxTokens - 1);
     if (over !== undefined) throw new PromptTooLongError(over, maxTokens, this.limit);
-    this.compiled ??= new PlanGrammars(this.vocab, this.options.strict ?? false);
-    const grammar = this.compiled.get(tools, format, this.syntax, minSteps, maxSteps);
+    this.compiled ??= new PlanGrammars(this.compiler, this.options.strict ?? false);
+    const grammar = this.compiled.get(set, format, this.syntax, minSteps, maxSteps);
     const prompt = this.prompt(query, tools, format.name);
     if (prompt.tokens.length + maxTokens + 1 > this.limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, this.limit);
-    return new PlanRequest(this.syntax, tools, format, prompt, grammar, maxTokens, minSteps, maxSteps);
+    return new PlanRequest(this.syntax, set, format, prompt, grammar, maxTokens, minSteps, maxSteps);
   }
 }
 
@@ -102,7 +112,8 @@ export class PlanContext {
 export class PlanRequest {
   constructor(
     readonly syntax: ToolCallSyntax,
-    readonly tools: readonly Tool[],
+    /** The tools as read when the call began (normalised, with their content key). */
+    readonly toolSet: ToolSet,
     readonly format: PlanFormatSpec,
     readonly prompt: PlanPrompt,
     private readonly grammar: PlanGrammar,
@@ -110,6 +121,11 @@ export class PlanRequest {
     readonly minSteps: number,
     readonly maxSteps: number,
   ) {}
+
+  /** The tools, normalised. */
+  get tools(): readonly Tool[] {
+    return this.toolSet.tools;
+  }
 
   /** A fresh matcher over the plan grammar, bounded to `maxTokens` (one per decode). */
   matcher(): GrammarMatcher {
@@ -123,6 +139,6 @@ export class PlanRequest {
 
   /** The finished text as the plan: parsed in the format, then validated (PlanValidationError). */
   finish(text: string): Plan {
-    return validatePlan(this.format.parse(text, this.tools, this.syntax), this.tools, this.minSteps, this.maxSteps);
+    return validatePlan(this.format.parse(text, this.tools, this.syntax), this.toolSet, this.minSteps, this.maxSteps);
   }
 }

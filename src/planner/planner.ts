@@ -2,10 +2,10 @@
  * The planner: `plan(query, tools)` → a valid plan, with the model runtime and the constraint
  * engine underneath. Runs in-process (Node, tests) and inside the worker behind `createPlanner`.
  */
-import { checkSchema, compileGrammar, type GrammarMatcher } from '../grammar/index.ts';
-import { now } from '../model/clock.ts';
+import { checkSchema, type GrammarMatcher } from '../grammar/index.ts';
+import { now } from '../shared/clock.ts';
 import { decode, DeviceLostError, loadModel, Sampler, type ChatMessage, type Model, type ProgressInfo } from '../model/index.ts';
-import { checkTools } from './check-tools.ts';
+import { checkTools, checkToolsIn } from './check-tools.ts';
 import { PlannerDisposedError, PromptTooLongError } from './errors.ts';
 import { checkMessages } from './messages.ts';
 import { chatPrompt } from './prompt.ts';
@@ -79,7 +79,7 @@ export class Planner implements ToolPlanner {
   private ensureLoaded(): Promise<Loaded> {
     if (this.loaded) return Promise.resolve(this.loaded);
     this.loading ??= (async () => {
-      const { model: id, preset: _preset, maxContextTokens: _context, strictSchemas: _strict, signal, onProgress, ...load } = this.options;
+      const { model: id, preset: _preset, maxContextTokens: _context, strictSchemas: _strict, grammarCacheBytes, signal, onProgress, ...load } = this.options;
       let ready: ProgressInfo | undefined;
       const model = await loadModel(id ?? DEFAULT_MODEL, {
         ...load,
@@ -88,9 +88,14 @@ export class Planner implements ToolPlanner {
         // The signal cancels the first load only; a reload after a lost device is not the caller's load.
         ...(signal && !this.lastInfo ? { signal } : {}),
       });
-      const context = new PlanContext(model, { preset: this.preset, strict: this.options.strictSchemas ?? false, ...(this.options.maxContextTokens !== undefined ? { maxContextTokens: this.options.maxContextTokens } : {}) });
+      const context = new PlanContext(model, {
+        preset: this.preset,
+        strict: this.options.strictSchemas ?? false,
+        ...(this.options.maxContextTokens !== undefined ? { maxContextTokens: this.options.maxContextTokens } : {}),
+        ...(grammarCacheBytes !== undefined ? { grammarCacheBytes } : {}),
+      });
       onProgress?.({ status: 'prepare', name: model.name, task: 'vocabulary' });
-      void context.vocab; // built now, so 'ready' means ready to plan
+      void context.compiler; // the vocabulary and its compiler built now, so 'ready' means ready to plan
       this.loaded = { model, context };
       this.lastInfo = this.infoOf(this.loaded);
       if (ready) onProgress?.(ready);
@@ -105,7 +110,9 @@ export class Planner implements ToolPlanner {
    * Typed errors name the tool and the JSON pointer inside its parameters.
    */
   async checkTools(tools: readonly ToolInput[], options: PlannerCheckOptions = {}): Promise<Tool[]> {
-    return checkTools(tools, { strict: this.options.strictSchemas ?? false, format: options.format ?? this.preset.format ?? 'steps', toolCallSyntax: this.info.toolCallSyntax });
+    const check = { strict: this.options.strictSchemas ?? false, format: options.format ?? this.preset.format ?? 'steps', toolCallSyntax: this.info.toolCallSyntax };
+    // Loaded: against the model's compiler, so that plan() reuses what was checked.
+    return this.loaded ? checkToolsIn(this.loaded.context.compiler.memo, tools, check) : checkTools(tools, check);
   }
 
   /** Plans `query` over `tools`. Calls are answered in order. */
@@ -194,7 +201,7 @@ export class Planner implements ToolPlanner {
     const tools = o.tools?.length ? toTemplateTools(await this.checkTools(o.tools)) : undefined;
     const prompt = chatPrompt(model.tokenizer, messages, tools, this.preset.enableThinking);
     if (prompt.tokens.length + maxTokens + 1 > context.limit) throw new PromptTooLongError(prompt.tokens.length, maxTokens, context.limit);
-    const grammar = compileGrammar(schema, context.vocab, { strict: this.options.strictSchemas ?? false });
+    const grammar = context.compiler.compileSchema(schema, { strict: this.options.strictSchemas ?? false });
     const onText = o.onToken ? (_t: number, chunk: string) => o.onToken!(chunk) : undefined;
     const out = await this.decodeText(loaded, prompt, grammar.matcher({ maxTokens }), maxTokens, o, onText, t0);
     return { value: validateValue(JSON.parse(out.text), schema), text: out.text, stats: out.stats };

@@ -5,7 +5,7 @@
  * is re-validated exactly as a local plan is, so a server whose grammar skipped a keyword yields a
  * PlanValidationError, never a wrong plan.
  */
-import { now } from '../model/clock.ts';
+import { now } from '../shared/clock.ts';
 import { checkTools } from './check-tools.ts';
 import { InvalidOptionError, PlannerDisposedError, RemoteError } from './errors.ts';
 import { streamOf } from './event-queue.ts';

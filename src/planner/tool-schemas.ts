@@ -17,13 +17,14 @@ export const schemaCheck = (strict: boolean): ((schema: unknown) => void) => (st
 /**
  * Checks every tool's parameters schema with `check` (default: checkSchema, the whole document as
  * JSON, as JSON Schema and as the engine builds it); schema errors become ToolDefinitionErrors
- * naming the tool, pointer and keyword. Any other `check` runs after the plain-JSON check.
+ * naming the tool, pointer and keyword. Any other `check` runs after the plain-JSON check (unless
+ * `plainChecked`: the caller ran it).
  */
-export function checkToolSchemas<T extends readonly Tool[]>(tools: T, check: (schema: unknown) => unknown = checkSchema): T {
+export function checkToolSchemas<T extends readonly Tool[]>(tools: T, check: (schema: unknown) => unknown = checkSchema, plainChecked = false): T {
   for (const t of tools) {
     try {
       // checkSchema begins with it; another check (XML parameters) may not.
-      if (check !== checkSchema && check !== checkSchemaStrict && check !== checkPlainJson) checkPlainJson(t.parameters);
+      if (!plainChecked && check !== checkSchema && check !== checkSchemaStrict && check !== checkPlainJson) checkPlainJson(t.parameters);
       check(t.parameters);
     } catch (e) {
       if (e instanceof SchemaError) {

@@ -1,7 +1,8 @@
 /**
  * Public types of the planner API, shared by the in-process planner and the worker client.
  */
-import type { Device, LoadModelOptions, ModelDtype } from '../model/index.ts';
+import type { CompilerOptions } from '../grammar/index.ts';
+import type { DecodeStats, Device, LoadModelOptions, ModelDtype } from '../model/index.ts';
 import type { CheckToolsOptions } from './check-tools.ts';
 import type { ShortlistOptions, ShortlistReport } from './shortlist.ts';
 import type { Tool, ToolInput } from './tools.ts';
@@ -33,6 +34,11 @@ export interface PlannerOptions extends PlannerLoadOptions {
    * enforce (`not`, `if`, `patternProperties`, …) are refused either way.
    */
   strictSchemas?: boolean;
+  /**
+   * Bytes the model's grammar compiler may cache (default 256 MiB): compiled plan grammars and the
+   * vocabulary's string classifications, least recently used dropped first.
+   */
+  grammarCacheBytes?: CompilerOptions['cacheBytes'];
 }
 
 /** Options of one `plan()` / `stream()` call. */
@@ -83,15 +89,8 @@ export interface JsonResult {
 }
 
 /** Measurements of one plan. */
-export interface PlanStats {
-  promptTokens: number;
-  /** Prompt tokens computed; the rest came from the tool-set snapshot. */
-  prefilledTokens: number;
-  /** Generated tokens (forced ones and the stop token included). */
-  tokens: number;
-  forcedTokens: number;
-  forwardPasses: number;
-  ttftMs: number;
+export interface PlanStats extends Pick<DecodeStats, 'promptTokens' | 'prefilledTokens' | 'tokens' | 'forcedTokens' | 'forwardPasses' | 'ttftMs'> {
+  /** The whole call: checks, prompt, decode and validation. */
   totalMs: number;
   /** Generated tokens per second over the whole call. */
   tokensPerSecond: number;

@@ -11,9 +11,10 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { toDraft2020 } from '../grammar/index.ts';
-import { LruCache } from '../grammar/lru.ts';
+import { LruCache } from '../shared/lru.ts';
 import { PlanValidationError } from './errors.ts';
 import { withSortedDependencies, type Plan } from './plan.ts';
+import { ToolSet } from './tool-set.ts';
 import type { JsonSchema, Tool } from './tools.ts';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -85,9 +86,8 @@ function escapedForAjv(s: unknown): unknown {
 const VALIDATORS = 256;
 const validators = new LruCache<string, { copy: JsonSchema; validate: ValidateFunction }>(VALIDATORS, (_json, old) => ajvInstance().removeSchema(old.copy));
 
-/** ajv's validator for a tool's parameters (or any schema), compiled once per distinct content. */
-function validatorFor(schema: JsonSchema): ValidateFunction {
-  const json = JSON.stringify(schema);
+/** ajv's validator for a tool's parameters (or any schema), compiled once per distinct content (`json`: its JSON, when read already). */
+function validatorFor(schema: JsonSchema, json = JSON.stringify(schema)): ValidateFunction {
   let v = validators.lookup(json);
   if (v) return v.validate;
   const copy = schemaForAjv(schema) as JsonSchema;
@@ -104,8 +104,8 @@ export function validatorsHeld(): { here: number; ajv: number } {
 }
 
 /** The faults of `args` against `schema`, with pointers (under `at`) and names as the plan has them. */
-function argFaults(schema: JsonSchema, args: unknown, at: string): string[] {
-  const v = validatorFor(schema);
+function argFaults(schema: JsonSchema, args: unknown, at: string, json?: string): string[] {
+  const v = validatorFor(schema, json);
   if (v(escapeData(args))) return [];
   return (v.errors ?? []).map((e) => {
     const path = e.instancePath.split('/').map(unescapeName).join('/');
@@ -117,7 +117,7 @@ function argFaults(schema: JsonSchema, args: unknown, at: string): string[] {
 const STEP_KEYS = ['id', 'tool', 'args', 'depends_on'];
 
 /** The structural faults of `value` as a plan over `tools` with minSteps..maxSteps steps. */
-function faults(value: unknown, tools: ReadonlyMap<string, Tool>, minSteps: number, maxSteps: number): string[] {
+function faults(value: unknown, tools: ReadonlyMap<string, { tool: Tool; json: string | undefined }>, minSteps: number, maxSteps: number): string[] {
   if (!isObject(value) || Object.keys(value).join() !== 'steps' || !Array.isArray(value.steps)) return ['/ must be {"steps": [...]}'];
   const steps: unknown[] = value.steps;
   const out: string[] = [];
@@ -131,20 +131,26 @@ function faults(value: unknown, tools: ReadonlyMap<string, Tool>, minSteps: numb
       return;
     }
     if (s.id !== k) out.push(`${at}/id must be ${k}`);
-    const tool = typeof s.tool === 'string' ? tools.get(s.tool) : undefined;
+    const offered = typeof s.tool === 'string' ? tools.get(s.tool) : undefined;
+    const tool = offered?.tool;
     if (!tool) out.push(`${at}/tool must be one of the offered tools`);
     const deps = s.depends_on;
     if (!Array.isArray(deps) || deps.length > k - 1 || !deps.every((d) => Number.isInteger(d) && d >= 1 && d < k)) {
       out.push(`${at}/depends_on must list ids of earlier steps`);
     }
-    if (tool) out.push(...argFaults(tool.parameters, s.args, `${at}/args`));
+    if (tool) out.push(...argFaults(tool.parameters, s.args, `${at}/args`, offered.json));
   });
   return out;
 }
 
-/** Checks `value` as a plan over `tools`; returns it as a Plan (dependencies sorted, deduplicated) or throws PlanValidationError. */
-export function validatePlan(value: unknown, tools: readonly Tool[], minSteps: number, maxSteps: number): Plan {
-  const errors = faults(value, new Map(tools.map((t) => [t.name, t])), minSteps, maxSteps);
+/**
+ * Checks `value` as a plan over `tools`; returns it as a Plan (dependencies sorted, deduplicated) or
+ * throws PlanValidationError. A ToolSet's schemas are read as the set read them when its call began.
+ */
+export function validatePlan(value: unknown, tools: readonly Tool[] | ToolSet, minSteps: number, maxSteps: number): Plan {
+  const list = tools instanceof ToolSet ? tools.tools : tools;
+  const byName = new Map(list.map((t, i) => [t.name, { tool: t, json: tools instanceof ToolSet ? tools.parametersJson(i) : undefined }]));
+  const errors = faults(value, byName, minSteps, maxSteps);
   if (errors.length) throw new PlanValidationError(errors);
   const plan = value as Plan;
   for (const s of plan.steps) withSortedDependencies(s);

@@ -1,5 +1,5 @@
 /**
- * What the worker entry (worker/planner.worker.ts) needs of the planner, and nothing that would pull
+ * What the worker entry (src/worker/planner.worker.ts) needs of the planner, and nothing that would pull
  * the client side (createPlanner, Comlink's wrap, the worker's own URL) into the worker bundle.
  */
 export { installErrorTransfer } from './error-transfer.ts';

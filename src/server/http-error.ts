@@ -1,5 +1,7 @@
+import { ToolplanError } from '../index.ts';
+
 /** An HTTP error in OpenAI's shape: `{ error: { message, type, param, code } }`. */
-export class HttpError extends Error {
+export class HttpError extends ToolplanError {
   override name: string = 'HttpError';
   constructor(
     readonly status: number,

@@ -3,7 +3,7 @@ import ort from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-common';
 import { describe, expect, it } from 'vitest';
 import { CausalLM, NonFiniteLogitsError } from '../../src/model/index.ts';
-import { ToolplanError } from '../../src/toolplan-error.ts';
+import { ToolplanError } from '../../src/shared/toolplan-error.ts';
 import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 /** The real tiny-qwen3 session, with `poison` applied to each logits tensor it returns. */

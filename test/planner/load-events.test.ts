@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgressInfo } from '../../src/model/index.ts';
 import { Planner } from '../../src/planner/planner.ts';
-import { ToolplanError } from '../../src/toolplan-error.ts';
+import { ToolplanError } from '../../src/shared/toolplan-error.ts';
 import { modelDir } from '../../scripts/lib/fixtures.ts';
 
 describe('Planner.create', () => {

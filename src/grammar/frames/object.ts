@@ -7,7 +7,7 @@
 import { additionalPropBytes, extraPropsBytes } from '../schema/min-bytes.ts';
 import type { DiscriminatedNode, Node, ObjectNode, PropSpec } from '../schema/nodes.ts';
 import { appendByte, NORMAL, pendingBytes, stringStep } from './string-bytes.ts';
-import { Frame, LiteralFrame, LiteralTrie, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
+import { Frame, LiteralFrame, LiteralTrie, MaskPath, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
 import { pushValue } from './value.ts';
 
 const enum P {
@@ -338,6 +338,11 @@ export class KeyFrame extends Frame {
     }
     if (t < 0 && a < 0) return null;
     return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, appendByte(this.collected, b)), self.below);
+  }
+
+  override maskPath(): MaskPath {
+    if (this.addl < 0) return MaskPath.WALK;
+    return this.trieNode < 0 ? MaskPath.ADDITIONAL_KEY : MaskPath.KEY_BOTH_WAYS;
   }
 
   ownMin(): number {

@@ -16,9 +16,32 @@ export interface GrammarContext {
 /** Result of stepping one byte: one stack, several (ambiguous unions), or none (rejected). */
 export type Next = Stack | Stack[] | null;
 
+/**
+ * How the matcher fills a mask when a frame is on top: a walk of the vocabulary trie, or one of the
+ * fast paths that read the compiler's string caches (each gives the walk's result without walking).
+ */
+export const MaskPath = {
+  WALK: 0,
+  /** Inside a string value without pattern or format (StringFrame). */
+  FREE_STRING: 1,
+  /** Inside a string value with a pattern, format or bounds, or a declared-only key (StringFrame). */
+  BOUND_STRING: 2,
+  /** At the start of raw text up to its terminator (RawTextFrame). */
+  RAW_TEXT: 3,
+  /** Inside an additional key, off the declared names (KeyFrame). */
+  ADDITIONAL_KEY: 4,
+  /** Inside a key that may still be declared or additional (KeyFrame). */
+  KEY_BOTH_WAYS: 5,
+} as const;
+export type MaskPath = (typeof MaskPath)[keyof typeof MaskPath];
+
 export abstract class Frame {
   /** Consume byte `b`; `self` is the stack whose top is this frame. */
   abstract step(b: number, self: Stack): Next;
+  /** The mask path for this frame in its current state (default: the trie walk). */
+  maskPath(): MaskPath {
+    return MaskPath.WALK;
+  }
   /** Fewest bytes to complete this frame from its current state. */
   abstract ownMin(): number;
   /** May the frame end here without another byte (numbers, whitespace, literal prefixes)? */

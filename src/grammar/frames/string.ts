@@ -13,7 +13,7 @@ import {
   startsChar,
   stringStep,
 } from './string-bytes.ts';
-import { Frame, Stack, type Next } from './stack.ts';
+import { Frame, MaskPath, Stack, type Next } from './stack.ts';
 
 /** Called with the raw bytes of a key when a string used as an object key closes. */
 export type OnClose = (bytes: Uint8Array, below: Stack) => Stack | null;
@@ -53,6 +53,10 @@ export class StringFrame extends Frame {
     if (auto < 0 && a) return null;
     const collected = this.collected ? appendByte(this.collected, b) : null;
     return new Stack(new StringFrame(this.node, count, r, auto, this.onClose, collected), self.below);
+  }
+
+  override maskPath(): MaskPath {
+    return this.isFree ? MaskPath.FREE_STRING : MaskPath.BOUND_STRING;
   }
 
   ownMin(): number {

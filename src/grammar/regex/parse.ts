@@ -4,6 +4,8 @@
  * Lookaround, backreferences, word boundaries and inner anchors are refused.
  */
 
+import { ToolplanError } from '../../shared/toolplan-error.ts';
+
 /** Sorted, non-overlapping inclusive code-point ranges. */
 export type Ranges = readonly (readonly [number, number])[];
 
@@ -13,7 +15,8 @@ export type RegexAst =
   | { t: 'alt'; items: RegexAst[] }
   | { t: 'rep'; item: RegexAst; min: number; max: number };
 
-export class RegexSyntaxError extends Error {
+/** A malformed pattern (the schema builder reports it as InvalidSchemaError with its pointer). */
+export class RegexSyntaxError extends ToolplanError {
   override name: string = 'RegexSyntaxError';
 }
 
@@ -355,4 +358,6 @@ export function parseRegex(source: string, flags: { ignoreCase?: boolean } = {})
   return alternatives.length === 1 ? alternatives[0]! : { t: 'alt', items: alternatives };
 }
 
-export class UnsupportedRegexFeature extends Error {}
+export class UnsupportedRegexFeature extends ToolplanError {
+  override name: string = 'UnsupportedRegexFeature';
+}

@@ -4,14 +4,14 @@
  */
 import { InvalidSchemaError, UnsupportedSchemaError } from '../errors.ts';
 import { FORMAT_PATTERNS } from '../regex/formats.ts';
-import { parseRegex, RegexSyntaxError, UnsupportedRegexFeature, type RegexAst } from '../regex/parse.ts';
+import { RegexSyntaxError, UnsupportedRegexFeature, type RegexAst } from '../regex/parse.ts';
 import { accepts } from './accepts.ts';
 import { decimalBounds, nextDouble } from './decimal-bounds.ts';
-import { jsonBytes, sameJson } from './json.ts';
+import { sameJson } from './json.ts';
 import { ANNOTATIONS, constrains, FORMATS, INERT_STRING_FORMATS, JSON_TYPES, REFUSED, REFUSED_FORMATS, STRICT_ANNOTATIONS, SUPPORTED, type JsonType } from './keywords.ts';
 import { mergeSchemas, omit, pointerOf, type RawSchema } from './merge.ts';
-import { sharedNodeOf } from './shared-nodes.ts';
-import { invalidKeyword, refSegment, unicodeRegexError } from './well-formed.ts';
+import { defaultSchemaMemo, type SchemaMemo } from './schema-memo.ts';
+import { invalidKeyword, refSegment } from './well-formed.ts';
 import {
   ArrayNode,
   deref,
@@ -38,25 +38,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const bad = (raw: unknown, pointer: string, k: string, what: string) => invalidKeyword(k, pointerOf(raw, pointer, k), `"${k}" must be ${what}`);
 const isNonNegInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
-const regexCache = new Map<string, RegexAst>();
-const REGEX_CACHE_LIMIT = 512;
-
-/** Parses a pattern once per (source, flags); errors are not cached, so each schema node reports its own. */
-function parsedRegex(source: string, ignoreCase: boolean): RegexAst {
-  const key = `${ignoreCase ? 'i' : '-'}${source}`;
-  let ast = regexCache.get(key);
-  if (!ast) {
-    ast = parseRegex(source, { ignoreCase });
-    if (regexCache.size >= REGEX_CACHE_LIMIT) regexCache.delete(regexCache.keys().next().value!);
-    regexCache.set(key, ast);
-  }
-  return ast;
-}
-
 /** Branches of a oneOf that are checked pairwise for exclusivity at most. */
 const MAX_PAIRWISE_ONEOF = 64;
 
-export { registerSelfContained, selfContainedNode, sharedNodeOf } from './shared-nodes.ts';
 
 /** Meeting a schema again while building it: a loop that never moves into the value (unless peeked, see `peek`). */
 class ReentryError extends UnsupportedSchemaError {
@@ -84,12 +68,15 @@ export class SchemaBuilder {
   private readonly building = new Set<object>();
   private anyNode: Node | undefined;
   private readonly strict: boolean;
+  private readonly memo: SchemaMemo;
 
+  /** `memo`: the compiler's patterns, names and checked schemas, whose nodes are reused (default: the free functions'). */
   constructor(
     private readonly root: unknown,
-    options: BuildOptions = {},
+    options: BuildOptions & { memo?: SchemaMemo } = {},
   ) {
     this.strict = options.strict ?? false;
+    this.memo = options.memo ?? defaultSchemaMemo;
     if (typeof root !== 'boolean' && !isObject(root)) {
       throw new InvalidSchemaError('a schema must be an object or a boolean', '');
     }
@@ -110,7 +97,7 @@ export class SchemaBuilder {
           new ArrayNode([], any, 0, Infinity, ''),
           new StringNode(0, Infinity, null, ''),
           new NumberNode(false, -Infinity, Infinity, ''),
-          new LiteralNode(['true', 'false', 'null'].map((s) => jsonBytes(JSON.parse(s))), ''),
+          new LiteralNode(['true', 'false', 'null'].map((s) => this.memo.jsonBytes(JSON.parse(s))), ''),
         ],
         '',
       );
@@ -122,7 +109,7 @@ export class SchemaBuilder {
     if (raw === true) return this.any();
     if (raw === false) return new NeverNode(pointer);
     if (!isObject(raw)) throw new InvalidSchemaError('a schema must be an object or a boolean', pointer);
-    const shared = raw !== this.root ? sharedNodeOf(raw, this.strict) : undefined;
+    const shared = raw !== this.root ? this.memo.sharedNodeOf(raw, this.strict) : undefined;
     if (shared) return shared;
     const hit = this.built.get(raw);
     if (hit) return hit;
@@ -212,7 +199,7 @@ export class SchemaBuilder {
           if (typeof v !== 'string') throw bad(raw, pointer, k, 'a string');
           // Checked even where no string is allowed (`type: "integer"`): ajv compiles it anyway.
           if (k === 'pattern') {
-            const e = unicodeRegexError(v);
+            const e = this.memo.unicodeRegexError(v);
             if (e) throw invalidKeyword(k, pointerOf(raw, pointer, k), e);
           }
           if (k === 'format' && !FORMATS.has(v) && (REFUSED_FORMATS.has(v) || (this.strict && !INERT_STRING_FORMATS.has(v)))) {
@@ -357,7 +344,7 @@ export class SchemaBuilder {
     const alone = !Object.keys(rest).some(constrains);
     const restNode = alone ? null : this.build(rest, pointer);
     const kept = restNode ? values.filter((v) => accepts(restNode, v)) : values;
-    return kept.length ? new LiteralNode(kept.map(jsonBytes), pointer) : new NeverNode(pointer);
+    return kept.length ? new LiteralNode(kept.map((v) => this.memo.jsonBytes(v)), pointer) : new NeverNode(pointer);
   }
 
   private union(raw: Record<string, unknown>, pointer: string): Node {
@@ -516,7 +503,7 @@ export class SchemaBuilder {
     const lits: string[] = [];
     if (has('boolean')) lits.push('true', 'false');
     if (has('null')) lits.push('null');
-    if (lits.length) branches.push(new LiteralNode(lits.map((s) => jsonBytes(JSON.parse(s))), pointer));
+    if (lits.length) branches.push(new LiteralNode(lits.map((s) => this.memo.jsonBytes(JSON.parse(s))), pointer));
     if (branches.length === 0) return new NeverNode(pointer);
     return branches.length === 1 ? branches[0]! : new UnionNode(branches, pointer);
   }
@@ -528,7 +515,7 @@ export class SchemaBuilder {
     const addl = raw.additionalProperties;
     const props: PropSpec[] = Object.entries(properties).map(([name, schema]) => ({
       name,
-      key: jsonBytes(name),
+      key: this.memo.jsonBytes(name),
       required: required.has(name),
       raw: schema,
       node: new Lazy(() => this.build(schema, pointerOf(raw, pointer, 'properties', name))),
@@ -542,7 +529,7 @@ export class SchemaBuilder {
       const schema = addl === undefined ? true : addl;
       props.push({
         name,
-        key: jsonBytes(name),
+        key: this.memo.jsonBytes(name),
         required: required.has(name),
         raw: schema,
         node: new Lazy(() => this.build(schema, pointerOf(raw, pointer, 'additionalProperties'))),
@@ -642,7 +629,7 @@ export class SchemaBuilder {
   }
 
   private string(raw: Record<string, unknown>, pointer: string): StringNode {
-    // (parsedRegex shares one AST per pattern, so equal patterns share their automaton too.)
+    // (the memo shares one AST per pattern, so equal patterns share their automaton too.)
     let regex: RegexAst | null = null;
     // Own keys only: a format called "constructor" is no format.
     const fmt = typeof raw.format === 'string' && Object.hasOwn(FORMAT_PATTERNS, raw.format) ? FORMAT_PATTERNS[raw.format] : undefined;
@@ -655,7 +642,7 @@ export class SchemaBuilder {
     const at = re ? pointerOf(raw, pointer, source ? 'pattern' : 'format') : pointer;
     if (re) {
       try {
-        regex = parsedRegex(re.source, re.ignoreCase);
+        regex = this.memo.parsedRegex(re.source, re.ignoreCase);
       } catch (e) {
         if (e instanceof UnsupportedRegexFeature) throw new UnsupportedSchemaError('pattern', at, e.message);
         if (e instanceof RegexSyntaxError) throw new InvalidSchemaError(`invalid pattern: ${e.message}`, at);

@@ -1,19 +1,4 @@
-/** Canonical compact JSON and deep equality, as enum/const comparisons need them. */
-
-const encoder = new TextEncoder();
-
-const strings = new Map<string, Uint8Array>();
-
-/** Compact JSON bytes of a value; strings (keys, enum names) are memoized, as they repeat a lot. */
-export function jsonBytes(value: unknown): Uint8Array {
-  if (typeof value !== 'string') return encoder.encode(JSON.stringify(value));
-  let b = strings.get(value);
-  if (!b) {
-    b = encoder.encode(JSON.stringify(value));
-    if (strings.size < 100_000) strings.set(value, b);
-  }
-  return b;
-}
+/** Deep equality of JSON values, as enum/const comparisons need it (their bytes: SchemaMemo.jsonBytes). */
 
 /** JSON Schema equality: numbers by value (1 == 1.0), objects regardless of key order. */
 export function sameJson(a: unknown, b: unknown): boolean {

@@ -7,11 +7,11 @@
  */
 import { InvalidSchemaError, UnsupportedSchemaError } from '../errors.ts';
 import { JSON_TYPES } from './keywords.ts';
+import type { SchemaMemo } from './schema-memo.ts';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const escapePointer = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
-const at = (pointer: string, k: string) => `${pointer}/${escapePointer(k)}`;
 
 /** An InvalidSchemaError about one keyword, carrying the keyword (as UnsupportedSchemaError does). */
 export function invalidKeyword(keyword: string, pointer: string, message: string): InvalidSchemaError {
@@ -25,30 +25,6 @@ export function refSegment(part: string, ref: string, pointer: string): string {
   } catch {
     throw invalidKeyword('$ref', pointer, `$ref "${ref}" is not a valid URI reference`);
   }
-}
-
-const goodPatterns = new Set<string>();
-
-/**
- * Why `source` does not compile as `new RegExp(source, 'u')`, as ajv compiles `pattern` (ECMA-262
- * with the `u` flag: `\-` outside a class, `\_`, `a{`, a lone `]` are errors), or '' when it does.
- */
-export function unicodeRegexError(source: string): string {
-  if (goodPatterns.has(source)) return '';
-  try {
-    new RegExp(source, 'u');
-  } catch (e) {
-    return `invalid pattern ${JSON.stringify(source)}: ${(e as Error).message}`;
-  }
-  if (goodPatterns.size >= 1024) goodPatterns.clear();
-  goodPatterns.add(source);
-  return '';
-}
-
-/** unicodeRegexError as an InvalidSchemaError at `schemaPointer`/`keyword` (made only on error). */
-export function checkUnicodeRegex(source: string, schemaPointer: string, keyword: string): void {
-  const e = unicodeRegexError(source);
-  if (e) throw invalidKeyword(keyword, at(schemaPointer, keyword), e);
 }
 
 /** What each keyword's value must be; one map lookup per keyword (this runs over every tool). */
@@ -86,7 +62,10 @@ class Walker {
   private readonly inPlace = new Map<object, { to: unknown; ref: string | undefined }[]>();
   private refs = 0;
 
-  constructor(private readonly root: unknown) {}
+  constructor(
+    private readonly root: unknown,
+    private readonly memo: SchemaMemo,
+  ) {}
 
   run(): void {
     this.schema(this.root);
@@ -187,7 +166,7 @@ class Walker {
       case 'map':
         this.must(isObject(v), k, 'an object of schemas');
         for (const name in v as Obj) {
-          const e = k === 'patternProperties' ? unicodeRegexError(name) : '';
+          const e = k === 'patternProperties' ? this.memo.unicodeRegexError(name) : '';
           if (e) throw invalidKeyword(k, this.pointer(name), e);
           if (k === 'dependentSchemas') this.edge((v as Obj)[name]);
           this.child(name, (v as Obj)[name]);
@@ -237,7 +216,7 @@ class Walker {
         return this.must(Array.isArray(v), k, 'an array');
       case 'pattern': {
         this.must(typeof v === 'string', k, 'a string');
-        const e = unicodeRegexError(v as string);
+        const e = this.memo.unicodeRegexError(v as string);
         if (e) throw invalidKeyword(k, this.pointer(), e);
         return;
       }
@@ -291,6 +270,6 @@ class Walker {
  * checkWellFormed({ type: 'object', $defs: { x: { type: 5 } } }); // InvalidSchemaError at #/$defs/x/type
  * ```
  */
-export function checkWellFormed(schema: unknown): void {
-  new Walker(schema).run();
+export function checkWellFormed(schema: unknown, memo: SchemaMemo): void {
+  new Walker(schema, memo).run();
 }

@@ -3,7 +3,8 @@ import { InvalidSchemaError, UnsatisfiableSchemaError } from '../errors.ts';
 import { LiteralFrame, LiteralTrie, minOf, Stack, type GrammarContext } from '../frames/stack.ts';
 import { ValueFrame } from '../frames/value.ts';
 import { buildAll } from '../schema/build-all.ts';
-import { SchemaBuilder, sharedNodeOf } from '../schema/build.ts';
+import { SchemaBuilder } from '../schema/build.ts';
+import type { SchemaMemo } from '../schema/schema-memo.ts';
 import { toDraft2020 } from '../schema/drafts.ts';
 import type { Node } from '../schema/nodes.ts';
 import { pushText, RepeatFrame } from './frames.ts';
@@ -82,6 +83,8 @@ export interface Contexts {
   readonly deferChecks: boolean;
   /** Refuse keywords and formats the engine does not enforce (see CompileOptions.strict). */
   readonly strict: boolean;
+  /** The compiler's schema memo: checked tool schemas are not built twice. */
+  readonly memo: SchemaMemo;
 }
 
 function checkPrefixFree(prefixes: readonly Uint8Array[], pointer: string): void {
@@ -106,14 +109,14 @@ export function buildSegment(s: Structure, ctx: Contexts, pointer = ''): Segment
       return new TextSegment(s.text);
     case 'json': {
       // A tool schema the planner checked already is not built twice.
-      const node = sharedNodeOf(s.schema, ctx.strict) ?? new SchemaBuilder(toDraft2020(s.schema), { strict: ctx.strict }).rootNode();
+      const node = ctx.memo.sharedNodeOf(s.schema, ctx.strict) ?? new SchemaBuilder(toDraft2020(s.schema), { strict: ctx.strict, memo: ctx.memo }).rootNode();
       if (!ctx.deferChecks) buildAll(node);
       const seg = new JsonSegment(s.whitespace === 'flexible' ? ctx.flexible : ctx.compact, node);
       if (seg.min === Infinity) throw new UnsatisfiableSchemaError('no JSON value satisfies this schema', `${pointer}/schema`);
       return seg;
     }
     case 'xml_parameters':
-      return new SequenceSegment(xmlParametersSegments(ctx.flexible, s.schema, ctx.deferChecks, ctx.strict, (p) => new RepeatSegment(p, new Uint8Array(0), 0, 1)));
+      return new SequenceSegment(xmlParametersSegments(ctx.flexible, s.schema, ctx.deferChecks, ctx.strict, ctx.memo, (p) => new RepeatSegment(p, new Uint8Array(0), 0, 1)));
     case 'sequence':
       if (!Array.isArray(s.items)) throw new InvalidSchemaError('items must be an array', `${pointer}/items`);
       return new SequenceSegment(s.items.map((x, i) => buildSegment(x, ctx, `${pointer}/items/${i}`)));

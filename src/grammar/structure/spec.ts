@@ -2,7 +2,8 @@
  * Structures: grammars of fixed text around JSON values, the way chat templates lay out tool calls
  * (the idea of XGrammar's structural tags, in our own small form).
  */
-import type { WhitespacePolicy } from '../compile.ts';
+/** `compact`: no whitespace. `flexible`: bounded whitespace between tokens. */
+export type WhitespacePolicy = 'compact' | 'flexible';
 
 /**
  * One part of a structured output.

@@ -7,12 +7,13 @@
  */
 import { UnsatisfiableSchemaError, UnsupportedSchemaError, XmlParametersSyntaxError } from '../errors.ts';
 import { ChoiceFrame, pushText } from './frames.ts';
-import { RawTextFrame } from './raw-text.ts';
+import { RawTextFrame } from '../frames/raw-text.ts';
 import type { Segment } from './segment.ts';
 import { LiteralFrame, LiteralTrie, minOf, Stack, DONE, type GrammarContext } from '../frames/stack.ts';
 import { ValueFrame } from '../frames/value.ts';
 import { buildAll } from '../schema/build-all.ts';
-import { SchemaBuilder, sharedNodeOf } from '../schema/build.ts';
+import { SchemaBuilder } from '../schema/build.ts';
+import { defaultSchemaMemo, type SchemaMemo } from '../schema/schema-memo.ts';
 import { toDraft2020 } from '../schema/drafts.ts';
 import { minBytesOf } from '../schema/min-bytes.ts';
 import { deref, type LiteralNode, type Node, type ObjectNode, type StringNode } from '../schema/nodes.ts';
@@ -27,8 +28,8 @@ const OPEN = '<parameter=';
  * The object node of a tool's parameters; anything else cannot be written as XML parameters. A
  * schema `checkSchema` registered is not built again (and is as fresh as its latest check).
  */
-export function xmlParametersNode(schema: unknown, strict = false): ObjectNode {
-  const root = deref(sharedNodeOf(schema, strict) ?? new SchemaBuilder(toDraft2020(schema), { strict }).rootNode());
+export function xmlParametersNode(schema: unknown, strict = false, memo: SchemaMemo = defaultSchemaMemo): ObjectNode {
+  const root = deref(memo.sharedNodeOf(schema, strict) ?? new SchemaBuilder(toDraft2020(schema), { strict, memo }).rootNode());
   if (root.kind !== 'object') {
     throw new UnsupportedSchemaError('type', '', 'the XML tool-call format writes the parameters of one object schema');
   }
@@ -188,9 +189,10 @@ export function xmlParametersSegments(
   schema: unknown,
   deferChecks: boolean,
   strict: boolean,
+  memo: SchemaMemo,
   optional: (s: Segment) => Segment,
 ): Segment[] {
-  const root = xmlParametersNode(schema, strict);
+  const root = xmlParametersNode(schema, strict, memo);
   if (!deferChecks) buildAll(root);
   const out: Segment[] = [];
   for (const p of root.props) {

@@ -1,5 +1,4 @@
 /** The `steps` format: one JSON document `{"steps":[{id, tool, args, depends_on}, …]}`. */
-import { CompiledGrammar } from '../../grammar/index.ts';
 import { planSchema } from '../plan-schema.ts';
 import { StepScanner } from '../step-scanner.ts';
 import type { PlanFormatSpec } from './format.ts';
@@ -9,7 +8,8 @@ export const stepsFormat: PlanFormatSpec = {
   systemPrompt: (preset) => preset.systemPrompt,
   checkTools: () => undefined,
   shape: () => 'steps',
-  compile: (tools, _syntax, minSteps, maxSteps, vocab, strict) => new CompiledGrammar(planSchema(tools, maxSteps, minSteps), vocab, { whitespace: 'compact', deferChecks: true, strict }),
+  compile: (set, _syntax, minSteps, maxSteps, compiler, strict) =>
+    compiler.compileSchemaByKey(`steps|${minSteps}|${maxSteps}|${set.key}`, set.sourceBytes, () => planSchema(set.tools, maxSteps, minSteps), { whitespace: 'compact', deferChecks: true, strict }),
   scanner: () => new StepScanner(),
   parse: (text) => JSON.parse(text) as unknown,
 };

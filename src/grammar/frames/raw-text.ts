@@ -5,9 +5,9 @@
  * the way a parser reading the text back splits it.
  */
 import type { StringNode } from '../schema/nodes.ts';
-import { modeOf, NORMAL, stringStep } from '../frames/string-bytes.ts';
-import { automatonAfter, stringOwnMin } from '../frames/string.ts';
-import { collect, Frame, Stack, stepStack, type Next } from '../frames/stack.ts';
+import { modeOf, NORMAL, stringStep } from './string-bytes.ts';
+import { automatonAfter, stringOwnMin } from './string.ts';
+import { collect, Frame, MaskPath, Stack, stepStack, type Next } from './stack.ts';
 
 const TAB = 0x09;
 const NEWLINE = 0x0a;
@@ -94,6 +94,10 @@ export class RawTextFrame extends Frame {
       states = out;
     }
     return states.length === 0 ? null : states.length === 1 ? states[0]! : states;
+  }
+
+  override maskPath(): MaskPath {
+    return this.matched === 0 ? MaskPath.RAW_TEXT : MaskPath.WALK;
   }
 
   ownMin(): number {

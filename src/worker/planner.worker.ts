@@ -3,7 +3,7 @@
  * pass live here, off the page's main thread.
  */
 import { expose } from 'comlink';
-import { installErrorTransfer, Planner, PlannerDisposedError, type PlannerWorkerApi } from '../src/planner/worker-side.ts';
+import { installErrorTransfer, Planner, PlannerDisposedError, type PlannerWorkerApi } from '../planner/worker-side.ts';
 
 installErrorTransfer();
 
