@@ -46,7 +46,7 @@ function modelUrl(): string {
   return m.embedded ? new URL(EMBEDDED_BASE + m.model.replace(/^models\//, ''), location.href).href : m.model;
 }
 
-const downloads = new Map<string, Promise<ModelDownload | undefined>>();
+const downloads = new Map<string, ReturnType<typeof hubDownload>>();
 const downloadOf = (id: string) => {
   let d = downloads.get(id);
   if (!d) downloads.set(id, (d = hubDownload(id)));
@@ -63,8 +63,14 @@ async function describeModel(): Promise<void> {
   const d = await downloadOf(m.model);
   if (modelSel.value !== m.id) return;
   if (!d) setStatus(modelNote, 'The Hub cannot be reached: this model needs the network. The embedded model runs offline.', 'error');
-  else if (d.cached) setStatus(modelNote, `In this browser's cache (${megabytes(d.bytes)} q4): starts without a download.`);
-  else setStatus(modelNote, `${megabytes(d.bytes)} to download (q4, ${d.files.length} files), once: then kept in this browser's cache.`);
+  else {
+    // The loader prefers q8 on WASM when the repo has it (q4's matrix products are ~10× slower there).
+    const wasm = deviceSel.value === 'wasm' || (deviceSel.value === 'auto' && !('gpu' in navigator));
+    const dtype = wasm && d.q8 ? 'q8' : 'q4';
+    const f: ModelDownload = d[dtype] ?? d.q4;
+    if (f.cached) setStatus(modelNote, `In this browser's cache (${megabytes(f.bytes)} ${dtype}): starts without a download.`);
+    else setStatus(modelNote, `${megabytes(f.bytes)} to download (${dtype}, ${f.files.length} files), once: then kept in this browser's cache.`);
+  }
 }
 
 /** On a hosted page the real model is the default; with no network the embedded one stays. */
@@ -235,6 +241,7 @@ function numberOr(v: string, fallback: number): number {
 
 presetSel.addEventListener('change', applyPreset);
 modelSel.addEventListener('change', () => void describeModel());
+deviceSel.addEventListener('change', () => void describeModel());
 toolsBox.addEventListener('input', checkEditor);
 loadBtn.addEventListener('click', () => void ensurePlanner().catch(() => undefined));
 form.addEventListener('submit', (ev) => {

@@ -149,6 +149,9 @@ test('with the Hub reachable the real model is the default, its download size sh
     { type: 'file', path: 'onnx/embed_tokens_q4.onnx', size: 134, lfs: { size: 100_000_000 } },
     { type: 'file', path: 'onnx/decoder_model_merged_fp16.onnx', size: 134, lfs: { size: 1_600_000_000 } },
     { type: 'file', path: 'onnx/vision_encoder_q4.onnx', size: 134, lfs: { size: 90_000_000 } },
+    { type: 'file', path: 'onnx/decoder_model_merged_quantized.onnx', size: 400_000, lfs: { size: 400_000 } },
+    { type: 'file', path: 'onnx/decoder_model_merged_quantized.onnx_data', size: 134, lfs: { size: 770_000_000 } },
+    { type: 'file', path: 'onnx/embed_tokens_quantized.onnx', size: 134, lfs: { size: 254_000_000 } },
   ];
   await page.context().route('**/*', (route) => {
     const url = route.request().url();
@@ -158,6 +161,11 @@ test('with the Hub reachable the real model is the default, its download size sh
   });
   await page.goto(DEMO_URL);
   await expect(page.locator('#model')).toHaveValue('qwen35-opt');
+  await expect(page.locator('#model-note')).toHaveText(/^520 MB to download \(q4, 3 files\)/);
+  // On WASM the loader takes the q8 graphs the repo has: the size follows the device.
+  await page.locator('#device').selectOption('wasm');
+  await expect(page.locator('#model-note')).toHaveText(/^1,024 MB to download \(q8, 3 files\)/);
+  await page.locator('#device').selectOption('webgpu');
   await expect(page.locator('#model-note')).toHaveText(/^520 MB to download \(q4, 3 files\)/);
   await page.locator('#model').selectOption('tiny');
   await expect(page.locator('#model-note')).toContainText('random weights');
