@@ -27,7 +27,8 @@ export interface FileRequest {
   stallTimeoutMs?: number | undefined;
   /**
    * The file may well be absent (a dtype tried first, e.g. q8 on WASM): no event at all until it is
-   * known to exist, so a 404 leaves no `initiate` without its `done` in a progress UI.
+   * known to exist, so a 404 leaves no `initiate` without its `done` in a progress UI; an error
+   * before that (offline, say) is thrown at once, unretried, for the caller to try something else.
    */
   mayBeMissing?: boolean | undefined;
 }
@@ -282,8 +283,9 @@ export async function fetchModelFile(r: FileRequest): Promise<Uint8Array> {
       r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: false });
       return f.bytes;
     } catch (e) {
-      // A partial or corrupt body is worth one more try; a 404 or an abort is not.
-      if (!(e instanceof IntegrityError || (e instanceof DownloadError && !r.signal?.aborted))) throw e;
+      // A partial or corrupt body is worth one more try; a 404 or an abort is not, nor a file that
+      // may not exist and has not answered yet.
+      if (!(e instanceof IntegrityError || (e instanceof DownloadError && !r.signal?.aborted)) || (r.mayBeMissing && !announced)) throw e;
       lastError = e;
       announce();
       r.onProgress?.({ status: 'warning', name: r.name, file: r.file, error: e });

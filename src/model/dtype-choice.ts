@@ -20,7 +20,7 @@ export type DtypeRule =
   | 'device-config'
   /** q8 on WASM, found in the repo. */
   | 'wasm-q8'
-  /** q8 on WASM was tried, but the repo lacks its file. */
+  /** q8 on WASM was tried, but the repo lacks its file (or it could not be reached: offline). */
   | 'no-q8';
 
 /** One dtype to try for a graph. */
@@ -60,7 +60,7 @@ function because(rule: DtypeRule, graphs: readonly GraphDtype[], device: Device)
     case 'wasm-q8':
       return 'the WASM default, as in Transformers.js (MatMulInteger runs ~18× faster there than q4 MatMulNBits)';
     case 'no-q8':
-      return `the repo has no ${graphs.map((g) => graphFile(g.base, 'q8')).join(' / ')} for q8, the WASM default`;
+      return `no ${graphs.map((g) => graphFile(g.base, 'q8')).join(' / ')} (q8, the WASM default) in the repo or reachable`;
   }
 }
 

@@ -7,11 +7,11 @@ import { CausalLM } from './causal-lm.ts';
 import { fetchModelFile, type FileRequest } from './download.ts';
 import { QuantizedEmbedding, type EmbeddingSession } from './embedding-lookup.ts';
 import { localFileExists, readLocalFile } from './node-io.ts';
-import { BackendError, ModelFileNotFoundError, UnsupportedModelError, UnsupportedOperatorError } from './errors.ts';
+import { BackendError, DownloadError, ModelFileNotFoundError, UnsupportedModelError, UnsupportedOperatorError } from './errors.ts';
 import { dtypeCandidates, describeDtypes, type GraphDtype } from './dtype-choice.ts';
 import { externalDataFiles, genaiGraphFiles, graphFile, graphNames, textField, type GenaiConfig, type ModelConfig } from './model-files.ts';
 import { isNode, loadOrt, type OrtModule } from './ort.ts';
-import type { ProgressCallback } from './progress.ts';
+import type { ProgressCallback, ProgressInfo } from './progress.ts';
 import { createSession, probeDevice, type Device, type DeviceRequest, type ModelBytes } from './sessions.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { needsShaderF16, resolveSource, type ModelDtype, type ResolvedSource } from './source.ts';
@@ -83,7 +83,9 @@ export interface Model {
 
 /**
  * `quiet`: no progress events (a probe for a file that is usually absent must not show as a download).
- * `mayBeMissing`: events only once the file is known to exist (it is downloaded with progress if so).
+ * `mayBeMissing`: events only once the file is known to exist (it is downloaded with progress if so);
+ * undefined when it is absent or could not be reached before it answered (offline: the next dtype
+ * may be in the cache).
  */
 type Fetch = (file: string, optional?: boolean, quiet?: boolean, mayBeMissing?: boolean) => Promise<Uint8Array | undefined>;
 
@@ -128,13 +130,8 @@ async function graphBytesIfPresent(get: Fetch, source: ResolvedSource, file: str
     const path = `${source.path}/${file}`;
     return probe && !(await localFileExists(path)) ? undefined : { kind: 'path', path };
   }
-  let data: Uint8Array;
-  try {
-    data = (await get(file, false, false, probe))!;
-  } catch (e) {
-    if (probe && e instanceof ModelFileNotFoundError) return undefined;
-    throw e;
-  }
+  const data = await get(file, false, false, probe);
+  if (!data) return undefined;
   const externalData = [];
   for (const c of chunks) {
     const bytes = await get(c, optionalChunks);
@@ -189,11 +186,18 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   const node = isNode();
   const source = resolveSource(model, { node, ...(options.revision ? { revision: options.revision } : {}), ...(options.hubHost ? { hubHost: options.hubHost } : {}) });
   const get: Fetch = async (file, optional = false, quiet = false, mayBeMissing = false) => {
-    const req: FileRequest = { source, file, name: model, onProgress: quiet ? undefined : options.onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file], stallTimeoutMs: options.stallTimeoutMs, mayBeMissing };
+    let found = false;
+    const onProgress = quiet ? undefined : (e: ProgressInfo) => {
+      if (e.status === 'initiate') found = true;
+      options.onProgress?.(e);
+    };
+    const req: FileRequest = { source, file, name: model, onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file], stallTimeoutMs: options.stallTimeoutMs, mayBeMissing };
     try {
       return await fetchModelFile(req);
     } catch (e) {
-      if (optional && e instanceof ModelFileNotFoundError) return undefined;
+      if ((optional || mayBeMissing) && e instanceof ModelFileNotFoundError) return undefined;
+      // Unreachable before it answered: nothing was shown for it, so the caller may try another file.
+      if (mayBeMissing && !found && e instanceof DownloadError && !options.signal?.aborted) return undefined;
       throw e;
     }
   };

@@ -41,8 +41,11 @@ beforeAll(async () => {
   const config = JSON.parse(readFileSync(join(OPT, 'config.json'), 'utf8')) as ModelConfig;
   config['transformers.js_config'] = { device_config: { wasm: { dtype: 'fp32' } } };
   writeFileSync(join(deviceConfig, 'config.json'), JSON.stringify(config));
-  // A static host for noQ8: 404 for what it lacks, as the Hub answers.
+  // A static host for noQ8: 404 for what it lacks, as the Hub answers; under /offline/ the q8 files
+  // drop the connection, as a fetch does offline (the q4 ones stand for what the cache would hold).
   server = createServer((req, res) => {
+    if (req.url!.startsWith('/offline/') && req.url!.includes('_quantized')) return void req.socket.destroy();
+    req.url = req.url!.replace(/^\/offline\//, '/');
     try {
       const body = readFileSync(join(noQ8, decodeURIComponent(new URL(req.url!, 'http://x').pathname)));
       res.writeHead(200, { 'content-length': body.byteLength }).end(body);
@@ -85,7 +88,7 @@ describe('the default dtype on WASM', () => {
     const r = await load(noQ8, { ort: web, device: 'wasm' });
     expect([r.device, r.dtype]).toEqual(['wasm', 'q4']);
     expect(graphs(r.events)).toEqual(['onnx/decoder_model_merged_q4.onnx', 'onnx/embed_tokens_q4.onnx']);
-    expect(r.reason).toMatch(/q4: the repo has no onnx\/decoder_model_merged_quantized\.onnx \/ onnx\/embed_tokens_quantized\.onnx for q8, the WASM default/);
+    expect(r.reason).toMatch(/; q4: no onnx\/decoder_model_merged_quantized\.onnx \/ onnx\/embed_tokens_quantized\.onnx \(q8, the WASM default\) in the repo or reachable$/);
     expect(r.events.filter((e) => 'file' in e && e.file.includes('_quantized'))).toEqual([]);
     expect(files(r.events, 'initiate')).toEqual(files(r.events, 'done'));
   });
@@ -96,6 +99,13 @@ describe('the default dtype on WASM', () => {
     expect(r.events.filter((e) => 'file' in e && e.file.includes('_quantized'))).toEqual([]);
     expect(files(r.events, 'initiate')).toEqual(files(r.events, 'done'));
     expect(r.events.some((e) => e.status === 'warning')).toBe(false);
+  });
+
+  it('offline (q8 unreachable before it answers): q4, with no event or retry for the q8 files', async () => {
+    const r = await load(`${base}offline/`, { ort: web, device: 'wasm', useCache: false });
+    expect(r.dtype).toBe('q4');
+    expect(r.events.filter((e) => 'file' in e && e.file.includes('_quantized'))).toEqual([]);
+    expect(files(r.events, 'initiate')).toEqual(files(r.events, 'done'));
   });
 
   it('an explicit dtype is loaded exactly: q4 on wasm, with nothing tried first', async () => {
