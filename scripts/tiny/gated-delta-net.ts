@@ -59,8 +59,7 @@ export function gatedDeltaNet(
   }); // [B, C, S]
   const window = g.op('Concat', [io.pastConv, mixed], { axis: attr.int(2) }); // [B, C, Ks + S]
   g.node('Slice', [window, g.i64([-c.convStateLen]), g.i64([INT64_MAX]), g.i64([2])], [io.presentConv]);
-  const convW = g.f32(`${name}.conv1d.weight`, w.conv, [cd, 1, c.convKernel]);
-  const conv = g.op('Conv', [window, convW], { group: attr.int(cd), kernel_shape: attr.ints([c.convKernel]) });
+  const conv = g.conv(window, w.conv, [cd, 1, c.convKernel], `${name}.conv1d.weight`, { group: attr.int(cd), kernel_shape: attr.ints([c.convKernel]) });
   // The conv yields Ks + S − K + 1 columns; the last S belong to the new tokens.
   const seqLen = g.op('Shape', [mixed], { start: attr.int(2), end: attr.int(3) });
   const convNew = g.op('Slice', [conv, g.op('Neg', [seqLen]), g.i64([INT64_MAX]), g.i64([2])]);

@@ -4,6 +4,7 @@
  * scalar num_logits_to_keep as in the -OPT export) at toy size with random weights.
  */
 import { attr, DT, GraphBuilder, type Quant } from '../onnx/graph-builder.ts';
+import { quantizeU8 } from '../onnx/q8.ts';
 import { Rng } from '../onnx/rng.ts';
 import { convDim, gatedDeltaNet, type DeltaNetConfig } from './gated-delta-net.ts';
 import { gatedDeltaNetFused } from './gated-delta-net-fused.ts';
@@ -61,7 +62,11 @@ function embeddingTable(seed: number, vocab: number, hidden: number): Float32Arr
   return new Rng(seed ^ 0x5eed).normalArray(vocab * hidden, 1);
 }
 
-/** embed_tokens: a Gather over the fp32 table, or (q4 -OPT) GatherBlockQuantized over its 4-bit blocks. */
+/**
+ * embed_tokens: a Gather over the fp32 table, (q4 -OPT) GatherBlockQuantized over its 4-bit blocks,
+ * or (q8) what `quantize_dynamic` makes of the fp32 one: a Gather over the per-tensor uint8 table
+ * and one DequantizeLinear of the rows gathered.
+ */
 export function buildEmbedTokens(embed: Float32Array, vocab: number, hidden: number, quant: Quant = 'fp32'): Uint8Array {
   const g = new GraphBuilder('fp32');
   if (quant === 'q4-asym') {
@@ -69,6 +74,16 @@ export function buildEmbedTokens(embed: Float32Array, vocab: number, hidden: num
     return g.encodeModel('embed_tokens');
   }
   const ids = g.input('input_ids', DT.INT64, ['batch_size', 'sequence_length']);
+  if (quant === 'q8') {
+    const q = quantizeU8(embed);
+    const table = g.init('model.embed_tokens.weight_quantized', q.data, [vocab, hidden], DT.UINT8);
+    const rows = g.op('Gather', [table, ids]);
+    const scale = g.f32('model.embed_tokens.weight_scale', Float32Array.of(q.scale), []);
+    const zero = g.init('model.embed_tokens.weight_zero_point', Uint8Array.of(q.zeroPoint), [], DT.UINT8);
+    g.node('DequantizeLinear', [rows, scale, zero], ['inputs_embeds']);
+    g.output('inputs_embeds', DT.FLOAT, ['batch_size', 'sequence_length', hidden]);
+    return g.encodeModel('embed_tokens');
+  }
   const table = g.f32('model.embed_tokens.weight', embed, [vocab, hidden]);
   g.node('Gather', [table, ids], ['inputs_embeds']);
   g.output('inputs_embeds', DT.FLOAT, ['batch_size', 'sequence_length', hidden]);

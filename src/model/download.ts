@@ -25,6 +25,12 @@ export interface FileRequest {
   sha256?: string | undefined;
   /** A response or body that sends less than 64 KiB in this long (stalls, or drips) fails with DownloadError (default 30 s). */
   stallTimeoutMs?: number | undefined;
+  /**
+   * The file may well be absent (a dtype tried first, e.g. q8 on WASM): no event at all until it is
+   * known to exist, so a 404 leaves no `initiate` without its `done` in a progress UI; an error
+   * before that (offline, say) is thrown at once, unretried, for the caller to try something else.
+   */
+  mayBeMissing?: boolean | undefined;
 }
 
 /** Default of `stallTimeoutMs`. */
@@ -101,11 +107,12 @@ interface Fetched {
   sha: string | undefined;
 }
 
-async function download(url: string, r: FileRequest): Promise<Fetched> {
+/** `found`: called once the server has answered with the file (not a 404, an error or a web page). */
+async function download(url: string, r: FileRequest, found: () => void): Promise<Fetched> {
   const stallMs = r.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   const watch = stallWatch(stallMs, r.signal);
   try {
-    return await downloadWatched(url, r, watch);
+    return await downloadWatched(url, r, watch, found);
   } catch (e) {
     if (watch.stalled() && !r.signal?.aborted) throw new DownloadError(url, `stalled: under 64 KiB in ${stallMs / 1000} s`, { cause: e });
     throw e;
@@ -114,7 +121,7 @@ async function download(url: string, r: FileRequest): Promise<Fetched> {
   }
 }
 
-async function downloadWatched(url: string, r: FileRequest, watch: ReturnType<typeof stallWatch>): Promise<Fetched> {
+async function downloadWatched(url: string, r: FileRequest, watch: ReturnType<typeof stallWatch>, found: () => void): Promise<Fetched> {
   let res: Response;
   try {
     res = await fetch(url, { signal: watch.signal });
@@ -140,6 +147,7 @@ async function downloadWatched(url: string, r: FileRequest, watch: ReturnType<ty
   const estimate = size === undefined && Number.isSafeInteger(encodedLength) && encodedLength > 0 ? encodedLength : undefined;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
+  found();
   r.onProgress?.({ status: 'download', name: r.name, file: r.file });
   const report = progressReporter(r, size, estimate);
   const reader = res.body?.getReader();
@@ -241,9 +249,16 @@ async function store(cache: Cache, url: string, f: Fetched, r: FileRequest): Pro
 export async function fetchModelFile(r: FileRequest): Promise<Uint8Array> {
   r.signal?.throwIfAborted();
   const url = fileLocation(r.source, r.file);
-  r.onProgress?.({ status: 'initiate', name: r.name, file: r.file });
+  let announced = false;
+  const announce = () => {
+    if (announced) return;
+    announced = true;
+    r.onProgress?.({ status: 'initiate', name: r.name, file: r.file });
+  };
+  if (!r.mayBeMissing) announce();
   if (r.source.kind === 'dir') {
     const bytes = await readLocalFile(url);
+    announce();
     await check(url, bytes, undefined, r.sha256?.toLowerCase());
     r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: false });
     return bytes;
@@ -253,6 +268,7 @@ export async function fetchModelFile(r: FileRequest): Promise<Uint8Array> {
   if (cache) {
     const hit = await fromCache(cache, url, r);
     if (hit) {
+      announce();
       r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: true });
       return hit;
     }
@@ -260,16 +276,18 @@ export async function fetchModelFile(r: FileRequest): Promise<Uint8Array> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const f = await download(url, r);
+      const f = await download(url, r, announce);
       if (looksLikeHtml(f.bytes)) throw htmlInstead(url, 200);
       await check(url, f.bytes, f.size, f.sha);
       if (cache) await store(cache, url, f, r);
       r.onProgress?.({ status: 'done', name: r.name, file: r.file, fromCache: false });
       return f.bytes;
     } catch (e) {
-      // A partial or corrupt body is worth one more try; a 404 or an abort is not.
-      if (!(e instanceof IntegrityError || (e instanceof DownloadError && !r.signal?.aborted))) throw e;
+      // A partial or corrupt body is worth one more try; a 404 or an abort is not, nor a file that
+      // may not exist and has not answered yet.
+      if (!(e instanceof IntegrityError || (e instanceof DownloadError && !r.signal?.aborted)) || (r.mayBeMissing && !announced)) throw e;
       lastError = e;
+      announce();
       r.onProgress?.({ status: 'warning', name: r.name, file: r.file, error: e });
     }
   }

@@ -6,18 +6,24 @@ import type { InferenceSession } from 'onnxruntime-common';
 import { CausalLM } from './causal-lm.ts';
 import { fetchModelFile, type FileRequest } from './download.ts';
 import { QuantizedEmbedding, type EmbeddingSession } from './embedding-lookup.ts';
-import { readLocalFile } from './node-io.ts';
-import { BackendError, ModelFileNotFoundError, UnsupportedModelError, UnsupportedOperatorError } from './errors.ts';
-import { dtypeFor, externalDataFiles, genaiGraphFiles, graphFile, graphNames, textField, type GenaiConfig, type ModelConfig } from './model-files.ts';
+import { localFileExists, readLocalFile } from './node-io.ts';
+import { BackendError, DownloadError, ModelFileNotFoundError, UnsupportedModelError, UnsupportedOperatorError } from './errors.ts';
+import { dtypeCandidates, describeDtypes, type GraphDtype } from './dtype-choice.ts';
+import { externalDataFiles, genaiGraphFiles, graphFile, graphNames, textField, type GenaiConfig, type ModelConfig } from './model-files.ts';
 import { isNode, loadOrt, type OrtModule } from './ort.ts';
-import type { ProgressCallback } from './progress.ts';
+import type { ProgressCallback, ProgressInfo } from './progress.ts';
 import { createSession, probeDevice, type Device, type DeviceRequest, type ModelBytes } from './sessions.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { needsShaderF16, resolveSource, type ModelDtype, type ResolvedSource } from './source.ts';
 import { TextTokenizer, type TokenizerJsonData } from './tokenizer.ts';
 
 export interface LoadModelOptions {
-  /** Weight format; default: the repo's `transformers.js_config.dtype`, else `q4`. */
+  /**
+   * Weight format, honoured exactly. Default: the repo's per-device
+   * `transformers.js_config.device_config[device].dtype`; else on WASM `q8` when the repo has its
+   * `_quantized` graphs (q4's MatMulNBits is ~18× slower there); else the repo's
+   * `transformers.js_config.dtype`, else `q4`. `Model.reason` says which rule chose it.
+   */
   dtype?: ModelDtype;
   /**
    * Default `auto`: WebGPU when usable, else WASM (browser); CPU in Node. In Node, `webgpu` runs
@@ -62,7 +68,7 @@ export interface Model {
   readonly tokenizer: TextTokenizer;
   readonly lm: CausalLM;
   readonly device: Device;
-  /** Why this device. */
+  /** Why this device (and, where not the plain default, why this dtype). */
   readonly reason: string;
   readonly dtype: ModelDtype;
   /** Ids that end generation (from generation_config.json, else config.json). */
@@ -75,8 +81,13 @@ export interface Model {
   dispose(): Promise<void>;
 }
 
-/** `quiet`: no progress events (a probe for a file that is usually absent must not show as a download). */
-type Fetch = (file: string, optional?: boolean, quiet?: boolean) => Promise<Uint8Array | undefined>;
+/**
+ * `quiet`: no progress events (a probe for a file that is usually absent must not show as a download).
+ * `mayBeMissing`: events only once the file is known to exist (it is downloaded with progress if so);
+ * undefined when it is absent or could not be reached before it answered (offline: the next dtype
+ * may be in the cache).
+ */
+type Fetch = (file: string, optional?: boolean, quiet?: boolean, mayBeMissing?: boolean) => Promise<Uint8Array | undefined>;
 
 async function json<T>(get: Fetch, file: string, optional = false, quiet = false): Promise<T | undefined> {
   const bytes = await get(file, optional, quiet);
@@ -88,14 +99,18 @@ async function json<T>(get: Fetch, file: string, optional = false, quiet = false
   }
 }
 
+/** Whether `ort` is onnxruntime-web (its env says so), wherever it runs. */
+function isWebOrt(ort: OrtModule): boolean {
+  return (ort.env as { versions?: Record<string, string> }).versions?.web !== undefined;
+}
+
 /**
  * Whether `ort` opens local model paths itself, external data included. onnxruntime-node (and any
  * other module given) does; onnxruntime-web in Node cannot mount external data from a path
  * ("Module.MountedFiles is not available"), so it gets bytes.
  */
 function readsLocalPaths(ort: OrtModule, node: boolean): boolean {
-  const versions = (ort.env as { versions?: Record<string, string> }).versions;
-  return node && versions?.web === undefined;
+  return node && !isWebOrt(ort);
 }
 
 /**
@@ -103,8 +118,20 @@ function readsLocalPaths(ort: OrtModule, node: boolean): boolean {
  * itself, else the bytes. `optionalChunks`: a chunk that is absent is left out.
  */
 async function graphBytes(get: Fetch, source: ResolvedSource, file: string, chunks: readonly string[], paths: boolean, optionalChunks = false): Promise<ModelBytes> {
-  if (source.kind === 'dir' && paths) return { kind: 'path', path: `${source.path}/${file}` };
-  const data = (await get(file))!;
+  return (await graphBytesIfPresent(get, source, file, chunks, paths, optionalChunks, false))!;
+}
+
+/**
+ * graphBytes, or undefined when `probe` and the graph file itself is absent (no progress event
+ * for it then). A missing chunk of a graph that exists is still an error.
+ */
+async function graphBytesIfPresent(get: Fetch, source: ResolvedSource, file: string, chunks: readonly string[], paths: boolean, optionalChunks: boolean, probe: boolean): Promise<ModelBytes | undefined> {
+  if (source.kind === 'dir' && paths) {
+    const path = `${source.path}/${file}`;
+    return probe && !(await localFileExists(path)) ? undefined : { kind: 'path', path };
+  }
+  const data = await get(file, false, false, probe);
+  if (!data) return undefined;
   const externalData = [];
   for (const c of chunks) {
     const bytes = await get(c, optionalChunks);
@@ -158,12 +185,19 @@ function watchDevice(ort: OrtModule, lm: CausalLM): void {
 export async function loadModel(model: string, options: LoadModelOptions = {}): Promise<Model> {
   const node = isNode();
   const source = resolveSource(model, { node, ...(options.revision ? { revision: options.revision } : {}), ...(options.hubHost ? { hubHost: options.hubHost } : {}) });
-  const get: Fetch = async (file, optional = false, quiet = false) => {
-    const req: FileRequest = { source, file, name: model, onProgress: quiet ? undefined : options.onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file], stallTimeoutMs: options.stallTimeoutMs };
+  const get: Fetch = async (file, optional = false, quiet = false, mayBeMissing = false) => {
+    let found = false;
+    const onProgress = quiet ? undefined : (e: ProgressInfo) => {
+      if (e.status === 'initiate') found = true;
+      options.onProgress?.(e);
+    };
+    const req: FileRequest = { source, file, name: model, onProgress, signal: options.signal, useCache: options.useCache, sha256: options.integrity?.[file], stallTimeoutMs: options.stallTimeoutMs, mayBeMissing };
     try {
       return await fetchModelFile(req);
     } catch (e) {
-      if (optional && e instanceof ModelFileNotFoundError) return undefined;
+      if ((optional || mayBeMissing) && e instanceof ModelFileNotFoundError) return undefined;
+      // Unreachable before it answered: nothing was shown for it, so the caller may try another file.
+      if (mayBeMissing && !found && e instanceof DownloadError && !options.signal?.aborted) return undefined;
       throw e;
     }
   };
@@ -183,21 +217,46 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   const tokenizer = new TextTokenizer(tokenizerJson, tokenizerConfig);
 
   const names = genai ? { decoder: 'model' } : (options.graphs ?? graphNames(config));
-  const dtype = genai ? (options.dtype ?? 'q4') : dtypeFor(config, names.decoder, options.dtype);
-  const embedDtype = names.embed ? dtypeFor(config, names.embed, options.dtype) : dtype;
-  const decoderFile = genai ? genaiGraphFiles(genai).decoder : graphFile(names.decoder, dtype);
-  const embedFile = names.embed ? graphFile(names.embed, embedDtype) : undefined;
 
   const ort = options.ort ?? (await loadOrt());
   if (options.wasmPaths && !node) ort.env.wasm.wasmPaths = options.wasmPaths;
   options.signal?.throwIfAborted();
-  let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(dtype), dtype);
+  // The device is chosen before any graph is fetched, so that its dtype is the one downloaded; the
+  // WebGPU probe checks shader-f16 against the dtype WebGPU would load.
+  // A genai export's dtype is fixed by the export: q4 unless the caller says otherwise.
+  const gpuDtype = genai ? (options.dtype ?? 'q4') : dtypeCandidates(config, names.decoder, options.dtype, 'webgpu')[0]!.dtype;
+  let choice = await probeDevice(options.device ?? 'auto', needsShaderF16(gpuDtype), gpuDtype, isWebOrt(ort) && node);
   const paths = readsLocalPaths(ort, node);
-  // A genai export has model.onnx and, when the builder wrote one, its single model.onnx.data.
-  const decoderBytes = genai
-    ? await graphBytes(get, source, decoderFile, [genaiGraphFiles(genai).data], paths, true)
-    : await graphBytes(get, source, decoderFile, externalDataFiles(config, names.decoder, decoderFile), paths);
-  const embedBytes = embedFile && names.embed ? await graphBytes(get, source, embedFile, externalDataFiles(config, names.embed, embedFile), paths) : undefined;
+  // Each graph in the first dtype its rules allow that the repo has (see dtype-choice.ts).
+  const load = async (base: string): Promise<{ file: string; bytes: ModelBytes; picked: GraphDtype }> => {
+    const candidates = dtypeCandidates(config, base, options.dtype, choice.device);
+    for (const c of candidates) {
+      const file = graphFile(base, c.dtype);
+      const bytes = await graphBytesIfPresent(get, source, file, externalDataFiles(config, base, file), paths, false, c.ifPresent);
+      if (bytes) return { file, bytes, picked: { base, dtype: c.dtype, rule: c.rule } };
+    }
+    throw new Error('unreachable: the last dtype candidate is never optional');
+  };
+  let decoderFile: string;
+  let decoderBytes: ModelBytes;
+  const picked: GraphDtype[] = [];
+  if (genai) {
+    // A genai export has model.onnx and, when the builder wrote one, its single model.onnx.data.
+    decoderFile = genaiGraphFiles(genai).decoder;
+    decoderBytes = await graphBytes(get, source, decoderFile, [genaiGraphFiles(genai).data], paths, true);
+    picked.push({ base: names.decoder, dtype: gpuDtype, rule: 'default' });
+  } else {
+    const d = await load(names.decoder);
+    ({ file: decoderFile, bytes: decoderBytes } = d);
+    picked.push(d.picked);
+  }
+  const embed = names.embed && !genai ? await load(names.embed) : undefined;
+  if (embed) picked.push(embed.picked);
+  const embedFile = embed?.file;
+  const embedBytes = embed?.bytes;
+  const dtype = picked[0]!.dtype;
+  const dtypeNote = describeDtypes(picked, choice.device);
+  if (dtypeNote) choice = { ...choice, reason: `${choice.reason}; ${dtypeNote}` };
   options.signal?.throwIfAborted();
 
   let sessions: { decoder: InferenceSession; embed?: InferenceSession | EmbeddingSession | undefined };
@@ -241,7 +300,12 @@ export async function loadModel(model: string, options: LoadModelOptions = {}): 
   } catch (e) {
     if (choice.device !== 'webgpu' || options.device === 'webgpu') throw failure(choice.device, e);
     const msg = e instanceof Error ? e.message : String(e);
-    choice = { device: 'wasm', reason: `fell back to WASM: WebGPU session creation failed (${msg})` };
+    // The graphs already fetched for WebGPU (q4, typically) stay: fetching q8 now would download
+    // the model a second time (~1 GB more at the real size, and twice the cache) behind a progress
+    // bar that had already reached its end, on a path that is rare (an adapter that passed the
+    // probe, then failed). The reason says how to get the fast WASM dtype on the next load.
+    const hint = !options.dtype && dtype !== 'q8' ? `; kept ${dtype} (already fetched): for faster WASM decoding load with { device: 'wasm' } (q8 when the repo has it)` : '';
+    choice = { device: 'wasm', reason: `fell back to WASM: WebGPU session creation failed (${msg})${hint}` };
     try {
       sessions = await create('wasm');
     } catch (e2) {

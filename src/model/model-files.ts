@@ -15,6 +15,8 @@ export interface ModelConfig {
   'transformers.js_config'?: {
     dtype?: ModelDtype | Record<string, ModelDtype>;
     use_external_data_format?: boolean | number | Record<string, boolean | number>;
+    /** Per-device overrides (Transformers.js spreads `device_config[device]` over the rest). */
+    device_config?: Partial<Record<string, { dtype?: ModelDtype | Record<string, ModelDtype> }>>;
   };
   [key: string]: unknown;
 }
@@ -40,6 +42,12 @@ export function dtypeFor(config: ModelConfig, base: string, requested: ModelDtyp
   const d = config['transformers.js_config']?.dtype;
   if (typeof d === 'string') return d;
   return d?.[base] ?? 'q4';
+}
+
+/** The dtype the repo states for one graph on one device (`transformers.js_config.device_config`), if any. */
+export function deviceConfigDtype(config: ModelConfig, base: string, device: string): ModelDtype | undefined {
+  const d = config['transformers.js_config']?.device_config?.[device]?.dtype;
+  return typeof d === 'string' ? d : d?.[base];
 }
 
 /** `onnx/{base}{suffix}.onnx` */

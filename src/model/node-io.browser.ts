@@ -12,3 +12,7 @@ export function importOrtNode(): Promise<OrtModule> {
 export function readLocalFile(path: string): Promise<Uint8Array> {
   return Promise.reject(new BackendError(`cannot read the local file ${path} in a browser: give the model as a URL`));
 }
+
+export function localFileExists(path: string): Promise<boolean> {
+  return Promise.reject(new BackendError(`cannot check the local file ${path} in a browser: give the model as a URL`));
+}

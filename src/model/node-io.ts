@@ -32,3 +32,16 @@ export async function readLocalFile(path: string): Promise<Uint8Array> {
     throw new DownloadError(path, (e as Error).message, { cause: e });
   }
 }
+
+/** Whether a local model file exists (probing a dtype whose files a folder may lack). */
+export async function localFileExists(path: string): Promise<boolean> {
+  const spec: string = 'node:fs/promises';
+  const fs = (await import(spec)) as { stat(path: string): Promise<unknown> };
+  try {
+    await fs.stat(path);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return false;
+    throw new DownloadError(path, (e as Error).message, { cause: e });
+  }
+}

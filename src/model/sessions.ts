@@ -28,11 +28,16 @@ function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   return info.isFallbackAdapter === true || /swiftshader/i.test(`${info.architecture} ${info.description}`);
 }
 
-export async function probeDevice(request: DeviceRequest, needsF16: boolean, dtype: string): Promise<DeviceChoice> {
+/**
+ * `webInNode`: the module is onnxruntime-web running in Node, whose WASM backend may then be asked
+ * for by name (as tests and benchmarks of the browser path do).
+ */
+export async function probeDevice(request: DeviceRequest, needsF16: boolean, dtype: string, webInNode = false): Promise<DeviceChoice> {
   if (isNode()) {
     // onnxruntime-node's own WebGPU execution provider (Dawn): a GPU path without a browser.
     if (request === 'webgpu') return { device: 'webgpu', reason: "requested: onnxruntime-node's WebGPU execution provider" };
-    if (request === 'wasm') throw new BackendError(`device "${request}" is not available in Node; use "cpu" or "webgpu"`);
+    if (request === 'wasm' && webInNode) return { device: 'wasm', reason: "requested: onnxruntime-web's WASM backend in Node" };
+    if (request === 'wasm') throw new BackendError(`device "${request}" is not available in Node with onnxruntime-node; use "cpu" or "webgpu" (or pass onnxruntime-web as \`ort\`)`);
     return { device: 'cpu', reason: 'Node: onnxruntime-node on the CPU' };
   }
   if (request === 'cpu') throw new BackendError('device "cpu" is only available in Node; use "wasm"');
