@@ -33,6 +33,8 @@ export interface BenchConfig {
   queries?: number;
   /** Tool counts for XGrammar (its compile of the plan schema takes ~1 min at 500 tools here). */
   xgrammarToolCounts: number[];
+  /** Weights for ours and Transformers.js alike (default q4: one dtype across GPUs in the table). */
+  dtype?: 'q4' | 'q8';
 }
 
 export interface ModeResult {
@@ -102,7 +104,7 @@ async function tjsGenerate(c: BenchConfig, prompt: number[]): Promise<ModeResult
       env.remoteHost = url.origin + url.pathname.replace(/\/$/, '').slice(0, -name.length);
       env.remotePathTemplate = '{model}/';
     }
-    const m = await AutoModelForCausalLM.from_pretrained(name, { dtype: 'q4', device: c.device === 'wasm' ? 'wasm' : 'webgpu' });
+    const m = await AutoModelForCausalLM.from_pretrained(name, { dtype: c.dtype ?? 'q4', device: c.device === 'wasm' ? 'wasm' : 'webgpu' });
     const input_ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
     const attention_mask = new Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
     // Timestamps from one generate() call: the streamer gets the prompt first, then each new token. Timing two
@@ -187,10 +189,10 @@ const bench = {
     peakHeap = 0;
     await clearModelCache();
     let t0 = performance.now();
-    (await loadModel(c.model, { device: c.device, dtype: 'q4', wasmPaths: WASM_PATHS })).dispose();
+    (await loadModel(c.model, { device: c.device, dtype: c.dtype ?? 'q4', wasmPaths: WASM_PATHS })).dispose();
     const coldMs = performance.now() - t0;
     t0 = performance.now();
-    const model = await loadModel(c.model, { device: c.device, dtype: 'q4', wasmPaths: WASM_PATHS });
+    const model = await loadModel(c.model, { device: c.device, dtype: c.dtype ?? 'q4', wasmPaths: WASM_PATHS });
     const warmMs = performance.now() - t0;
     sampleHeap();
     try {

@@ -5,7 +5,7 @@
  * mask over 5 / 50 / 500 tools and peak JS heap. Writes bench-results/<date>-<adapter>.{json,md,svg},
  * the JSON checked against e2e/bench/result.schema.json.
  *
- *   npm run bench -- [--quick] [--readme] [--model <URL | hub id>] [--backends webgpu,wasm] [--browser-path /usr/bin/chromium] [--runs 3] [--tokens 64]
+ *   npm run bench -- [--quick] [--readme] [--model <URL | hub id>] [--backends webgpu,wasm] [--dtype q4|q8] [--browser-path /usr/bin/chromium] [--runs 3] [--tokens 64]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,6 +24,8 @@ const { values: a } = parseArgs({
     quick: { type: 'boolean', default: false },
     model: { type: 'string' },
     backends: { type: 'string', default: 'webgpu,wasm' },
+    // One dtype for every backend of a run (q4 by default, as the table compares GPUs at q4).
+    dtype: { type: 'string', default: 'q4' },
     'browser-path': { type: 'string', default: CHROMIUM_PATH },
     runs: { type: 'string' },
     tokens: { type: 'string' },
@@ -32,6 +34,8 @@ const { values: a } = parseArgs({
     readme: { type: 'boolean', default: false },
   },
 });
+if (a.dtype !== 'q4' && a.dtype !== 'q8') throw new Error(`--dtype must be q4 or q8, not ${a.dtype}`);
+const dtype: 'q4' | 'q8' = a.dtype;
 const root = resolve(import.meta.dirname, '../..');
 const port = Number(a.port);
 const server = await createServer({
@@ -82,6 +86,7 @@ try {
       warmup: slow ? 0 : 1,
       toolCounts: [5, 50, 500],
       xgrammarToolCounts: a.quick ? [5, 50] : [5, 50, 500],
+      dtype,
       // SwiftShader WebGPU in --quick: one query of the suite.
       ...(slow ? { queries: 1, firstStep: false } : {}),
     };
@@ -111,7 +116,7 @@ for (const b of backends) {
 const wg = backends.find((b) => b.requested === 'webgpu');
 const wa = backends.find((b) => b.requested === 'wasm');
 if (wg && wa) ratios['webgpu / wasm decode (unconstrained)'] = ratio(decode(wg, 'unconstrained')?.decode_tok_s, decode(wa, 'unconstrained')?.decode_tok_s);
-const result = { date: new Date().toISOString(), browser: browser.version(), model, quick: a.quick, backends, ratios };
+const result = { date: new Date().toISOString(), browser: browser.version(), model, dtype, quick: a.quick, backends, ratios };
 
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 (addFormats as unknown as (x: Ajv2020) => void)(ajv);
