@@ -51,14 +51,17 @@ export class TokenRejectedError extends ToolplanError {
   }
 }
 
-/** The token budget is smaller than the shortest completion of the document. */
+/**
+ * The token budget is smaller than the shortest completion of the document: `needed` is that
+ * completion's tokens (its shortest text in bytes, spelled in the fewest tokens of the vocabulary).
+ */
 export class BudgetExceededError extends ToolplanError {
   override name: string = 'BudgetExceededError';
   constructor(
     readonly needed: number,
     readonly budget: number,
   ) {
-    super(`a valid document needs at least ${needed} more tokens, but only ${budget} remain`);
+    super(`the shortest valid document needs ${needed} more tokens, but only ${budget} remain`);
   }
 }
 

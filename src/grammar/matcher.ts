@@ -4,7 +4,9 @@
  */
 import { ESCAPED, JSON_VALUE, OBJECT_KEY, type BoundStringCache, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
-import { collect, isComplete, MaskPath, Stack, stepStack } from './frames/stack.ts';
+import { isComplete, MaskPath, Stack } from './frames/stack.ts';
+import { minOfStates, stepAll } from './state-set.ts';
+import { tokenWitness, WitnessSearch, type Witness } from './token-witness.ts';
 import { KeyFrame } from './frames/object.ts';
 import { pendingBytes } from './frames/string-bytes.ts';
 import { StringFrame, stringOwnMin } from './frames/string.ts';
@@ -12,8 +14,6 @@ import type { StringNode } from './schema/nodes.ts';
 import { RawTextFrame } from './frames/raw-text.ts';
 import type { ExitGroup, FreeStringCache } from './string-cache.ts';
 import type { Vocabulary } from './vocabulary.ts';
-
-const NONE: Stack[] = [];
 
 /**
  * Per object being written (the stack below its frame, its node), per key byte state and property
@@ -38,31 +38,9 @@ function namesByLength(names: readonly string[], base?: Map<number, Uint8Array[]
   return out;
 }
 
-/** Steps every stack of a state set by one byte. */
-function stepAll(states: readonly Stack[], b: number): Stack[] {
-  // Most bytes are rejected from a single state: answer those without allocating (the mask walk tries every byte).
-  if (states.length === 1) {
-    const r = stepStack(states[0]!, b);
-    if (r === null) return NONE;
-    if (!Array.isArray(r)) return r.min === Infinity ? NONE : [r];
-    const out: Stack[] = [];
-    collect(out, r);
-    return out;
-  }
-  const out: Stack[] = [];
-  for (const s of states) collect(out, stepStack(s, b));
-  return out;
-}
-
 /** mask |= bits, word by word. */
 function orInto(mask: Uint32Array, bits: Uint32Array): void {
   for (let w = 0; w < mask.length; w++) mask[w]! |= bits[w]!;
-}
-
-function minOfStates(states: readonly Stack[]): number {
-  let m = Infinity;
-  for (const s of states) if (s.min < m) m = s.min;
-  return m;
 }
 
 /** The string classifications of one vocabulary a matcher reads (owned by its GrammarCompiler). */
@@ -79,7 +57,21 @@ export interface MatcherOptions {
   maxTokens?: number;
   /** Use the free-string token cache (default true; off only to test it against the plain walk). */
   stringCache?: boolean;
+  /**
+   * Count the budget in tokens (default true): a completion spelled in few enough tokens admits a
+   * token the byte minimum refuses — from the trie walk, and always the first token of the one kept
+   * when the budget is below the byte minimum. Off: bytes only (to test the caches' byte rule
+   * against the plain walk).
+   */
+  witnesses?: boolean;
 }
+
+/**
+ * Bytes a mask may step to find witnesses for tokens the byte minimum refuses (~1–3 ms): past it,
+ * the mask keeps to the byte rule, which is always sound. The start of a document may take more.
+ */
+const MASK_WITNESS_WORK = 20_000;
+const START_WITNESS_WORK = 2_000_000;
 
 const UTF8_ENCODER = new TextEncoder();
 const UTF8_DECODER = new TextDecoder();
@@ -132,8 +124,22 @@ export class GrammarMatcher {
   private states: Stack[];
   /** States before each accepted token (the stop token, if accepted, is always the last). */
   private readonly history: Stack[][] = [];
+  /** The witness before each accepted token. */
+  private readonly witnesses: (Witness | null)[] = [];
   private stopped = false;
   private budget: number;
+  /**
+   * A completion of the states in at most `budget` tokens while their byte minimum exceeds the
+   * budget (null when it does not: the shortest completion, byte by byte, then fits). Its first
+   * token is always allowed, so a mask is never empty and the document ends within the budget.
+   */
+  private witness: Witness | null = null;
+  /** Witnesses the last mask found for tokens the byte minimum refused (reused by `accept`). */
+  private found = new Map<number, Witness>();
+  private foundFor: Stack[] | null = null;
+  /** The last mask's search, made when it first needs one (most masks never do). */
+  private search: WitnessSearch | null = null;
+  private readonly useWitnesses: boolean;
   private readonly stopSet: Set<number>;
   private readonly useStringCache: boolean;
 
@@ -148,8 +154,14 @@ export class GrammarMatcher {
     this.budget = options.maxTokens ?? Infinity;
     this.stopSet = new Set(vocab.stopTokens);
     this.useStringCache = options.stringCache ?? true;
-    // Every single byte is a token in byte-level vocabularies, so min bytes bound the tokens needed.
-    if (initial.min > this.budget) throw new BudgetExceededError(initial.min, this.budget);
+    this.useWitnesses = options.witnesses ?? true;
+    // Every single byte is a token in byte-level vocabularies, so min bytes bound the tokens needed;
+    // past the budget, a completion spelled in fewer tokens may still fit.
+    if (initial.min > this.budget) {
+      const w = this.useWitnesses && tokenWitness(vocab, this.states, this.stopSet, new WitnessSearch(START_WITNESS_WORK));
+      if (!w || w.length > this.budget) throw new BudgetExceededError(w ? w.length : initial.min, this.budget);
+      this.witness = w;
+    }
   }
 
   /** Tokens accepted so far (stop token included). */
@@ -177,11 +189,25 @@ export class GrammarMatcher {
     return this.stopped ? 0 : minOfStates(this.states);
   }
 
+  /**
+   * Tokens that complete the document (the stop token not counted): the shortest completion in
+   * bytes, spelled in the fewest tokens of this vocabulary — what the budget must hold at least.
+   */
+  minTokensToComplete(): number {
+    if (this.stopped) return 0;
+    if (this.witness) return this.witness.length;
+    const w = tokenWitness(this.vocab, this.states, this.stopSet, new WitnessSearch(START_WITNESS_WORK));
+    return w ? Math.min(w.length, minOfStates(this.states)) : minOfStates(this.states);
+  }
+
   /** Sets exactly the bits of the tokens allowed next. */
   fillMask(mask: Uint32Array): void {
     mask.fill(0);
     if (this.stopped) return;
     const limit = this.budget - 1;
+    if (this.found.size) this.found = new Map();
+    this.foundFor = this.states;
+    this.search = null;
     for (const s of this.states) {
       // The frame says which path gives its mask; each path reads the frame class it names.
       switch (this.useStringCache ? s.top.maskPath() : MaskPath.WALK) {
@@ -204,7 +230,24 @@ export class GrammarMatcher {
           this.walk(s, mask, limit);
       }
     }
+    const w = this.witness;
+    if (w && w.length > 0) mask[w.token >>> 5]! |= 1 << (w.token & 31);
     if (this.isComplete()) for (const t of this.vocab.stopTokens) mask[t >>> 5]! |= 1 << (t & 31);
+  }
+
+  /**
+   * May a token that leads to `after` be taken with `limit` tokens left after it? By the byte
+   * minimum, else by a witness found within the mask's work (kept for `accept`).
+   */
+  private fits(after: readonly Stack[], t: number, limit: number): boolean {
+    if (minOfStates(after) <= limit) return true;
+    if (!this.useWitnesses) return false;
+    const search = (this.search ??= new WitnessSearch(MASK_WITNESS_WORK));
+    if (search.left <= 0) return false;
+    const w = tokenWitness(this.vocab, after, this.stopSet, search);
+    if (!w || w.length > limit) return false;
+    this.found.set(t, w);
+    return true;
   }
 
   /** The pre-order trie walk: a rejected byte skips its whole subtree. */
@@ -223,7 +266,7 @@ export class GrammarMatcher {
       }
       levels[d] = next;
       const tok = nodeToken[i]!;
-      if (tok >= 0 && minOfStates(next) <= limit) {
+      if (tok >= 0 && this.fits(next, tok, limit)) {
         mask[tok >>> 5]! |= 1 << (tok & 31);
         const shared = v.sharedTokens.get(i);
         if (shared) for (const t of shared) mask[t >>> 5]! |= 1 << (t & 31);
@@ -339,7 +382,7 @@ export class GrammarMatcher {
       const at = closeAt[k]!;
       if (at < 0 || !plain || !mins || (flags[k] !== 0 && flags[k] !== ESCAPED)) {
         const after = this.advance(one, t);
-        if (after && minOfStates(after) <= limit) mask[t >>> 5]! |= 1 << (t & 31);
+        if (after && this.fits(after, t, limit)) mask[t >>> 5]! |= 1 << (t & 31);
         continue;
       }
       // A name already declared or used: the additional reading refuses it (a declared one is the walk's).
@@ -411,7 +454,7 @@ export class GrammarMatcher {
     const one = [s];
     for (const t of ids) {
       const after = this.advance(one, t);
-      if (after && minOfStates(after) <= limit) mask[t >>> 5]! |= 1 << (t & 31);
+      if (after && this.fits(after, t, limit)) mask[t >>> 5]! |= 1 << (t & 31);
     }
   }
 
@@ -436,11 +479,27 @@ export class GrammarMatcher {
       this.stopped = true;
       return;
     }
-    const next = this.advance(this.states, token);
-    if (!next || minOfStates(next) > this.budget - 1) throw new TokenRejectedError(token);
+    const taken = this.admit(this.states, this.witness, this.budget, token);
+    if (!taken) throw new TokenRejectedError(token);
     this.history.push(this.states);
-    this.states = next;
+    this.witnesses.push(this.witness);
+    this.states = taken.states;
+    this.witness = taken.witness;
     this.budget -= 1;
+  }
+
+  /**
+   * The states and witness after `token` from `states` with `budget` tokens left, or null when the
+   * grammar refuses it or nothing completes within `budget - 1` tokens after it.
+   */
+  private admit(states: Stack[], witness: Witness | null, budget: number, token: number): { states: Stack[]; witness: Witness | null } | null {
+    const next = this.advance(states, token);
+    if (!next) return null;
+    if (minOfStates(next) <= budget - 1) return { states: next, witness: null };
+    // The rest of a witness is a witness of the state its first token reaches.
+    if (witness && witness.token === token) return { states: next, witness: witness.rest };
+    const w = (states === this.foundFor ? this.found.get(token) : undefined) ?? tokenWitness(this.vocab, next, this.stopSet, new WitnessSearch(START_WITNESS_WORK));
+    return w && w.length <= budget - 1 ? { states: next, witness: w } : null;
   }
 
   /** Undoes the last `n` accepted tokens. */
@@ -448,7 +507,10 @@ export class GrammarMatcher {
     if (n < 0 || n > this.history.length) throw new RangeError(`cannot roll back ${n} of ${this.history.length} tokens`);
     for (let k = 0; k < n; k++) {
       if (this.stopped) this.stopped = false;
-      else this.budget += 1;
+      else {
+        this.budget += 1;
+        this.witness = this.witnesses.pop()!;
+      }
       this.states = this.history.pop()!;
     }
   }
@@ -493,16 +555,18 @@ export class GrammarMatcher {
     if (bytes.length === 0) return [];
     const tokens = this.vocab.tokenize(bytes);
     const ends = after.some(isComplete);
-    // Only hand out tokens the matcher itself accepts, in order.
+    // Only hand out tokens the matcher itself accepts, in order, within the budget.
     let cur: Stack[] = this.states;
+    let witness = this.witness;
     const out: number[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      const next = this.advance(cur, t);
-      if (!next) break;
-      if (i === tokens.length - 1 && !ends && this.longerAllowed(next, t)) break;
+      const taken = this.admit(cur, witness, this.budget - i, t);
+      if (!taken) break;
+      if (i === tokens.length - 1 && !ends && this.longerAllowed(taken.states, t)) break;
       out.push(t);
-      cur = next;
+      cur = taken.states;
+      witness = taken.witness;
     }
     return out;
   }

@@ -200,7 +200,7 @@ describe('free-string cache', () => {
   const utf8Partial = [0xe2, 0x82]; // first two bytes of "€"
 
   function maskAfter(bytes: Uint8Array, cache: boolean, maxTokens?: number): Uint32Array {
-    const m = compileGrammar(schema, vocab).matcher({ stringCache: cache, ...(maxTokens ? { maxTokens } : {}) });
+    const m = compileGrammar(schema, vocab).matcher({ stringCache: cache, witnesses: false, ...(maxTokens ? { maxTokens } : {}) });
     for (const b of bytes) m.accept(vocab.byteToken[b]!);
     const mask = vocab.allocateMask();
     m.fillMask(mask);
@@ -239,7 +239,7 @@ describe('bound-string cache (patterns, formats, object keys)', () => {
   const prefixes = ['{"to":"', '{"to":"ana.b', '{"to":"ana@ex', '{"to":"ana@example.co', '{"to":"a@b.cd","code":"A', '{"to":"a@b.cd","code":"AB-12', '{"to":"a@b.cd","', '{"to":"a@b.cd","na', '{"to":"a@b.cd","zz', '{"to":"a@b.cd","name":"xy","caf'];
 
   function maskAfter(text: string, cache: boolean, maxTokens?: number): Uint32Array {
-    const m = compileGrammar(schema, vocab).matcher({ stringCache: cache, ...(maxTokens ? { maxTokens } : {}) });
+    const m = compileGrammar(schema, vocab).matcher({ stringCache: cache, witnesses: false, ...(maxTokens ? { maxTokens } : {}) });
     for (const b of enc.encode(text)) m.accept(vocab.byteToken[b]!);
     const mask = vocab.allocateMask();
     m.fillMask(mask);
@@ -278,7 +278,7 @@ describe('raw-text caches (XML values: free text and patterns)', () => {
   const prefixes = [head, `${head}ab`, `${head}a "b" \\c`, `${head}abcdefghij`, `${head}ab\n</para`, `${head}xy\n</parameter>\n<parameter=to>\nana.b`, `${head}xy\n</parameter>\n<parameter=to>\nana@ex`];
 
   function maskAfter(bytes: Uint8Array, cache: boolean, maxTokens?: number): Uint32Array {
-    const m = compileStructure(structure, vocab).matcher({ stringCache: cache, ...(maxTokens ? { maxTokens } : {}) });
+    const m = compileStructure(structure, vocab).matcher({ stringCache: cache, witnesses: false, ...(maxTokens ? { maxTokens } : {}) });
     for (const b of bytes) m.accept(vocab.byteToken[b]!);
     const mask = vocab.allocateMask();
     m.fillMask(mask);

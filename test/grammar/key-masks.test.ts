@@ -14,8 +14,8 @@ import { smallVocabulary } from '../helpers/small-vocab.ts';
 
 function sameMasksAlongWalk(schema: object, vocab: Vocabulary, seed: number, budget: number, steps: number): number {
   const g = compileGrammar(schema, vocab);
-  const cached = g.matcher({ maxTokens: budget });
-  const plain = g.matcher({ maxTokens: budget, stringCache: false });
+  const cached = g.matcher({ maxTokens: budget, witnesses: false });
+  const plain = g.matcher({ maxTokens: budget, stringCache: false, witnesses: false });
   const a = vocab.allocateMask();
   const b = vocab.allocateMask();
   let state = seed >>> 0 || 1;
@@ -45,8 +45,8 @@ describe('object-key masks from the caches = the plain walk', () => {
     const g = compileGrammar(schema, vocab);
     let compared = 0;
     for (let budget = 8; budget <= 40; budget++) {
-      const cached = g.matcher({ maxTokens: budget });
-      const plain = g.matcher({ maxTokens: budget, stringCache: false });
+      const cached = g.matcher({ maxTokens: budget, witnesses: false });
+      const plain = g.matcher({ maxTokens: budget, stringCache: false, witnesses: false });
       try {
         for (const t of vocab.tokenize(enc.encode('{"a":"x","'))) {
           cached.accept(t);
@@ -85,7 +85,7 @@ describe('object-key masks from the caches = the plain walk', () => {
         let g;
         try {
           g = compileGrammar(s, vocab);
-          g.matcher({ maxTokens: budget });
+          g.matcher({ maxTokens: budget, witnesses: false });
         } catch {
           return; // unsatisfiable within the budget: nothing to compare
         }

@@ -64,6 +64,17 @@ describe('Planner (tiny-qwen3_5, q4, onnxruntime-node)', () => {
     expect(tight.stats.budgetLimited).toBe(true);
   });
 
+  it('counts the budget in tokens: 40 tokens plan although the shortest plan is 76 bytes', async () => {
+    // The shortest plan over these tools is 76 bytes, 22 tokens (test/grammar/token-budget.test.ts
+    // proves the general case); a budget in bytes refused anything under 76 at once.
+    for (const seed of [1, 2, 3]) {
+      const { plan, stats } = await planner.plan(QUERY, TOOLS, { maxTokens: 40, temperature: 1, seed });
+      expectValid(plan);
+      expect(stats.tokens - 1).toBeLessThanOrEqual(40);
+    }
+    await expect(planner.plan(QUERY, TOOLS, { maxTokens: 21 })).rejects.toMatchObject({ name: 'BudgetExceededError', needed: 22, budget: 21 });
+  });
+
   it('streams tokens, each step as it closes, then done', async () => {
     const events: PlanEvent[] = [];
     for await (const e of planner.stream(QUERY, TOOLS, { temperature: 1, seed: 11, maxTokens: 300 })) events.push(e);
