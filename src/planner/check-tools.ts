@@ -11,7 +11,7 @@ import { checkToolSchemas } from './tool-schemas.ts';
 import { normalizeTools, type Tool, type ToolInput } from './tools.ts';
 
 // Re-exported: the checks below the public one, for callers that already hold normalized tools.
-export { checkToolSchemas, checkToolsJson, schemaCheck } from './tool-schemas.ts';
+export { checkToolSchemas, checkToolsJson } from './tool-schemas.ts';
 
 /** Options of `checkTools`. */
 export interface CheckToolsOptions {

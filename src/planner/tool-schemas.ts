@@ -8,12 +8,6 @@ import { checkPlainJson } from '../grammar/schema/plain-json.ts';
 import { ToolDefinitionError } from './errors.ts';
 import type { Tool } from './tools.ts';
 
-/** checkSchema in strict mode (one function, so that checkToolSchemas knows it). */
-const checkSchemaStrict = (schema: unknown): void => checkSchema(schema, { strict: true });
-
-/** The whole-schema check of either mode (see `PlannerOptions.strictSchemas`). */
-export const schemaCheck = (strict: boolean): ((schema: unknown) => void) => (strict ? checkSchemaStrict : checkSchema);
-
 /**
  * Checks every tool's parameters schema with `check` (default: checkSchema, the whole document as
  * JSON, as JSON Schema and as the engine builds it); schema errors become ToolDefinitionErrors
@@ -24,7 +18,7 @@ export function checkToolSchemas<T extends readonly Tool[]>(tools: T, check: (sc
   for (const t of tools) {
     try {
       // checkSchema begins with it; another check (XML parameters) may not.
-      if (!plainChecked && check !== checkSchema && check !== checkSchemaStrict && check !== checkPlainJson) checkPlainJson(t.parameters);
+      if (!plainChecked && check !== checkSchema && check !== checkPlainJson) checkPlainJson(t.parameters);
       check(t.parameters);
     } catch (e) {
       if (e instanceof SchemaError) {
