@@ -125,6 +125,8 @@ export class BoundStringCache {
   private readonly byAutomaton: LruCache<string, BoundStringEntry>;
   private readonly additionalKeys: LruCache<number, BoundStringEntry>;
   private readonly additionalKeyExits: LruCache<number, KeyExitInfo>;
+  /** Per-token scratch of `build`, kept across builds (zeroed where used): allocating ~1.7 MB a build cost more than most walks. */
+  private scratch: { kind: Uint8Array; charsOf: Uint16Array; bsOf: Int32Array; autoOf: Int32Array; touched: Int32Array } | undefined;
   /** `maxBytes`: the bound of all three tables together (half to pattern strings, a quarter to each key table). */
   constructor(
     private readonly vocab: TokenTrie,
@@ -189,11 +191,11 @@ export class BoundStringCache {
     const raw = mode < 256;
     const { tokens, maskWords, nodeByte, nodeToken, nodeEnd, nodeDepth, sharedTokens, maxTokenBytes } = this.vocab;
     // Classified along the trie, each shared prefix stepped once. Per token: kind 1 stays inside
-    // (with its characters and end states), 2 exits, 0 rejected.
-    const kind = new Uint8Array(tokens.length);
-    const charsOf = new Uint16Array(tokens.length);
-    const bsOf = new Int32Array(tokens.length);
-    const autoOf = new Int32Array(tokens.length);
+    // (with its characters and end states), 2 exits, 0 rejected; the tokens classified are listed.
+    const n = tokens.length;
+    const scratch = (this.scratch ??= { kind: new Uint8Array(n), charsOf: new Uint16Array(n), bsOf: new Int32Array(n), autoOf: new Int32Array(n), touched: new Int32Array(n) });
+    const { kind, charsOf, bsOf, autoOf, touched } = scratch;
+    let count = 0;
     const bsAt = new Int32Array(maxTokenBytes + 1);
     const autoAt = new Int32Array(maxTokenBytes + 1);
     const charsAt = new Int32Array(maxTokenBytes + 1);
@@ -205,7 +207,7 @@ export class BoundStringCache {
       const b = nodeByte[i]!;
       const bs = bsAt[d - 1]!;
       let auto = autoAt[d - 1]!;
-      let n = charsAt[d - 1]!;
+      let chars = charsAt[d - 1]!;
       let outcome = 0; // 0 inside, 1 exit, -1 rejected
       let r = bs;
       if (raw && b === mode) outcome = 1;
@@ -217,7 +219,7 @@ export class BoundStringCache {
         // against the room left). Keys may hold escapes: they are compared decoded when they close.
         else {
           // Raw text has no closing quote: every byte in the normal state starts a character.
-          if (raw ? modeOf(bs) === NORMAL : startsChar(bs, b)) n++;
+          if (raw ? modeOf(bs) === NORMAL : startsChar(bs, b)) chars++;
           if (a) {
             auto = automatonAfter(a, auto, bs, b, r, raw);
             if (auto < 0) outcome = -1;
@@ -234,10 +236,11 @@ export class BoundStringCache {
         const t = nodeToken[j]!;
         if (t < 0) continue;
         kind[t] = outcome === 1 ? 2 : 1;
-        charsOf[t] = n;
+        charsOf[t] = chars;
         bsOf[t] = r;
         autoOf[t] = auto;
-        if (anyShared) for (const u of sharedTokens.get(j) ?? []) (kind[u] = kind[t]!), (charsOf[u] = n), (bsOf[u] = r), (autoOf[u] = auto);
+        touched[count++] = t;
+        if (anyShared) for (const u of sharedTokens.get(j) ?? []) (kind[u] = kind[t]!), (charsOf[u] = chars), (bsOf[u] = r), (autoOf[u] = auto), (touched[count++] = u);
       }
       if (outcome === 1) {
         i = last;
@@ -245,16 +248,22 @@ export class BoundStringCache {
       }
       bsAt[d] = r;
       autoAt[d] = auto;
-      charsAt[d] = n;
+      charsAt[d] = chars;
       i++;
     }
-    // Gathered in id order, as a per-token scan would list them.
+    // Gathered in id order, as a per-token scan would list them: few tokens (a pattern's digits)
+    // sorted, many (free text, keys) by a scan of every id.
+    const ids = count < n >>> 4 ? touched.subarray(0, count).sort() : null;
+    const each = (f: (id: number) => void): void => {
+      if (ids) for (let k = 0; k < ids.length; k++) f(ids[k]!);
+      else for (let id = 0; id < n; id++) if (kind[id] !== 0) f(id);
+    };
     let inside = 0;
     let exit = 0;
-    for (let id = 0; id < kind.length; id++) {
+    each((id) => {
       if (kind[id] === 1) inside++;
-      else if (kind[id] === 2) exit++;
-    }
+      else exit++;
+    });
     const insideMask = new Uint32Array(maskWords);
     const insideIds = new Int32Array(inside);
     const insideChars = new Uint16Array(inside);
@@ -264,9 +273,13 @@ export class BoundStringCache {
     let maxChars = 0;
     let maxOwn = 0;
     let maxPending = 0;
-    for (let id = 0, k = 0, x = 0; id < kind.length; id++) {
-      if (kind[id] === 2) exitIds[x++] = id;
-      if (kind[id] !== 1) continue;
+    let k = 0;
+    let x = 0;
+    each((id) => {
+      if (kind[id] === 2) {
+        exitIds[x++] = id;
+        return;
+      }
       const bs = bsOf[id]!;
       const auto = autoOf[id]!;
       insideMask[id >>> 5]! |= 1 << (id & 31);
@@ -277,7 +290,10 @@ export class BoundStringCache {
       maxChars = Math.max(maxChars, charsOf[id]!);
       maxOwn = Math.max(maxOwn, a ? automatonOwnMin(a, bs, auto) : pendingBytes(bs) + 1);
       maxPending = Math.max(maxPending, pendingBytes(bs));
-    }
+    });
+    // Zeroed where used, for the next build.
+    if (ids) for (let k = 0; k < ids.length; k++) kind[ids[k]!] = 0;
+    else kind.fill(0);
     return { insideMask, insideIds, insideChars, insideBs, insideAuto, maxChars, maxOwn, maxPending, exitIds };
   }
 }
