@@ -414,6 +414,8 @@ export class GrammarMatcher {
    */
   private closedRestMins(f: KeyFrame, info: KeyExitInfo): Float64Array | undefined {
     const { node } = f.obj;
+    // With patternProperties what may follow a key depends on its name: every exit is stepped for real.
+    if (node.patterns) return undefined;
     const count = node.minProps === 0 && node.maxProps === Infinity ? -1 : f.obj.count;
     let byNode = closedRests.get(f.objBelow);
     if (!byNode) closedRests.set(f.objBelow, (byNode = new WeakMap()));

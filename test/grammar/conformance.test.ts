@@ -64,7 +64,7 @@ describe('JSON-Schema-Test-Suite draft2020-12', () => {
     expect(falsePositives).toEqual([]);
     expect(Object.keys(falseNegatives).sort()).toEqual(Object.keys(baseline.falseNegatives).sort());
     // Figures at the time of writing; a drop means lost coverage.
-    expect(counts.compiled).toBeGreaterThanOrEqual(169);
-    expect(counts.validAccepted).toBeGreaterThanOrEqual(418);
+    expect(counts.compiled).toBeGreaterThanOrEqual(175);
+    expect(counts.validAccepted).toBeGreaterThanOrEqual(430);
   });
 });

@@ -51,7 +51,7 @@ describe('refusals are typed and carry a JSON pointer', () => {
     // An annotation and an unknown keyword pass; the first refused assertion is named.
     [{ type: 'object', properties: { a: { type: 'string', contentEncoding: 'base64', 'x-vendor': 1, not: { maxLength: 2 } } } }, '/properties/a/not'],
     [{ type: 'array', items: { type: 'integer' }, uniqueItems: true }, '/uniqueItems'],
-    [{ patternProperties: { '^x': {} } }, '/patternProperties'],
+    [{ patternProperties: { '^x': {} }, additionalProperties: false }, '/patternProperties'],
     [{ type: 'string', format: 'hostname' }, '/format'],
     [{ type: 'number', multipleOf: 0.5 }, '/multipleOf'],
     [{ type: 'string', pattern: '(?=a)b' }, '/pattern'],

@@ -147,8 +147,7 @@ export class ObjectFrame extends Frame {
   }
 
   private additionalAllowed(next: number, count: number): boolean {
-    const a = this.node.additional;
-    if (!a || this.discPending(next) || count >= this.node.maxProps || minOf(a.get()) === Infinity) return false;
+    if (!this.node.additional || this.discPending(next) || count >= this.node.maxProps || undeclaredMin(this.node) === Infinity) return false;
     return !this.anyRequiredFrom(next);
   }
 
@@ -222,7 +221,7 @@ export class ObjectFrame extends Frame {
       };
       return ws(this.ctx, new Stack(new LiteralFrame(info.trie, 0, (branch, s) => switchBranch(branch, s)), after), this.depth + 1);
     }
-    const node: Node = j < 0 ? this.node.additional!.get() : this.node.props[j]!.node.get();
+    const node: Node = j < 0 ? this.node.valueFor(this.used[this.used.length - 1]!)! : this.node.props[j]!.node.get();
     return pushValue(this.ctx, node, after, this.depth + 1);
   }
 
@@ -286,13 +285,16 @@ export class ObjectFrame extends Frame {
     return total + 1;
   }
 
-  /** Fewest bytes from the colon of property j (or an additional key). */
-  afterColon(j: number, count: number): number {
+  /**
+   * Fewest bytes from the colon of property j, or of an additional key: `name` when it is written,
+   * else a bound over every schema its value may take (patternProperties: by the name to come).
+   */
+  afterColon(j: number, count: number, name?: string): number {
     if (this.disc && j === this.disc.discIndex) return 1 + this.discInfo().tail;
-    const node = j < 0 ? this.node.additional?.get() : this.node.props[j]!.node.get();
-    if (!node) return Infinity;
+    const value = j >= 0 ? minOf(this.node.props[j]!.node.get()) : undeclaredMin(this.node, name);
+    if (value === Infinity) return Infinity;
     const emitted = this.emittedWith(j);
-    return 1 + minOf(node) + this.rest(j < 0 ? this.node.props.length : j + 1, count + 1, true, false, emitted);
+    return 1 + value + this.rest(j < 0 ? this.node.props.length : j + 1, count + 1, true, false, emitted);
   }
 
   ownMin(): number {
@@ -304,12 +306,29 @@ export class ObjectFrame extends Frame {
       case P.After:
         return this.rest(this.next, this.count, true, false);
       case P.Colon:
-        return this.afterColon(this.prop, this.count);
+        return this.afterColon(this.prop, this.count, this.prop < 0 ? this.used[this.used.length - 1] : undefined);
     }
   }
 }
 
 const UTF8 = new TextDecoder();
+
+/**
+ * Fewest bytes of the value of undeclared key `name` or, before it is written, the most any
+ * undeclared name may need (each is reachable: a name can always be made unused, whatever it
+ * then matches), so shortest completions stay upper bounds.
+ */
+export function undeclaredMin(node: ObjectNode, name?: string): number {
+  if (name !== undefined) {
+    const v = node.valueFor(name);
+    return v ? minOf(v) : Infinity;
+  }
+  if (!node.additional) return Infinity;
+  if (!node.patterns) return minOf(node.additional.get());
+  let m = 0;
+  for (const v of node.undeclaredValues()) m = Math.max(m, minOf(v));
+  return m;
+}
 
 /**
  * Inside a key: follows the declared-key trie and, where allowed, an additional key in parallel,

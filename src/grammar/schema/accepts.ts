@@ -52,7 +52,7 @@ export function accepts(node: Node, value: unknown): boolean {
       }
       for (const k of keys) {
         const p = declared.get(k);
-        const schema = p ? p.node.get() : n.additional?.get();
+        const schema = p ? p.node.get() : n.valueFor(k);
         if (!schema || !accepts(schema, obj[k])) return false;
       }
       return true;

@@ -8,7 +8,7 @@ import type { Node } from './nodes.ts';
 function allChildren(n: Node): Node[] {
   switch (n.kind) {
     case 'object':
-      return [...n.props.map((p) => p.node.get()), ...(n.additional ? [n.additional.get()] : [])];
+      return [...n.props.map((p) => p.node.get()), ...n.undeclaredValues()];
     case 'array':
       return [...n.prefix.map((p) => p.get()), ...(n.items ? [n.items.get()] : [])];
     case 'union':

@@ -22,6 +22,7 @@ import {
   NumberNode,
   ObjectDeps,
   ObjectNode,
+  PatternProps,
   RefNode,
   StringNode,
   UnionNode,
@@ -158,6 +159,7 @@ export class SchemaBuilder {
           break;
         }
         case 'properties':
+        case 'patternProperties':
           if (!isObject(v)) throw bad(raw, pointer, k, 'an object');
           break;
         case 'required':
@@ -552,7 +554,50 @@ export class SchemaBuilder {
       count(raw.maxProperties, Infinity),
       pointer,
       deps,
+      this.patternProps(raw, pointer, props),
     );
+  }
+
+  /**
+   * `patternProperties` where the engine enforces it exactly: beside an additionalProperties that
+   * allows keys (absent, true or a schema: an undeclared name then picks its value's schema by the
+   * patterns it matches once written, whatever it is), at most 8 patterns, no declared name
+   * matching one (it would need both schemas at once), no `propertyNames`. With
+   * `additionalProperties: false` the names themselves would have to match a pattern as they are
+   * written — refused.
+   */
+  private patternProps(raw: Record<string, unknown>, pointer: string, props: readonly PropSpec[]): PatternProps | null {
+    const pp = raw.patternProperties as Record<string, unknown> | undefined;
+    if (pp === undefined) return null;
+    const at = pointerOf(raw, pointer, 'patternProperties');
+    const sources = Object.keys(pp);
+    if (sources.length === 0) return null;
+    const refuse = (why: string): never => {
+      throw new UnsupportedSchemaError('patternProperties', at, why);
+    };
+    if (raw.additionalProperties === false) refuse('with additionalProperties false, names would have to be written to match a pattern: not enforced');
+    if ('propertyNames' in raw) refuse('beside propertyNames: not enforced');
+    if (sources.length > 8) refuse('more than 8 patterns');
+    const regexes = sources.map((src) => {
+      const e = this.memo.unicodeRegexError(src);
+      if (e) throw new InvalidSchemaError(e, pointerOf(raw, pointer, 'patternProperties', src));
+      return new RegExp(src, 'u');
+    });
+    for (const p of props) {
+      const i = regexes.findIndex((r) => r.test(p.name));
+      if (i >= 0) refuse(`the declared property ${JSON.stringify(p.name)} matches the pattern ${JSON.stringify(sources[i])}: not enforced`);
+    }
+    return new PatternProps(regexes, (mask) => {
+      const parts = sources.filter((_, i) => mask & (1 << i));
+      // One pattern: its schema as written; several: all of them, merged as allOf is.
+      if (parts.length === 1) return this.build(pp[parts[0]!], pointerOf(raw, pointer, 'patternProperties', parts[0]!));
+      let merged: RawSchema = true;
+      for (const src of parts) {
+        const where = pointerOf(raw, pointer, 'patternProperties', src);
+        merged = mergeSchemas(merged, at, this.flatten(pp[src] as RawSchema, where, 0), where);
+      }
+      return this.build(merged, at);
+    });
   }
 
   /**

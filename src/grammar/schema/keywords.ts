@@ -23,6 +23,7 @@ export const SUPPORTED = new Set([
   'properties',
   'required',
   'additionalProperties',
+  'patternProperties', // beside an additionalProperties that allows keys; refused with false
   'minProperties',
   'maxProperties',
   'items',
@@ -64,7 +65,6 @@ export const REFUSED = new Set([
   'then',
   'else',
   'dependentSchemas',
-  'patternProperties',
   'contains',
   'minContains',
   'maxContains',

@@ -119,6 +119,13 @@ export function mergeSchemas(a: RawSchema, aPointer: string, b: RawSchema, bPoin
   const fromA = (k: string) => take(from, k, a, aPointer);
   const fromB = (k: string) => take(from, k, b, bPointer);
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  // One side's additionalProperties also covers the names the other side's patterns match, which
+  // the merged schema would exempt: not combined.
+  for (const [p, q, qPointer] of [[a, b, bPointer], [b, a, aPointer]] as const) {
+    if (p.patternProperties !== undefined && q.additionalProperties !== undefined && q.additionalProperties !== true && !sameJson(p.patternProperties, q.patternProperties)) {
+      throw new UnsupportedSchemaError('additionalProperties', pointerOf(q, qPointer, 'additionalProperties'), 'cannot combine with patternProperties across allOf');
+    }
+  }
   let constClash: string | undefined;
   for (const k of keys) {
     // Annotations and ignored unknown keywords (refused ones threw before any merge).

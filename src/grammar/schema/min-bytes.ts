@@ -22,7 +22,7 @@ function children(n: Node): Node[] {
       for (const p of n.props) if (p.required) out.push(p.node.get()), required++;
       if (n.minProps > required) {
         for (const p of n.props) if (!p.required) out.push(p.node.get());
-        if (n.additional) out.push(n.additional.get());
+        if (n.additional) out.push(...n.undeclaredValues());
       }
       return out;
     }
@@ -50,7 +50,11 @@ const cur = (n: Node): number => n.min ?? Infinity;
  * `:` + the value. Like the declared properties' costs, it counts its leading comma.
  */
 export function additionalPropBytes(node: ObjectNode, valueMin: (n: Node) => number): number {
-  return node.additional ? 1 + ADDITIONAL_KEY_BYTES + 1 + valueMin(node.additional.get()) : Infinity;
+  if (!node.additional) return Infinity;
+  // With patternProperties the value's schema depends on the name: the most any of them needs.
+  let value = 0;
+  for (const v of node.undeclaredValues()) value = Math.max(value, valueMin(v));
+  return 1 + ADDITIONAL_KEY_BYTES + 1 + value;
 }
 
 /**

@@ -157,8 +157,64 @@ export class ObjectNode extends BaseNode {
     readonly maxProps: number,
     pointer: string,
     readonly deps: ObjectDeps | null = null,
+    /** `patternProperties`: the schema of an undeclared key then depends on its name. */
+    readonly patterns: PatternProps | null = null,
   ) {
     super(pointer);
+  }
+
+  /** The schema of the value of undeclared key `name`, or null when no such key is allowed. */
+  valueFor(name: string): Node | null {
+    if (this.patterns) {
+      const node = this.patterns.nodeFor(name);
+      if (node) return node;
+    }
+    return this.additional ? this.additional.get() : null;
+  }
+
+  /**
+   * Every schema an undeclared key's value may take (additionalProperties, and each set of
+   * patterns a name could match): what shortest completions before the name is known bound.
+   */
+  undeclaredValues(): Node[] {
+    const out = this.patterns ? this.patterns.combinations() : [];
+    if (this.additional) out.push(this.additional.get());
+    return out;
+  }
+}
+
+/**
+ * `patternProperties` beside additionalProperties (absent or a schema): an undeclared name takes
+ * the schemas of every pattern it matches (as ajv tests them: `new RegExp(source, 'u')`, not
+ * anchored), else the additionalProperties schema. Declared names match no pattern (checked
+ * when built), so declared properties are unaffected.
+ */
+export class PatternProps {
+  private readonly byMask = new Map<number, Node>();
+  constructor(
+    readonly regexes: readonly RegExp[],
+    /** The node of the schemas of the patterns in `mask` together (bit i: pattern i). */
+    private readonly combine: (mask: number) => Node,
+  ) {}
+
+  /** The node for the patterns `name` matches, or null when it matches none. */
+  nodeFor(name: string): Node | null {
+    let mask = 0;
+    for (let i = 0; i < this.regexes.length; i++) if (this.regexes[i]!.test(name)) mask |= 1 << i;
+    return mask === 0 ? null : this.node(mask);
+  }
+
+  /** The nodes of every non-empty set of patterns. */
+  combinations(): Node[] {
+    const out: Node[] = [];
+    for (let mask = 1; mask < 1 << this.regexes.length; mask++) out.push(this.node(mask));
+    return out;
+  }
+
+  private node(mask: number): Node {
+    let n = this.byMask.get(mask);
+    if (!n) this.byMask.set(mask, (n = this.combine(mask)));
+    return n;
   }
 }
 
