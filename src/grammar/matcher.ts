@@ -275,19 +275,34 @@ export class GrammarMatcher {
     }
   }
 
+  /**
+   * What the finish below a string costs, for the tokens inside it: its byte minimum, or the tokens
+   * of a witness from there where the bytes exceed `fits` (then a string token is let in when the
+   * string's own rest, in bytes, and that witness fit; `admit` reaches the same witness through the
+   * string's close, which leads to exactly `below`).
+   */
+  private belowCost(below: Stack, fits: number): number {
+    if (below.min <= fits || !this.useWitnesses) return below.min;
+    const search = (this.search ??= new WitnessSearch(MASK_WITNESS_WORK));
+    if (search.left <= 0) return below.min;
+    const w = tokenWitness(this.vocab, [below], this.stopSet, search);
+    return w ? Math.min(below.min, w.length) : below.min;
+  }
+
   /** Mask inside a free-text string from the cache: same result as the walk, without walking. */
   private freeString(s: Stack, f: StringFrame, mask: Uint32Array, limit: number): void {
     const e = this.strings.free.entry(f.bs);
     const below = s.below!;
     const room = f.node.maxLength - f.count;
     const need = f.node.minLength - f.count;
-    if (room >= e.maxChars && below.min + e.maxPending + 1 + Math.max(0, need) <= limit) {
+    const base = this.belowCost(below, limit - e.maxPending - 1 - Math.max(0, need));
+    if (room >= e.maxChars && base + e.maxPending + 1 + Math.max(0, need) <= limit) {
       orInto(mask, e.insideMask);
     } else {
       const { insideIds, insideChars, insidePending } = e;
       for (let k = 0; k < insideIds.length; k++) {
         const c = insideChars[k]!;
-        if (c <= room && below.min + insidePending[k]! + 1 + Math.max(0, need - c) <= limit) {
+        if (c <= room && base + insidePending[k]! + 1 + Math.max(0, need - c) <= limit) {
           const t = insideIds[k]!;
           mask[t >>> 5]! |= 1 << (t & 31);
         }
@@ -299,7 +314,7 @@ export class GrammarMatcher {
         if (c >= need && c <= room) mask[g.ids[k]! >>> 5]! |= 1 << (g.ids[k]! & 31);
       }
     };
-    if (e.closing && below.min <= limit) admit(e.closing);
+    if (e.closing && base <= limit) admit(e.closing);
     for (const [first, groups] of e.byFirst) {
       const after = stepAll([below], first);
       if (after.length === 0) continue;
@@ -500,7 +515,10 @@ export class GrammarMatcher {
     if (minOfStates(next) <= budget - 1) return { states: next, witness: null };
     // The rest of a witness is a witness of the state its first token reaches.
     if (witness && witness.token === token) return { states: next, witness: witness.rest };
-    const w = (states === this.foundFor ? this.found.get(token) : undefined) ?? tokenWitness(this.vocab, next, this.stopSet, new WitnessSearch(START_WITNESS_WORK));
+    // A fresh search from the mask's witnesses: a string token the mask let in on the witness below
+    // its string reaches that witness again, through the string's close.
+    const mine = states === this.foundFor;
+    const w = (mine ? this.found.get(token) : undefined) ?? tokenWitness(this.vocab, next, this.stopSet, new WitnessSearch(START_WITNESS_WORK, mine ? this.search?.known : undefined));
     return w && w.length <= budget - 1 ? { states: next, witness: w } : null;
   }
 

@@ -27,14 +27,17 @@ export const END: Witness = { token: -1, rest: null, length: 0 };
  * only on the state it is made for, not on what was searched before.
  */
 export class WitnessSearch {
-  readonly known = new Map<Stack, Witness>();
   /**
    * Bytes in the order they are tried, the last one taken first: a document's shortest text uses
    * a few bytes over and over (`"`, `:`, `,`, `{`, the letters of its keys), so most positions
    * are settled in a few tries instead of a scan up to the byte (~100 for a letter).
    */
   readonly order = Uint8Array.from({ length: 256 }, (_, b) => b);
-  constructor(public left: number) {}
+  /** `known`: another search's witnesses, to reach the same ones again (see GrammarMatcher.admit). */
+  constructor(
+    public left: number,
+    readonly known = new Map<Stack, Witness>(),
+  ) {}
 }
 
 /** Moves `b`, at index `i` of `order`, to the front. */
