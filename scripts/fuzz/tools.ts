@@ -10,7 +10,7 @@ const BAD_NAMES = ['say "hi"', 'new\nline', 'café', '☃', '', ' lead', '9start
 const PROPS = ['city', 'c', 'ci', 'cit', '"quoted"', "it's", 'new\nline', 'tab\there', 'é', '☃😀', '__proto__', 'constructor', 'toString', 'hasOwnProperty', '', ' ', 'a>b', '</parameter>', '\\', 'prototype', '0', '1e3'];
 const FORMATS = ['date', 'time', 'date-time', 'email', 'uri', 'uuid', 'ipv4', 'iso-time', 'byte', 'ipv6', 'uri-reference', 'uri-template', 'json-pointer', 'password', 'car-plate', 'hostname', 'regex'];
 const UNSUPPORTED: Schema[] = [
-  { uniqueItems: true, type: 'array' }, { patternProperties: { '^a': { type: 'string' } } }, { not: { minLength: 1 } },
+  { uniqueItems: true, type: 'array' }, { patternProperties: { '^a': { type: 'string' } }, additionalProperties: false }, { not: { minLength: 1 } },
   { if: { type: 'string' }, then: { minLength: 1 } }, { type: 'number', multipleOf: 0.5 }, { type: 'number', multipleOf: 3 },
   { type: 'string', pattern: '(?=a)a' }, { propertyNames: { maxLength: 3 } }, { type: 'array', contains: { type: 'integer' } },
   { dependentRequired: { a: ['b'] } }, { dependentSchemas: { a: { required: ['b'] } } }, { unevaluatedProperties: false },

@@ -112,10 +112,10 @@ describe('toolplan/ai-sdk: tools', () => {
 
   it('a tool schema the engine refuses is a ToolDefinitionError, not an unconstrained call', async () => {
     // Checks of a tool's schema run when the plan reaches the tool (catalogues of thousands stay cheap): force it.
-    const bad: ToolSet = { ...tools(), odd: tool({ inputSchema: jsonSchema({ type: 'object', properties: { x: { type: 'object', patternProperties: { '^a': { type: 'string' } } } } }) }) };
+    const bad: ToolSet = { ...tools(), odd: tool({ inputSchema: jsonSchema({ type: 'object', properties: { x: { type: 'object', if: { required: ['a'] }, then: { required: ['b'] } } } }) }) };
     const e = await generateText({ model: toolplan(planner), prompt: QUERY, tools: bad, toolChoice: { type: 'tool', toolName: 'odd' } }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ToolDefinitionError);
-    expect((e as ToolDefinitionError).keyword).toBe('patternProperties');
+    expect((e as ToolDefinitionError).keyword).toBe('if');
     expect((e as ToolDefinitionError).tool).toBe('odd');
   });
 

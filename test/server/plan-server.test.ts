@@ -83,7 +83,7 @@ describe('toolplan serve', () => {
       expect(r.status).toBe(400);
       expect(((await r.json()) as { error: { param: string } }).error.param).toBe(param);
     }
-    const badTool = await post({ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'odd', parameters: { type: 'object', patternProperties: { a: {} } } } }], tool_choice: 'required' });
+    const badTool = await post({ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'odd', parameters: { type: 'object', patternProperties: { a: {} }, additionalProperties: false } } }], tool_choice: 'required' });
     expect(badTool.status).toBe(400);
     expect(((await badTool.json()) as { error: { code: string } }).error.code).toBe('ToolDefinitionError');
     const notJson = await fetch(`${server.url}/chat/completions`, { method: 'POST', body: '{oops' });
