@@ -31,7 +31,7 @@ export interface PlannerOptions extends PlannerLoadOptions {
    * naming the keyword), annotations of JSON Schema 2020-12 aside. Default false: unknown keywords
    * (`example`, `x-order`, draft-04 `id`, …) and unknown formats (`password`, `int64`, …) constrain
    * nothing and are ignored, as JSON Schema and ajv read them; known assertions the engine cannot
-   * enforce (`not`, `if`, `patternProperties`, …) are refused either way.
+   * enforce (`if`, `contains`, most `not`s, …) are refused either way.
    */
   strictSchemas?: boolean;
   /**
