@@ -191,7 +191,8 @@ export class GrammarMatcher {
 
   /**
    * Tokens that complete the document (the stop token not counted): the shortest completion in
-   * bytes, spelled in the fewest tokens of this vocabulary — what the budget must hold at least.
+   * bytes, spelled in the fewest tokens of this vocabulary. A fresh matcher takes a budget of this
+   * many tokens and refuses one fewer (BudgetExceededError).
    */
   minTokensToComplete(): number {
     if (this.stopped) return 0;
