@@ -197,8 +197,9 @@ export class GrammarMatcher {
   minTokensToComplete(): number {
     if (this.stopped) return 0;
     if (this.witness) return this.witness.length;
+    // A witness is never longer than the bytes it spells.
     const w = tokenWitness(this.vocab, this.states, this.stopSet, new WitnessSearch(START_WITNESS_WORK));
-    return w ? Math.min(w.length, minOfStates(this.states)) : minOfStates(this.states);
+    return w ? w.length : minOfStates(this.states);
   }
 
   /** Sets exactly the bits of the tokens allowed next. */
@@ -242,13 +243,17 @@ export class GrammarMatcher {
    */
   private fits(after: readonly Stack[], t: number, limit: number): boolean {
     if (minOfStates(after) <= limit) return true;
-    if (!this.useWitnesses) return false;
-    const search = (this.search ??= new WitnessSearch(MASK_WITNESS_WORK));
-    if (search.left <= 0) return false;
-    const w = tokenWitness(this.vocab, after, this.stopSet, search);
+    const w = this.maskWitness(after);
     if (!w || w.length > limit) return false;
     this.found.set(t, w);
     return true;
+  }
+
+  /** A witness from `states` within the mask's search (made on first use), or null. */
+  private maskWitness(states: readonly Stack[]): Witness | null {
+    if (!this.useWitnesses) return null;
+    const search = (this.search ??= new WitnessSearch(MASK_WITNESS_WORK));
+    return search.left > 0 ? tokenWitness(this.vocab, states, this.stopSet, search) : null;
   }
 
   /** The pre-order trie walk: a rejected byte skips its whole subtree. */
@@ -283,10 +288,8 @@ export class GrammarMatcher {
    * string's close, which leads to exactly `below`).
    */
   private belowCost(below: Stack, fits: number): number {
-    if (below.min <= fits || !this.useWitnesses) return below.min;
-    const search = (this.search ??= new WitnessSearch(MASK_WITNESS_WORK));
-    if (search.left <= 0) return below.min;
-    const w = tokenWitness(this.vocab, [below], this.stopSet, search);
+    if (below.min <= fits) return below.min;
+    const w = this.maskWitness([below]);
     return w ? Math.min(below.min, w.length) : below.min;
   }
 

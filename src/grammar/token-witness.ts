@@ -48,16 +48,15 @@ function toFront(order: Uint8Array, i: number): void {
 }
 
 /**
- * A completion of `states` in few tokens, or null when none was found within `work`'s bound (the budget
- * then falls back to bytes). The shortest completion in bytes, stepped byte by byte (the first
- * byte in `work`'s order that brings the minimum down), then spelled in the fewest tokens, each of its suffixes too:
- * every single stack it passes through is remembered with its suffix, so a later search that
- * reaches one (the stack below an enum or a string, for each of their tokens) stops there.
+ * A completion of `states` in few tokens, or null when none was found within `work`'s bound (the
+ * budget then falls back to bytes). The shortest completion in bytes, stepped byte by byte (the
+ * first byte in `work`'s order that brings the minimum down), then spelled in the fewest tokens,
+ * each of its suffixes too: every single stack it passes through is remembered with its suffix,
+ * so a later search that reaches one (the stack below an enum or a string, for each of their
+ * tokens) stops there.
  */
 export function tokenWitness(vocab: Vocabulary, states: readonly Stack[], stop: ReadonlySet<number>, work: WitnessSearch): Witness | null {
   const { known, order } = work;
-  const first = states.length === 1 ? known.get(states[0]!) : undefined;
-  if (first) return first;
   const bytes: number[] = [];
   const path: (Stack | undefined)[] = [];
   let cur: readonly Stack[] = states;
