@@ -4,7 +4,7 @@
  * declared name or to each other. For a discriminated union the frame parses the shared prefix on
  * branch 0 and switches to the chosen branch when the discriminator's value closes.
  */
-import { additionalPropBytes, extraPropsBytes } from '../schema/min-bytes.ts';
+import { additionalPropBytes, extraPropsBytes, undeclaredValueBytes } from '../schema/min-bytes.ts';
 import type { DiscriminatedNode, Node, ObjectNode, PropSpec } from '../schema/nodes.ts';
 import { appendByte, NORMAL, pendingBytes, stringStep } from './string-bytes.ts';
 import { Frame, LiteralFrame, LiteralTrie, MaskPath, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
@@ -313,21 +313,11 @@ export class ObjectFrame extends Frame {
 
 const UTF8 = new TextDecoder();
 
-/**
- * Fewest bytes of the value of undeclared key `name` or, before it is written, the most any
- * undeclared name may need (each is reachable: a name can always be made unused, whatever it
- * then matches), so shortest completions stay upper bounds.
- */
-export function undeclaredMin(node: ObjectNode, name?: string): number {
-  if (name !== undefined) {
-    const v = node.valueFor(name);
-    return v ? minOf(v) : Infinity;
-  }
-  if (!node.additional) return Infinity;
-  if (!node.patterns) return minOf(node.additional.get());
-  let m = 0;
-  for (const v of node.undeclaredValues()) m = Math.max(m, minOf(v));
-  return m;
+/** Fewest bytes of the value of undeclared key `name`, or before it is written (see undeclaredValueBytes). */
+function undeclaredMin(node: ObjectNode, name?: string): number {
+  if (name === undefined) return undeclaredValueBytes(node, minOf);
+  const v = node.valueFor(name);
+  return v ? minOf(v) : Infinity;
 }
 
 /**

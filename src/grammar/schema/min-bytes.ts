@@ -50,11 +50,21 @@ const cur = (n: Node): number => n.min ?? Infinity;
  * `:` + the value. Like the declared properties' costs, it counts its leading comma.
  */
 export function additionalPropBytes(node: ObjectNode, valueMin: (n: Node) => number): number {
+  return node.additional ? 1 + ADDITIONAL_KEY_BYTES + 1 + undeclaredValueBytes(node, valueMin) : Infinity;
+}
+
+/**
+ * Fewest bytes of an undeclared key's value before its name is written: with patternProperties
+ * the value's schema depends on the name, so the most any of them needs (each is reachable: a name
+ * can always be made unused, whatever it then matches), which keeps shortest completions upper
+ * bounds. Infinity when no undeclared key is allowed.
+ */
+export function undeclaredValueBytes(node: ObjectNode, valueMin: (n: Node) => number): number {
   if (!node.additional) return Infinity;
-  // With patternProperties the value's schema depends on the name: the most any of them needs.
+  if (!node.patterns) return valueMin(node.additional.get());
   let value = 0;
   for (const v of node.undeclaredValues()) value = Math.max(value, valueMin(v));
-  return 1 + ADDITIONAL_KEY_BYTES + 1 + value;
+  return value;
 }
 
 /**
