@@ -176,11 +176,16 @@ export class ObjectNode extends BaseNode {
    * Every schema an undeclared key's value may take (additionalProperties, and each set of
    * patterns a name could match): what shortest completions before the name is known bound.
    */
-  undeclaredValues(): Node[] {
-    const out = this.patterns ? this.patterns.combinations() : [];
-    if (this.additional) out.push(this.additional.get());
-    return out;
+  undeclaredValues(): readonly Node[] {
+    // Kept once built: a key frame's minimum reads it on every byte of an undeclared key.
+    if (!this.undeclared) {
+      const out = this.patterns ? this.patterns.combinations() : [];
+      if (this.additional) out.push(this.additional.get());
+      this.undeclared = out;
+    }
+    return this.undeclared;
   }
+  private undeclared: readonly Node[] | undefined;
 }
 
 /**
