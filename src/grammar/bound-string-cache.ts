@@ -12,6 +12,7 @@
  * so does raw text, free or with a pattern (XML values, structure/raw-text.ts), whose exits are the
  * tokens that carry its terminator's first byte.
  */
+import { unescapeBytes } from './unescape-bytes.ts';
 import { CLOSE, modeOf, NORMAL, pendingBytes, REJECT, startsChar, stringStep } from './frames/string-bytes.ts';
 import { automatonAfter, automatonOwnMin } from './frames/string.ts';
 import type { StringAutomaton } from './regex/automaton.ts';
@@ -44,6 +45,8 @@ export interface KeyExitInfo {
   restId: Int32Array;
   /** STEP: step for real (a comma after the colon); ESCAPED: an escape before the quote (names compare decoded). */
   flags: Uint8Array;
+  /** Per ESCAPED exit: its bytes before the quote with the escapes decoded (`unescapeBytes`; null: compare as strings). */
+  unescaped: (Uint8Array | null)[];
   rests: Uint8Array[];
   /** Rest ids in byte order, and each one's common prefix length with the one before it. */
   order: Int32Array;
@@ -57,7 +60,7 @@ export const ESCAPED = 2;
 /** Per exit token of `e`, the key entry of byte state `bs`: where its quote closes the key, and what follows. */
 function keyExitInfo(vocab: TokenTrie, e: BoundStringEntry, bs: number): KeyExitInfo {
   const n = e.exitIds.length;
-  const info: KeyExitInfo = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), rests: [], order: new Int32Array(0), lcp: new Int32Array(0) };
+  const info: KeyExitInfo = { closeAt: new Int32Array(n).fill(-1), restId: new Int32Array(n), flags: new Uint8Array(n), unescaped: [], rests: [], order: new Int32Array(0), lcp: new Int32Array(0) };
   const ids = new Map<string, number>();
   for (let k = 0; k < n; k++) {
     const bytes = vocab.tokens[e.exitIds[k]!]!;
@@ -77,7 +80,10 @@ function keyExitInfo(vocab: TokenTrie, e: BoundStringEntry, bs: number): KeyExit
     // A comma reaches a later key only past the colon (before it, the closed key refuses it alike).
     const colon = rest.indexOf(0x3a);
     if (colon >= 0 && rest.indexOf(0x2c, colon) >= 0) info.flags[k] = STEP;
-    else if (bytes.subarray(0, at - 1).includes(0x5c)) info.flags[k] = ESCAPED;
+    else if (bytes.subarray(0, at - 1).includes(0x5c)) {
+      info.flags[k] = ESCAPED;
+      info.unescaped[k] = unescapeBytes(bytes.subarray(0, at - 1));
+    }
     const key = rest.join(',');
     let id = ids.get(key);
     if (id === undefined) {

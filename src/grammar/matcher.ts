@@ -112,6 +112,22 @@ function unusedName(f: KeyFrame): string {
   return name;
 }
 
+/** Sets the bits of the tokens of exit group `g` whose characters before the quote fit in [need, room]. */
+function admitExits(mask: Uint32Array, g: ExitGroup, need: number, room: number): void {
+  for (let k = 0; k < g.ids.length; k++) {
+    const c = g.chars[k]!;
+    if (c >= need && c <= room) mask[g.ids[k]! >>> 5]! |= 1 << (g.ids[k]! & 31);
+  }
+}
+
+/** Is `head` followed by the first `n` bytes of `tail` one of the names in `taken` (a plain loop: a closure per exit token was most of a key mask's garbage)? */
+function isTaken(taken: Map<number, Uint8Array[]>, head: Uint8Array, tail: Uint8Array, n: number): boolean {
+  const same = taken.get(head.length + n);
+  if (!same) return false;
+  for (let i = 0; i < same.length; i++) if (equalsJoined(same[i]!, head, tail, n)) return true;
+  return false;
+}
+
 /** Is `name` the bytes of `head` followed by the first `n` bytes of `tail`? */
 function equalsJoined(name: Uint8Array, head: Uint8Array, tail: Uint8Array, n: number): boolean {
   if (name.length !== head.length + n) return false;
@@ -124,6 +140,8 @@ export class GrammarMatcher {
   private states: Stack[];
   /** States before each accepted token (the stop token, if accepted, is always the last). */
   private readonly history: Stack[][] = [];
+  /** Scratch of `freeString`: the states after each byte of the exit group before (emptied after each mask). */
+  private readonly levels: Stack[][] = [];
   /** The witness before each accepted token. */
   private readonly witnesses: (Witness | null)[] = [];
   private stopped = false;
@@ -312,22 +330,27 @@ export class GrammarMatcher {
         }
       }
     }
-    const admit = (g: ExitGroup) => {
-      for (let k = 0; k < g.ids.length; k++) {
-        const c = g.chars[k]!;
-        if (c >= need && c <= room) mask[g.ids[k]! >>> 5]! |= 1 << (g.ids[k]! & 31);
-      }
-    };
-    if (e.closing && base <= limit) admit(e.closing);
+    if (e.closing && base <= limit) admitExits(mask, e.closing, need, room);
+    // The groups of a first byte are sorted by their bytes: a prefix shared with the group before is stepped once.
+    const levels = this.levels;
+    levels[0] = [below];
     for (const [first, groups] of e.byFirst) {
-      const after = stepAll([below], first);
+      const after = stepAll(levels[0], first);
       if (after.length === 0) continue;
+      levels[1] = after;
+      let valid = 1;
       for (const g of groups) {
-        let cur = after;
-        for (let i = 1; i < g.rem.length && cur.length; i++) cur = stepAll(cur, g.rem[i]!);
-        if (cur.length && minOfStates(cur) <= limit) admit(g);
+        let d = Math.max(1, Math.min(g.shared, valid));
+        let cur = levels[d]!;
+        while (cur.length && d < g.rem.length) {
+          cur = stepAll(cur, g.rem[d]!);
+          levels[++d] = cur;
+        }
+        valid = d;
+        if (cur.length && d === g.rem.length && minOfStates(cur) <= limit) admitExits(mask, g, need, room);
       }
     }
+    levels.length = 0;
   }
 
   /** Mask inside a pattern string or an object key from the cache: same result as the walk. */
@@ -405,8 +428,12 @@ export class GrammarMatcher {
         continue;
       }
       // A name already declared or used: the additional reading refuses it (a declared one is the walk's).
-      if (flags[k] === ESCAPED) {
-        // Names compare decoded: `\u0061` is `a` (the escape is valid: the token reaches the quote).
+      const unescaped = flags[k] === ESCAPED ? info.unescaped[k] : undefined;
+      if (unescaped) {
+        // Names compare decoded: `\u0061` is `a`; the bytes so far hold no escape, so they join the decoded head as they are.
+        if (isTaken(taken, f.collected, unescaped, unescaped.length)) continue;
+      } else if (flags[k] === ESCAPED) {
+        // A lone surrogate: compared as strings, decoded (the escape is valid: the token reaches the quote).
         // Bytes joined before decoding: the key so far may end inside a UTF-8 character.
         const head = this.vocab.tokens[t]!.subarray(0, at - 1);
         const joined = new Uint8Array(f.collected.length + head.length);
@@ -416,8 +443,7 @@ export class GrammarMatcher {
         const name = JSON.parse(`"${raw}"`) as string;
         if (f.obj.node.props.some((p) => p.name === name) || f.obj.used.includes(name)) continue;
       } else {
-        const same = taken.get(f.collected.length + at - 1);
-        if (same && same.some((n) => equalsJoined(n, f.collected, this.vocab.tokens[t]!, at - 1))) continue;
+        if (isTaken(taken, f.collected, this.vocab.tokens[t]!, at - 1)) continue;
       }
       const min = mins[restId[k]!]!;
       if (min >= 0 && min <= limit) mask[t >>> 5]! |= 1 << (t & 31);

@@ -25,6 +25,8 @@ export interface ExitGroup {
   readonly ids: Int32Array;
   /** Characters before the quote, per token. */
   readonly chars: Uint16Array;
+  /** Bytes of `rem` shared with the group before it in its `byFirst` list (sorted by `rem`): stepped once for both. */
+  readonly shared: number;
 }
 
 export interface FreeStringEntry {
@@ -154,8 +156,10 @@ export class FreeStringCache {
     }
     let closing: ExitGroup | null = null;
     const byFirst = new Map<number, ExitGroup[]>();
-    for (const g of exits.values()) {
-      const group: ExitGroup = { rem: g.rem, ids: Int32Array.from(g.ids), chars: Uint16Array.from(g.chars) };
+    const sorted = [...exits.values()].sort((a, b) => compareBytes(a.rem, b.rem));
+    for (let k = 0; k < sorted.length; k++) {
+      const g = sorted[k]!;
+      const group: ExitGroup = { rem: g.rem, ids: Int32Array.from(g.ids), chars: Uint16Array.from(g.chars), shared: k > 0 ? commonPrefix(sorted[k - 1]!.rem, g.rem) : 0 };
       if (g.rem.length === 0) closing = group;
       else {
         const list = byFirst.get(g.rem[0]!) ?? [];
@@ -174,4 +178,15 @@ export class FreeStringCache {
       byFirst,
     };
   }
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+function commonPrefix(a: Uint8Array, b: Uint8Array): number {
+  let l = 0;
+  while (l < a.length && l < b.length && a[l] === b[l]) l++;
+  return l;
 }

@@ -4,7 +4,7 @@
  */
 import type { ArrayNode, Node, UniqueLiterals } from '../schema/nodes.ts';
 import { Frame, LiteralFrame, LiteralTrie, minOf, Stack, stepStack, ws, type GrammarContext, type Next } from './stack.ts';
-import { ValueFrame } from './value.ts';
+import { mayStartValue, stepValue } from './value.ts';
 
 const enum P {
   Open,
@@ -45,6 +45,7 @@ export class ArrayFrame extends Frame {
       // before the `]`); the one written marks its class there. Each literal's terminal costs what
       // its class takes from the items still needed (the trie's extra), so minimums stay exact.
       const trie = uniqueTrie(this.node, u, this.used, this.needAfter(this.count))!;
+      if (trie.child(0, b) < 0) return null;
       const after = ws(this.ctx, new Stack(new ArrayFrame(this.ctx, this.node, P.After, this.count + 1, this.depth, this.used), self.below), this.depth + 1);
       const mark = (value: number, s: Stack): Stack => {
         if (!(s.top instanceof ArrayFrame)) return new Stack(s.top, mark(value, s.below!));
@@ -53,8 +54,10 @@ export class ArrayFrame extends Frame {
       };
       return stepStack(new Stack(new LiteralFrame(trie, 0, mark), after), b);
     }
+    // Checked first: every byte of a mask walk comes here, and most cannot start the item.
+    if (!mayStartValue(this.ctx, item, b)) return null;
     const after = ws(this.ctx, new Stack(new ArrayFrame(this.ctx, this.node, P.After, this.count + 1, this.depth), self.below), this.depth + 1);
-    return stepStack(new Stack(new ValueFrame(this.ctx, item, this.depth + 1), after), b);
+    return stepValue(this.ctx, item, this.depth + 1, b, after);
   }
 
   step(b: number, self: Stack): Next {

@@ -186,7 +186,7 @@ export class ObjectFrame extends Frame {
     if (!this.keysAvailable(this.next, this.count)) return null;
     const trie = this.trie(this.next);
     const addl = this.additionalAllowed(this.next, this.count) ? NORMAL : -1;
-    return new Stack(new KeyFrame(this, below, trie, trie ? 0 : -1, addl, new Uint8Array(0)), below);
+    return new Stack(new KeyFrame(this, below, trie, trie ? 0 : -1, addl, NO_BYTES), below);
   }
 
   /** After the key of declared property j (closing quote consumed). */
@@ -249,7 +249,6 @@ export class ObjectFrame extends Frame {
    */
   rest(i: number, count: number, comma: boolean, needOne: boolean, emitted = this.emitted): number {
     const props = this.node.props;
-    const deps = this.node.deps;
     const forced = this.forced(emitted);
     let total = 0;
     let added = 0;
@@ -259,30 +258,46 @@ export class ObjectFrame extends Frame {
       total += 1 + props[d.discIndex]!.key.length + 1 + this.discInfo().tail;
       return comma ? total : total - 1;
     }
-    const optional: number[] = [];
     for (let j = i; j < props.length; j++) {
-      let c = propCost(props[j]!);
       if (this.mustCome(j, forced)) {
-        total += c;
+        total += propCost(props[j]!);
         added++;
-        continue;
       }
-      if (deps && deps.needs[j]) {
-        // An optional trigger brings its dependents still to come (an upper bound if they overlap).
-        if ((emitted & deps.before[j]!) !== deps.before[j]!) continue;
-        for (let k = j + 1; k < props.length; k++) if (deps.needs[j]! & deps.bit[k]! && !this.mustCome(k, forced)) c += propCost(props[k]!);
-      }
-      if (c !== Infinity) optional.push(c);
     }
     const needed = Math.max(this.node.minProps - count - added, needOne && added === 0 ? 1 : 0);
     if (count + added + needed > this.node.maxProps) return Infinity;
-    if (needed > 0) {
-      optional.sort((a, b) => a - b);
+    if (needed === 1) {
+      // The cheapest optional property or an additional one (after a comma, one key must come): no list.
+      let best = additionalPropBytes(this.node, minOf);
+      for (let j = i; j < props.length; j++) best = Math.min(best, this.optionalCost(j, forced, emitted));
+      total += best;
+      added += 1;
+    } else if (needed > 1) {
+      const optional: number[] = [];
+      for (let j = i; j < props.length; j++) {
+        const c = this.optionalCost(j, forced, emitted);
+        if (c !== Infinity) optional.push(c);
+      }
+      optional.sort(ascending);
       total += extraPropsBytes(optional, additionalPropBytes(this.node, minOf), needed);
       added += needed;
     }
     if (added > 0 && !comma) total -= 1;
     return total + 1;
+  }
+
+  /** Bytes of optional property j as one of the properties still needed (Infinity: it cannot be one now). */
+  private optionalCost(j: number, forced: number, emitted: number): number {
+    if (this.mustCome(j, forced)) return Infinity;
+    const props = this.node.props;
+    const deps = this.node.deps;
+    let c = propCost(props[j]!);
+    if (deps && deps.needs[j]) {
+      // An optional trigger brings its dependents still to come (an upper bound if they overlap).
+      if ((emitted & deps.before[j]!) !== deps.before[j]!) return Infinity;
+      for (let k = j + 1; k < props.length; k++) if (deps.needs[j]! & deps.bit[k]! && !this.mustCome(k, forced)) c += propCost(props[k]!);
+    }
+    return c;
   }
 
   /**
@@ -312,6 +327,9 @@ export class ObjectFrame extends Frame {
 }
 
 const UTF8 = new TextDecoder();
+const ascending = (a: number, b: number) => a - b;
+/** The bytes of a key not begun (shared: they are never written to). */
+const NO_BYTES = new Uint8Array(0);
 
 /** Fewest bytes of the value of undeclared key `name`, or before it is written (see undeclaredValueBytes). */
 function undeclaredMin(node: ObjectNode, name?: string): number {
@@ -346,7 +364,8 @@ export class KeyFrame extends Frame {
       a = Math.max(-1, stringStep(this.addl, b));
     }
     if (t < 0 && a < 0) return null;
-    return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, appendByte(this.collected, b)), self.below);
+    // The bytes are kept for the additional reading only (its name is compared and recorded at the close).
+    return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, a < 0 ? NO_BYTES : appendByte(this.collected, b)), self.below);
   }
 
   override maskPath(): MaskPath {
@@ -358,17 +377,8 @@ export class KeyFrame extends Frame {
     let best = Infinity;
     if (this.trie && this.trieNode >= 0) {
       // Cheapest declared key still reachable from here.
-      const stack = [this.trieNode];
-      const depth = new Map([[this.trieNode, 0]]);
-      while (stack.length) {
-        const n = stack.pop()!;
-        const d = depth.get(n)!;
-        for (const c of this.trie.children[n]!.values()) {
-          depth.set(c, d + 1);
-          if (this.trie.isTerminal(c)) best = Math.min(best, d + 1 + this.obj.afterColon(this.trie.payload[c]!, this.obj.count));
-          else stack.push(c);
-        }
-      }
+      const below = this.trie.terminalsBelow(this.trieNode);
+      for (let i = 0; i < below.length; i += 2) best = Math.min(best, below[i + 1]! + this.obj.afterColon(below[i]!, this.obj.count));
     }
     if (this.addl >= 0) best = Math.min(best, pendingBytes(this.addl) + this.additionalTail());
     return best;

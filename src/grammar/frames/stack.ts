@@ -147,6 +147,26 @@ export class LiteralTrie {
   restFrom(n: number): number {
     return this.rest[n]!;
   }
+
+  private below: (Int32Array | undefined)[] = [];
+  /**
+   * The terminals under node `n` as (payload, distance in bytes) pairs, built on first use: a key
+   * frame's minimum reads them on every byte of a key, where a search of the subtree allocated.
+   */
+  terminalsBelow(n: number): Int32Array {
+    let out = this.below[n];
+    if (out) return out;
+    const pairs: number[] = [];
+    const visit = (m: number, d: number) => {
+      for (const c of this.children[m]!.values()) {
+        if (this.payload[c] !== -1) pairs.push(this.payload[c]!, d + 1);
+        else visit(c, d + 1);
+      }
+    };
+    visit(n, 0);
+    this.below[n] = out = Int32Array.from(pairs);
+    return out;
+  }
 }
 
 export function literalTrie(ctx: GrammarContext, node: LiteralNode): LiteralTrie {
