@@ -2,6 +2,7 @@
  * Per-request matcher: token masks from one pre-order walk of the vocabulary trie, token
  * acceptance, rollback, completion, jump-forward and the token budget.
  */
+import { unescapeBytes } from './unescape-bytes.ts';
 import { ESCAPED, JSON_VALUE, OBJECT_KEY, type BoundStringCache, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { isComplete, MaskPath, Stack } from './frames/stack.ts';
@@ -415,14 +416,16 @@ export class GrammarMatcher {
     let taken = declaredNames.get(f.obj.node);
     if (!taken) declaredNames.set(f.obj.node, (taken = namesByLength(f.obj.node.props.map((p) => p.name))));
     if (f.obj.used.length) taken = namesByLength(f.obj.used, taken);
-    const plain = !f.collected.includes(0x5c);
+    // The name so far with its escapes decoded (null: it ends inside an escape, or holds a lone
+    // surrogate; then every exit is stepped for real).
+    const head = f.collected.includes(0x5c) ? unescapeBytes(f.collected) : f.collected;
     const one = [s];
     const mins = this.closedRestMins(f, info);
     const { closeAt, restId, flags } = info;
     for (let k = 0; k < e.exitIds.length; k++) {
       const t = e.exitIds[k]!;
       const at = closeAt[k]!;
-      if (at < 0 || !plain || !mins || (flags[k] !== 0 && flags[k] !== ESCAPED)) {
+      if (at < 0 || !head || !mins || (flags[k] !== 0 && flags[k] !== ESCAPED)) {
         const after = this.advance(one, t);
         if (after && this.fits(after, t, limit)) mask[t >>> 5]! |= 1 << (t & 31);
         continue;
@@ -430,20 +433,20 @@ export class GrammarMatcher {
       // A name already declared or used: the additional reading refuses it (a declared one is the walk's).
       const unescaped = flags[k] === ESCAPED ? info.unescaped[k] : undefined;
       if (unescaped) {
-        // Names compare decoded: `\u0061` is `a`; the bytes so far hold no escape, so they join the decoded head as they are.
-        if (isTaken(taken, f.collected, unescaped, unescaped.length)) continue;
+        // Names compare decoded: `\u0061` is `a` (the key so far decoded too; bytes join, whole characters or not).
+        if (isTaken(taken, head, unescaped, unescaped.length)) continue;
       } else if (flags[k] === ESCAPED) {
         // A lone surrogate: compared as strings, decoded (the escape is valid: the token reaches the quote).
         // Bytes joined before decoding: the key so far may end inside a UTF-8 character.
-        const head = this.vocab.tokens[t]!.subarray(0, at - 1);
-        const joined = new Uint8Array(f.collected.length + head.length);
+        const part = this.vocab.tokens[t]!.subarray(0, at - 1);
+        const joined = new Uint8Array(f.collected.length + part.length);
         joined.set(f.collected);
-        joined.set(head, f.collected.length);
+        joined.set(part, f.collected.length);
         const raw = UTF8_DECODER.decode(joined);
         const name = JSON.parse(`"${raw}"`) as string;
         if (f.obj.node.props.some((p) => p.name === name) || f.obj.used.includes(name)) continue;
       } else {
-        if (isTaken(taken, f.collected, this.vocab.tokens[t]!, at - 1)) continue;
+        if (isTaken(taken, head, this.vocab.tokens[t]!, at - 1)) continue;
       }
       const min = mins[restId[k]!]!;
       if (min >= 0 && min <= limit) mask[t >>> 5]! |= 1 << (t & 31);

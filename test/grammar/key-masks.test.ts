@@ -66,6 +66,30 @@ describe('object-key masks from the caches = the plain walk', () => {
     expect(compared).toBeGreaterThan(25);
   });
 
+  it('after key bytes that hold an escape, declared and used names compared decoded (Qwen vocabulary)', () => {
+    const vocab = qwenVocabulary();
+    const enc = new TextEncoder();
+    const schema = { type: 'object', properties: { 'a\nb': { type: 'integer' }, ab: { type: 'string' }, 'a"c': { type: 'boolean' }, 'é\n': { type: 'integer' } } };
+    const g = compileGrammar(schema, vocab);
+    // The bytes so far: an escape, a \u escape, a quote escape, escapes after a used name that decodes alike.
+    // (A declared name spelled with other escapes is refused by both readings: not a case here.)
+    const prefixes = ['{"a\\n', '{"a\\u0062', '{"a\\"', '{"a\\nz":1,"a\\n', '{"\\u00e9x":1,"\\u00e9', '{"\\u00e9\\n'];
+    for (const prefix of prefixes) {
+      const cached = g.matcher({ witnesses: false });
+      const plain = g.matcher({ stringCache: false, witnesses: false });
+      for (const t of vocab.tokenize(enc.encode(prefix))) {
+        cached.accept(t);
+        plain.accept(t);
+      }
+      const a = vocab.allocateMask();
+      const b = vocab.allocateMask();
+      cached.fillMask(a);
+      plain.fillMask(b);
+      expect(a, prefix).toEqual(b);
+      expect(allowedTokens(a, vocab.size).length).toBeGreaterThan(100);
+    }
+  });
+
   it('random object schemas with optional keys and additional properties', () => {
     const vocab = smallVocabulary();
     const name = fc.constantFrom('a', 'ab', 'abc', 'return_date', 'r', 'x y', 'q"', 'b\\', 'é', 'n1');
