@@ -280,16 +280,25 @@ export class GrammarMatcher {
     const v = this.vocab;
     const { nodeByte, nodeToken, nodeEnd, nodeDepth } = v;
     const levels: Stack[][] = [[start]];
+    // Per level, the bytes its one state may take where its top frame knows them: other branches are skipped unstepped.
+    const only: (Uint32Array | null)[] = [start.top.nextBytes()];
     const n = nodeEnd[0]!;
     let i = 1;
     while (i < n) {
       const d = nodeDepth[i]!;
-      const next = stepAll(levels[d - 1]!, nodeByte[i]!);
+      const b = nodeByte[i]!;
+      const o = only[d - 1];
+      if (o && (o[b >>> 5]! & (1 << (b & 31))) === 0) {
+        i = nodeEnd[i]!;
+        continue;
+      }
+      const next = stepAll(levels[d - 1]!, b);
       if (next.length === 0) {
         i = nodeEnd[i]!;
         continue;
       }
       levels[d] = next;
+      only[d] = next.length === 1 ? next[0]!.top.nextBytes() : null;
       const tok = nodeToken[i]!;
       if (tok >= 0 && this.fits(next, tok, limit)) {
         mask[tok >>> 5]! |= 1 << (tok & 31);
@@ -575,7 +584,9 @@ export class GrammarMatcher {
     while (!this.stopped && out.length < limit && !cur.some(isComplete)) {
       let only = -1;
       let onlyStates: Stack[] = [];
+      const o = cur.length === 1 ? cur[0]!.top.nextBytes() : null;
       for (let b = 0; b < 256; b++) {
+        if (o && (o[b >>> 5]! & (1 << (b & 31))) === 0) continue;
         const next = stepAll(cur, b);
         if (next.length === 0) continue;
         if (only >= 0) return { bytes: Uint8Array.from(out), after: cur };

@@ -3,7 +3,7 @@
  * items, each item one of the literals whose class (equal JSON) has not come yet.
  */
 import type { ArrayNode, Node, UniqueLiterals } from '../schema/nodes.ts';
-import { Frame, LiteralFrame, LiteralTrie, minOf, Stack, stepStack, ws, type GrammarContext, type Next } from './stack.ts';
+import { byteSet, Frame, LiteralFrame, LiteralTrie, minOf, Stack, stepStack, ws, type GrammarContext, type Next } from './stack.ts';
 import { mayStartValue, stepValue } from './value.ts';
 
 const enum P {
@@ -11,6 +11,8 @@ const enum P {
   After,
   Comma,
 }
+
+const AFTER_ITEM = byteSet(0x2c, 0x5d);
 
 export class ArrayFrame extends Frame {
   constructor(
@@ -58,6 +60,11 @@ export class ArrayFrame extends Frame {
     if (!mayStartValue(this.ctx, item, b)) return null;
     const after = ws(this.ctx, new Stack(new ArrayFrame(this.ctx, this.node, P.After, this.count + 1, this.depth), self.below), this.depth + 1);
     return stepValue(this.ctx, item, this.depth + 1, b, after);
+  }
+
+  override nextBytes(): Uint32Array | null {
+    // After an item: only `,` or `]` (whitespace is a frame of its own); an item's first bytes depend on its schema.
+    return this.phase === P.After ? AFTER_ITEM : null;
   }
 
   step(b: number, self: Stack): Next {

@@ -7,7 +7,7 @@
 import { additionalPropBytes, extraPropsBytes, undeclaredValueBytes } from '../schema/min-bytes.ts';
 import type { DiscriminatedNode, Node, ObjectNode, PropSpec } from '../schema/nodes.ts';
 import { appendByte, NORMAL, pendingBytes, stringStep } from './string-bytes.ts';
-import { Frame, LiteralFrame, LiteralTrie, MaskPath, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
+import { byteSet, Frame, LiteralFrame, LiteralTrie, MaskPath, minOf, Stack, ws, WsFrame, type GrammarContext, type Next } from './stack.ts';
 import { pushValue } from './value.ts';
 
 const enum P {
@@ -162,6 +162,11 @@ export class ObjectFrame extends Frame {
   private canClose(next: number, count: number): boolean {
     if (this.discPending(next) || count < this.node.minProps) return false;
     return !this.anyRequiredFrom(next);
+  }
+
+  override nextBytes(): Uint32Array {
+    // Whitespace is a frame of its own: the object frame takes only its punctuation.
+    return OBJECT_BYTES[this.phase]!;
   }
 
   step(b: number, self: Stack): Next {
@@ -327,6 +332,13 @@ export class ObjectFrame extends Frame {
 }
 
 const UTF8 = new TextDecoder();
+/** The bytes an object frame may take, by phase (see ObjectFrame.step). */
+const OBJECT_BYTES: Record<number, Uint32Array> = {
+  [P.Open]: byteSet(0x7d, QUOTE),
+  [P.After]: byteSet(0x7d, 0x2c),
+  [P.KeyRequired]: byteSet(QUOTE),
+  [P.Colon]: byteSet(0x3a),
+};
 const ascending = (a: number, b: number) => a - b;
 /** The bytes of a key not begun (shared: they are never written to). */
 const NO_BYTES = new Uint8Array(0);
@@ -366,6 +378,11 @@ export class KeyFrame extends Frame {
     if (t < 0 && a < 0) return null;
     // The bytes are kept for the additional reading only (its name is compared and recorded at the close).
     return new Stack(new KeyFrame(this.obj, this.objBelow, this.trie, t, a, a < 0 ? NO_BYTES : appendByte(this.collected, b)), self.below);
+  }
+
+  override nextBytes(): Uint32Array | null {
+    // A declared name only: the bytes of its trie node's children (a terminal is never a key frame's node).
+    return this.addl < 0 && this.trie && this.trieNode >= 0 ? this.trie.childBytes(this.trieNode) : null;
   }
 
   override maskPath(): MaskPath {

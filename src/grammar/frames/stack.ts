@@ -48,6 +48,13 @@ export abstract class Frame {
   canEnd(): boolean {
     return false;
   }
+  /**
+   * Every byte `step` may accept, as a 256-bit set, where the frame alone decides it (null: not
+   * known without stepping). The mask walk skips the vocabulary's other branches without a step.
+   */
+  nextBytes(): Uint32Array | null {
+    return null;
+  }
 }
 
 export class Stack {
@@ -79,6 +86,13 @@ export function isComplete(s: Stack): boolean {
     if (!cur.top.canEnd()) return false;
   }
   return false;
+}
+
+/** A 256-bit byte set of `bytes` (for `Frame.nextBytes`). */
+export function byteSet(...bytes: number[]): Uint32Array {
+  const out = new Uint32Array(8);
+  for (const b of bytes) out[b >>> 5]! |= 1 << (b & 31);
+  return out;
 }
 
 /** Steps a stack by one byte. */
@@ -148,6 +162,18 @@ export class LiteralTrie {
     return this.rest[n]!;
   }
 
+  private bytesAt: (Uint32Array | undefined)[] = [];
+  /** The bytes of node `n`'s children as a 256-bit set (built on first use). */
+  childBytes(n: number): Uint32Array {
+    let out = this.bytesAt[n];
+    if (!out) {
+      out = new Uint32Array(8);
+      for (const b of this.children[n]!.keys()) out[b >>> 5]! |= 1 << (b & 31);
+      this.bytesAt[n] = out;
+    }
+    return out;
+  }
+
   private below: (Int32Array | undefined)[] = [];
   /**
    * The terminals under node `n` as (payload, distance in bytes) pairs, built on first use: a key
@@ -205,6 +231,10 @@ export class LiteralFrame extends Frame {
   }
   override canEnd(): boolean {
     return this.trie.isTerminal(this.node);
+  }
+  override nextBytes(): Uint32Array | null {
+    // At a terminal the literal may end and the bytes after it are the stack's below.
+    return this.trie.isTerminal(this.node) ? null : this.trie.childBytes(this.node);
   }
 }
 
