@@ -48,9 +48,9 @@ describe('mask = accept', () => {
       fc.property(schemaArb, fc.integer({ min: 1, max: 2 ** 30 }), (schema, seed) => {
         compared += compareAlongWalk(schema, seed);
       }),
-      { numRuns: 60, seed: 20261202 },
+      { numRuns: 24, seed: 20261202 },
     );
-    expect(compared).toBeGreaterThan(50_000);
+    expect(compared).toBeGreaterThan(20_000);
   });
 
   it('literals that are prefixes of others (the literal may end, or go on), in objects and arrays', () => {
@@ -59,6 +59,6 @@ describe('mask = accept', () => {
       { type: 'array', items: { enum: [1, 12, 'x', 'xy'] }, maxItems: 4 },
       { type: 'object', properties: { n: { const: 10 }, m: { enum: [null, 100, 1000] } } },
     ];
-    for (const schema of schemas) for (let seed = 1; seed <= 12; seed++) compareAlongWalk(schema, seed, 16);
+    for (const schema of schemas) for (let seed = 1; seed <= 4; seed++) compareAlongWalk(schema, seed, 16);
   });
 });
