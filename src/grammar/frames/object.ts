@@ -395,7 +395,8 @@ export class KeyFrame extends Frame {
     if (this.trie && this.trieNode >= 0) {
       // Cheapest declared key still reachable from here.
       const below = this.trie.terminalsBelow(this.trieNode);
-      for (let i = 0; i < below.length; i += 2) best = Math.min(best, below[i + 1]! + this.obj.afterColon(below[i]!, this.obj.count));
+      const d0 = this.trie.depthOf(this.trieNode);
+      for (let i = 0; i < below.length; i += 2) best = Math.min(best, below[i + 1]! - d0 + this.obj.afterColon(below[i]!, this.obj.count));
     }
     if (this.addl >= 0) best = Math.min(best, pendingBytes(this.addl) + this.additionalTail());
     return best;

@@ -117,23 +117,30 @@ export function minOf(node: Node): number {
  * value's branch, the key's property index).
  */
 export class LiteralTrie {
-  readonly children: Map<number, number>[] = [new Map()];
   readonly payload: number[] = [-1];
   /** Fewest bytes from a node to a terminal, with each terminal's extra cost added. */
   private readonly rest: number[];
+  /**
+   * Edges in flat arrays, each node's sorted by byte (`first[n]` to `first[n + 1]`): a Map per node
+   * was most of what a compiled grammar kept on the heap (key tries are made per object and position).
+   */
+  private readonly first: Int32Array;
+  private readonly edgeByte: Uint8Array;
+  private readonly edgeChild: Int32Array;
 
   constructor(entries: readonly { bytes: Uint8Array; payload: number; extra?: number }[]) {
+    const children: Map<number, number>[] = [new Map()];
     const terminalCost: number[] = [Infinity];
     for (const { bytes, payload, extra = 0 } of entries) {
       let n = 0;
       for (const b of bytes) {
-        let c = this.children[n]!.get(b);
+        let c = children[n]!.get(b);
         if (c === undefined) {
-          c = this.children.length;
-          this.children.push(new Map());
+          c = children.length;
+          children.push(new Map());
           this.payload.push(-1);
           terminalCost.push(Infinity);
-          this.children[n]!.set(b, c);
+          children[n]!.set(b, c);
         }
         n = c;
       }
@@ -142,58 +149,113 @@ export class LiteralTrie {
         terminalCost[n] = extra;
       }
     }
+    const nodes = children.length;
+    this.first = new Int32Array(nodes + 1);
+    this.edgeByte = new Uint8Array(nodes - 1);
+    this.edgeChild = new Int32Array(nodes - 1);
+    let e = 0;
+    for (let n = 0; n < nodes; n++) {
+      this.first[n] = e;
+      for (const [b, c] of [...children[n]!].sort((x, y) => x[0] - y[0])) {
+        this.edgeByte[e] = b;
+        this.edgeChild[e++] = c;
+      }
+    }
+    this.first[nodes] = e;
     // Children always have larger ids than their parent, so one backward pass settles `rest`.
     this.rest = terminalCost.slice();
-    for (let n = this.children.length - 1; n >= 0; n--) {
-      for (const c of this.children[n]!.values()) this.rest[n] = Math.min(this.rest[n]!, this.rest[c]! + 1);
+    for (let n = nodes - 1; n >= 0; n--) {
+      for (let k = this.first[n]!; k < this.first[n + 1]!; k++) this.rest[n] = Math.min(this.rest[n]!, this.rest[this.edgeChild[k]!]! + 1);
     }
   }
 
+  /** Nodes in the trie (the root is 0). */
+  get size(): number {
+    return this.payload.length;
+  }
+
   child(n: number, b: number): number {
-    return this.children[n]!.get(b) ?? -1;
+    let lo = this.first[n]!;
+    let hi = this.first[n + 1]!;
+    const bytes = this.edgeByte;
+    if (hi - lo <= 8) {
+      for (; lo < hi; lo++) if (bytes[lo] === b) return this.edgeChild[lo]!;
+      return -1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const m = bytes[mid]!;
+      if (m === b) return this.edgeChild[mid]!;
+      if (m < b) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
   }
   isTerminal(n: number): boolean {
     return this.payload[n] !== -1;
   }
   isLeaf(n: number): boolean {
-    return this.children[n]!.size === 0;
+    return this.first[n] === this.first[n + 1];
   }
   restFrom(n: number): number {
     return this.rest[n]!;
   }
 
   private bytesAt: (Uint32Array | undefined)[] = [];
-  /** The bytes of node `n`'s children as a 256-bit set (built on first use). */
+  /**
+   * The bytes of node `n`'s children as a 256-bit set, built on first use; a node with one child
+   * (most of a name) shares a constant one-byte set: every set kept is a heap object per grammar.
+   */
   childBytes(n: number): Uint32Array {
+    const lo = this.first[n]!;
+    const hi = this.first[n + 1]!;
+    if (hi - lo === 1) return ONE_BYTE[this.edgeByte[lo]!]!;
     let out = this.bytesAt[n];
     if (!out) {
       out = new Uint32Array(8);
-      for (const b of this.children[n]!.keys()) out[b >>> 5]! |= 1 << (b & 31);
+      for (let k = lo; k < hi; k++) out[this.edgeByte[k]! >>> 5]! |= 1 << (this.edgeByte[k]! & 31);
       this.bytesAt[n] = out;
     }
     return out;
   }
 
   private below: (Int32Array | undefined)[] = [];
+  private depth: Int32Array | undefined;
+  /** Bytes from the root to node `n`. */
+  depthOf(n: number): number {
+    if (!this.depth) {
+      // Children have larger ids than their parent: one forward pass.
+      const depth = new Int32Array(this.size);
+      for (let m = 0; m < this.size; m++) for (let k = this.first[m]!; k < this.first[m + 1]!; k++) depth[this.edgeChild[k]!] = depth[m]! + 1;
+      this.depth = depth;
+    }
+    return this.depth[n]!;
+  }
   /**
-   * The terminals under node `n` as (payload, distance in bytes) pairs, built on first use: a key
-   * frame's minimum reads them on every byte of a key, where a search of the subtree allocated.
+   * The terminals under node `n` (or `n` itself) as (payload, depth from the root) pairs, built on
+   * first use: a key frame's minimum reads them on every byte of a key, where a search of the
+   * subtree allocated. A node with one child shares its child's list (the same terminals).
    */
   terminalsBelow(n: number): Int32Array {
     let out = this.below[n];
     if (out) return out;
-    const pairs: number[] = [];
-    const visit = (m: number, d: number) => {
-      for (const c of this.children[m]!.values()) {
-        if (this.payload[c] !== -1) pairs.push(this.payload[c]!, d + 1);
-        else visit(c, d + 1);
-      }
-    };
-    visit(n, 0);
-    this.below[n] = out = Int32Array.from(pairs);
+    const lo = this.first[n]!;
+    const hi = this.first[n + 1]!;
+    const terminal = this.payload[n] !== -1;
+    if (terminal && hi === lo) out = Int32Array.of(this.payload[n]!, this.depthOf(n));
+    else if (!terminal && hi - lo === 1) out = this.terminalsBelow(this.edgeChild[lo]!);
+    else {
+      const pairs: number[] = terminal ? [this.payload[n]!, this.depthOf(n)] : [];
+      for (let k = lo; k < hi; k++) pairs.push(...this.terminalsBelow(this.edgeChild[k]!));
+      out = Int32Array.from(pairs);
+    }
+    this.below[n] = out;
     return out;
   }
 }
+
+/** One-byte sets, shared by every trie node with a single child. */
+const ONE_BYTE: Uint32Array[] = Array.from({ length: 256 }, (_, b) => byteSet(b));
 
 export function literalTrie(ctx: GrammarContext, node: LiteralNode): LiteralTrie {
   let t = ctx.literalTries.get(node);
