@@ -3,7 +3,8 @@
  * `generate()`, on the same model, backend and prompt, measured side by side in one run.
  *
  * Rows (one JSON line each, then a table): bare loop, ours unconstrained, ours constrained (plan
- * schema, no jump-forward), ours constrained + jump-forward, TJS generate, and time to first token
+ * schema, no jump-forward; greedy, so the model's choice is tried before any mask), ours constrained
+ * with a mask filled every step (speculation off), ours constrained + jump-forward, TJS generate, and time to first token
  * with and without the tool-set prefix snapshot. Ratios against the bare loop / TJS at the end.
  * Then, per model: where our constrained steps' time goes (forward, read-back, mask, sampling,
  * accept); the time to a complete, schema-valid plan (Planner.plan; TJS generate with and without
@@ -60,9 +61,13 @@ interface Timed {
   tokens: number;
   passes: number;
   profile?: StepProfile;
+  /** Sampled tokens the constraint took without a mask (greedy speculation). */
+  unmasked?: number;
   /** Characters of the text after the first token (when known). */
   chars?: number;
 }
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 function now(): number {
   return performance.now();
@@ -95,7 +100,7 @@ async function ortFor(backend: string): Promise<OrtModule> {
 async function ours(model: Model, prompt: number[], mode: PlanMode): Promise<Timed> {
   const { ids, stats: s } = await decodePlan(model.lm, model, prompt, mode, new Sampler({ temperature: 0 }), mode === 'free' ? N : 2 * N, 2 * N);
   const chars = model.tokenizer.decode(ids).length - model.tokenizer.decode(ids.slice(0, 1)).length;
-  return { ttftMs: s.ttftMs, decodeMs: s.decodeMs, tokens: s.tokens, passes: s.forwardPasses, profile: s.profile, chars };
+  return { ttftMs: s.ttftMs, decodeMs: s.decodeMs, tokens: s.tokens, passes: s.forwardPasses, profile: s.profile, unmasked: s.unmaskedTokens, chars };
 }
 
 /** Per-token ms and share of each part of our steps, summed over runs. */
@@ -301,9 +306,10 @@ for (const backend of args.backends!.split(',')) {
       bare: () => bare(model, ort, prompt),
       free: () => ours(model, prompt, 'free'),
       constrained: () => ours(model, prompt, 'constrained'),
+      masked: () => ours(model, prompt, 'masked'),
       jump: () => ours(model, prompt, 'jump'),
     };
-    const timed: Record<keyof typeof modes, Timed[]> = { bare: [], free: [], constrained: [], jump: [] };
+    const timed: Record<keyof typeof modes, Timed[]> = { bare: [], free: [], constrained: [], masked: [], jump: [] };
     for (let i = 0; i < WARMUP + RUNS; i++) {
       for (const [k, fn] of Object.entries(modes) as [keyof typeof modes, () => Promise<Timed>][]) {
         const t = await fn();
@@ -313,9 +319,10 @@ for (const backend of args.backends!.split(',')) {
     const bareRow = add('bare session.run loop', timed.bare);
     const free = add('ours unconstrained', timed.free);
     const cons = add('ours constrained', timed.constrained);
+    const masked = add('ours constrained, a mask every step', timed.masked);
     const jump = add('ours constrained + jump-forward', timed.jump);
     const tt = await ttft(model);
-    const steps = { constrained: breakdown(timed.constrained), jump: breakdown(timed.jump) };
+    const steps = { constrained: breakdown(timed.constrained), masked: breakdown(timed.masked), jump: breakdown(timed.jump) };
     add('ttft, no snapshot store', [tt.none]);
     add('ttft, first call (stores prefix)', [tt.cold]);
     const warm = add('ttft, prefix snapshot hit', [tt.warm]);
@@ -324,6 +331,9 @@ for (const backend of args.backends!.split(',')) {
       model: null,
       'unconstrained / bare': ratio(free.decode_tok_s ?? NaN, bareRow.decode_tok_s ?? NaN),
       'constrained / bare (target ≥ 0.99 where the pass runs off the JS thread)': ratio(cons.decode_tok_s ?? NaN, bareRow.decode_tok_s ?? NaN),
+      'constrained with a mask every step / bare': ratio(masked.decode_tok_s ?? NaN, bareRow.decode_tok_s ?? NaN),
+      // Greedy speculation: the share of sampled tokens the constraint took without a mask.
+      'unmasked / sampled tokens, constrained': ratio(sum(timed.constrained.map((t) => t.unmasked ?? 0)), sum(timed.constrained.map((t) => t.tokens))),
       'passes / tokens with jump-forward (target ≤ 0.5)': ratio(jump.forward_passes ?? NaN, jump.tokens ?? NaN),
       // Jump-forward writes the same JSON in fewer, longer (canonical) tokens: compare characters a second.
       'jump-forward / constrained, chars/s (target ≥ 1)': ratio(jump.decode_chars_s ?? NaN, cons.decode_chars_s ?? NaN),

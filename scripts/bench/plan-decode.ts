@@ -6,7 +6,8 @@ import { QUERY, TOOLS } from '../lib/tools-fixture.ts';
 /** One context per model: its vocabulary and compiled grammars are built once, as in the planner. */
 const contexts = new WeakMap<Model, PlanContext>();
 
-export type PlanMode = 'free' | 'constrained' | 'jump';
+/** `masked`: constrained with a mask filled at every step (no greedy speculation, see DecodeOptions.speculate). */
+export type PlanMode = 'free' | 'constrained' | 'masked' | 'jump';
 
 /** `free`: exactly `maxNewTokens` tokens, no stop (as the bare loop); else the plan schema with a `budget`-token matcher. */
 export async function decodePlan(lm: CausalLM, model: Model, prompt: readonly number[], mode: PlanMode, sampler: Sampler, maxNewTokens: number, budget: number): Promise<{ ids: number[]; stats: DecodeStats }> {
@@ -19,6 +20,7 @@ export async function decodePlan(lm: CausalLM, model: Model, prompt: readonly nu
     stopTokens: mode === 'free' ? [] : model.eosTokenIds,
     constraint: matcher,
     jumpForward: mode === 'jump',
+    speculate: mode !== 'masked',
   });
   const ids: number[] = [];
   let r = await it.next();

@@ -531,20 +531,62 @@ export class GrammarMatcher {
 
   /** Accepts a token the mask allowed; throws TokenRejectedError otherwise. */
   accept(token: number): void {
-    if (this.stopped) throw new TokenRejectedError(token);
+    if (!this.tryAccept(token)) throw new TokenRejectedError(token);
+  }
+
+  /**
+   * Accepts `token` when the mask would allow it and returns true; else returns false and changes
+   * nothing. A decode loop can test the model's own choice this way before filling any mask.
+   *
+   * @example
+   * ```ts
+   * import { compileGrammar, Vocabulary } from 'toolplan';
+   *
+   * const vocab = new Vocabulary({ tokens: [...Array.from({ length: 256 }, (_, b) => Uint8Array.of(b)), null], size: 257, stopTokens: [256] });
+   * const m = compileGrammar({ type: 'boolean' }, vocab).matcher();
+   * console.log(m.tryAccept('x'.charCodeAt(0)), m.tryAccept('t'.charCodeAt(0))); // false true
+   * ```
+   */
+  tryAccept(token: number): boolean {
+    if (this.stopped) return false;
     if (this.stopSet.has(token)) {
-      if (!this.isComplete()) throw new TokenRejectedError(token);
+      if (!this.isComplete()) return false;
       this.history.push(this.states);
       this.stopped = true;
-      return;
+      return true;
     }
     const taken = this.admit(this.states, this.witness, this.budget, token);
-    if (!taken) throw new TokenRejectedError(token);
+    if (!taken) return false;
     this.history.push(this.states);
     this.witnesses.push(this.witness);
     this.states = taken.states;
     this.witness = taken.witness;
     this.budget -= 1;
+    return true;
+  }
+
+  /**
+   * `tryAccept` without a search: takes `token` only when the next mask surely allows it (its byte
+   * minimum fits the budget, or it is the witness's next token) and returns false otherwise — also
+   * for some tokens `accept` would take under a tight budget, where the mask's search may stop short.
+   * A greedy decode loop tries the model's choice with it: when it is taken, the mask's argmax is
+   * that token too, and no mask is filled.
+   */
+  tryAcceptQuick(token: number): boolean {
+    if (this.stopped) return false;
+    if (this.stopSet.has(token)) return this.tryAccept(token);
+    const next = this.advance(this.states, token);
+    if (!next) return false;
+    let witness: Witness | null;
+    if (minOfStates(next) <= this.budget - 1) witness = null;
+    else if (this.witness && this.witness.token === token) witness = this.witness.rest;
+    else return false;
+    this.history.push(this.states);
+    this.witnesses.push(this.witness);
+    this.states = next;
+    this.witness = witness;
+    this.budget -= 1;
+    return true;
   }
 
   /**

@@ -29,6 +29,12 @@ export interface TokenConstraint {
   readonly isTerminated: boolean;
   /** Tokens the constraint leaves no choice about from here (jump-forward). */
   forcedTokens?(): number[];
+  /**
+   * Accepts `token` and returns true only where the next mask would surely allow it; false changes
+   * nothing (and may be said of an allowed token). With it, greedy decoding tries the model's
+   * unmasked choice first and fills no mask when it is taken. (`GrammarMatcher.tryAcceptQuick`.)
+   */
+  tryAcceptQuick?(token: number): boolean;
 }
 
 export interface DecodeOptions {
@@ -45,6 +51,15 @@ export interface DecodeOptions {
   snapshots?: SnapshotStore | undefined;
   /** Length of the prompt's stable prefix (e.g. system + tools): snapshot the cache after it. */
   prefixLength?: number | undefined;
+  /**
+   * Greedy decoding with a constraint that has `tryAcceptQuick`, logits on the CPU: try the unmasked
+   * argmax first and fill the mask only when the constraint does not take it (default true). The
+   * tokens are the same either way — the first of the highest logits, when the mask allows it, is
+   * also the masked argmax — and where the forward pass blocks the thread (onnxruntime-node, wasm in
+   * a worker) a mask is time the step no longer spends. Off where the mask is filled while the GPU
+   * computes, and for sampling with a temperature.
+   */
+  speculate?: boolean | undefined;
 }
 
 /** One generated token; `forced` when the constraint chose it (jump-forward), not the sampler. */
@@ -67,6 +82,8 @@ export interface DecodeStats {
   decodeMs: number;
   /** `stop`: stop token / constraint done; `length`: maxNewTokens reached. */
   finish: 'stop' | 'length';
+  /** Sampled tokens the constraint took without a mask (see `DecodeOptions.speculate`). */
+  unmaskedTokens: number;
   /** Where the time after prefill went, in ms (see StepProfile). */
   profile: StepProfile;
 }
@@ -146,6 +163,9 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
   const jump = (o.jumpForward ?? true) && typeof c?.forcedTokens === 'function';
   const onDevice = lm.samplesOnDevice && o.sampler.deviceMode !== undefined;
   const mask = c ? new Uint32Array(Math.ceil(first.logits.length / 32)) : undefined;
+  // Greedy on the CPU row: the model's own choice is tested before any mask (see DecodeOptions.speculate).
+  const speculate = (o.speculate ?? true) && !onDevice && o.sampler.deviceMode === 'greedy' && typeof c?.tryAcceptQuick === 'function';
+  let unmasked = 0;
   let tokens = 0;
   let forced = 0;
   let ttft = 0;
@@ -157,18 +177,40 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
     if (c && mask) c.fillMask(mask);
     profile.maskMs += now() - t;
   };
-  fill();
+  if (!speculate) fill();
   try {
     while (tokens < o.maxNewTokens) {
       o.signal?.throwIfAborted();
       // Timed in pieces that exclude the yields (the consumer's time is not ours).
-      const t1 = now();
-      const tok = logits instanceof Float32Array ? o.sampler.sample(logits, mask) : await lm.sampleKept(logits, mask, o.sampler);
-      const t2 = now();
-      c?.accept(tok);
-      const t3 = now();
-      profile.sampleMs += t2 - t1;
-      profile.acceptMs += t3 - t2;
+      let tok: number;
+      if (speculate && logits instanceof Float32Array) {
+        const t1 = now();
+        const guess = o.sampler.sample(logits);
+        const t2 = now();
+        const took = c!.tryAcceptQuick!(guess);
+        profile.sampleMs += t2 - t1;
+        profile.acceptMs += now() - t2;
+        if (took) {
+          tok = guess;
+          unmasked++;
+        } else {
+          fill();
+          const t3 = now();
+          tok = o.sampler.sample(logits, mask);
+          const t4 = now();
+          c!.accept(tok);
+          profile.sampleMs += t4 - t3;
+          profile.acceptMs += now() - t4;
+        }
+      } else {
+        const t1 = now();
+        tok = logits instanceof Float32Array ? o.sampler.sample(logits, mask) : await lm.sampleKept(logits, mask, o.sampler);
+        const t2 = now();
+        c?.accept(tok);
+        const t3 = now();
+        profile.sampleMs += t2 - t1;
+        profile.acceptMs += t3 - t2;
+      }
       tokens++;
       if (tokens === 1) ttft = now() - start;
       yield { token: tok, forced: false };
@@ -208,7 +250,7 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
       // still waits for the pass, so the model is never left busy.
       const pass = lm.forward(feed);
       try {
-        fill();
+        if (!speculate) fill();
       } catch (e) {
         await pass.catch(() => undefined);
         throw e;
@@ -230,6 +272,7 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
     ttftMs: ttft,
     decodeMs: now() - start - ttft,
     finish,
+    unmaskedTokens: unmasked,
     profile,
   };
 }

@@ -130,7 +130,8 @@ describe('constrained decode on tiny-qwen3_5 (q4)', () => {
         events.push('mask');
         fill(m);
       };
-      const it = decode(lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: false });
+      // Speculation off: it fills a mask only where the model's choice is refused.
+      const it = decode(lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: false, speculate: false });
       const tokens: number[] = [];
       for (let r = await it.next(); !r.done; r = await it.next()) tokens.push(r.value.token);
       // Prefill, its mask, then every step: the pass starts, the mask is filled, the pass ends.
@@ -138,9 +139,34 @@ describe('constrained decode on tiny-qwen3_5 (q4)', () => {
       const steps = events.slice(3).join(' ');
       expect(steps).toBe(Array.from({ length: tokens.length - 1 }, () => 'start mask end').join(' '));
       lm.forward = forward;
-      expect(tokens).toEqual((await run({ jumpForward: false })).tokens);
+      expect(tokens).toEqual((await run({ jumpForward: false, speculate: false })).tokens);
     } finally {
       lm.forward = forward;
+    }
+  });
+
+  it('greedy speculation: the same tokens with and without it (tight budgets too), masks filled only where the model’s choice was not taken', async () => {
+    const tight = compileGrammar(SCHEMA, vocab).matcher().minTokensToComplete() + 3;
+    for (const [jumpForward, maxTokens] of [[false, 200], [true, 200], [false, tight], [true, tight]] as const) {
+      const plain = await run({ jumpForward, speculate: false, maxTokens });
+      const matcher = compileGrammar(SCHEMA, vocab).matcher({ maxTokens });
+      const fill = matcher.fillMask.bind(matcher);
+      let fills = 0;
+      matcher.fillMask = (m: Uint32Array) => {
+        fills++;
+        fill(m);
+      };
+      const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward });
+      const tokens: number[] = [];
+      let r = await it.next();
+      for (; !r.done; r = await it.next()) tokens.push(r.value.token);
+      const stats = r.value;
+      expect(tokens).toEqual(plain.tokens);
+      expect(plain.stats.unmaskedTokens).toBe(0);
+      // A random-weight model's choice is refused now and then, and taken now and then.
+      if (maxTokens === 200) expect(stats.unmaskedTokens).toBeGreaterThan(0);
+      expect(fills).toBeGreaterThan(0);
+      expect(fills + stats.unmaskedTokens).toBe(stats.tokens - stats.forcedTokens);
     }
   });
 
@@ -152,7 +178,7 @@ describe('constrained decode on tiny-qwen3_5 (q4)', () => {
       if (++calls === 4) throw new TypeError('constraint broke');
       fill(m);
     };
-    const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: false });
+    const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward: false, speculate: false });
     const drain = async () => {
       for (let r = await it.next(); !r.done; r = await it.next());
     };
