@@ -156,7 +156,8 @@ describe('constrained decode on tiny-qwen3_5 (q4)', () => {
         fills++;
         fill(m);
       };
-      const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward });
+      // 'always': a random-weight model's choices are refused too often for the default to go on trying.
+      const it = decode(model.lm, prompt, { sampler: new Sampler(), maxNewTokens: 201, stopTokens: model.eosTokenIds, constraint: matcher, jumpForward, speculate: 'always' });
       const tokens: number[] = [];
       let r = await it.next();
       for (; !r.done; r = await it.next()) tokens.push(r.value.token);
@@ -167,6 +168,10 @@ describe('constrained decode on tiny-qwen3_5 (q4)', () => {
       if (maxTokens === 200) expect(stats.unmaskedTokens).toBeGreaterThan(0);
       expect(fills).toBeGreaterThan(0);
       expect(fills + stats.unmaskedTokens).toBe(stats.tokens - stats.forcedTokens);
+      // The default gives up after 8 tries with fewer than half taken; the tokens stay the same.
+      const adaptive = await run({ jumpForward, maxTokens });
+      expect(adaptive.tokens).toEqual(plain.tokens);
+      expect(adaptive.stats.unmaskedTokens).toBeLessThanOrEqual(stats.unmaskedTokens);
     }
   });
 
