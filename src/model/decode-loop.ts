@@ -53,7 +53,8 @@ export interface DecodeOptions {
   prefixLength?: number | undefined;
   /**
    * Greedy decoding with a constraint that has `tryAcceptQuick`, logits on the CPU: try the unmasked
-   * argmax first and fill the mask only when the constraint does not take it (default true). The
+   * argmax first and fill the mask only when the constraint does not take it (default false: off until
+   * the demo's full e2e run, which timed out with it on, is understood). The
    * tokens are the same either way — the first of the highest logits, when the mask allows it, is
    * also the masked argmax — and where the forward pass blocks the thread (onnxruntime-node, wasm in
    * a worker) a mask is time the step no longer spends. An unmasked argmax costs about a mask, so
@@ -167,7 +168,7 @@ export async function* decode(lm: CausalLM, prompt: readonly number[], o: Decode
   // Greedy on the CPU row: the model's own choice is tested before any mask (see DecodeOptions.speculate).
   // An unmasked argmax costs about what a mask does (~0.15 ms at 152k ids here): it pays only when the
   // model's choice is mostly taken, so speculation stops after 8 tries if fewer than half were.
-  let speculate = (o.speculate ?? true) !== false && !onDevice && o.sampler.deviceMode === 'greedy' && typeof c?.tryAcceptQuick === 'function';
+  let speculate = (o.speculate ?? false) !== false && !onDevice && o.sampler.deviceMode === 'greedy' && typeof c?.tryAcceptQuick === 'function';
   let unmasked = 0;
   let tries = 0;
   let tokens = 0;
