@@ -5,7 +5,7 @@
 import { unescapeBytes } from './unescape-bytes.ts';
 import { ESCAPED, JSON_VALUE, OBJECT_KEY, type BoundStringCache, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
-import { isComplete, MaskPath, Stack } from './frames/stack.ts';
+import { inByteSet, isComplete, MaskPath, Stack } from './frames/stack.ts';
 import { minOfStates, stepAll } from './state-set.ts';
 import { tokenWitness, WitnessSearch, type Witness } from './token-witness.ts';
 import { KeyFrame } from './frames/object.ts';
@@ -288,7 +288,7 @@ export class GrammarMatcher {
       const d = nodeDepth[i]!;
       const b = nodeByte[i]!;
       const o = only[d - 1];
-      if (o && (o[b >>> 5]! & (1 << (b & 31))) === 0) {
+      if (o && !inByteSet(o, b)) {
         i = nodeEnd[i]!;
         continue;
       }
@@ -555,14 +555,7 @@ export class GrammarMatcher {
       this.stopped = true;
       return true;
     }
-    const taken = this.admit(this.states, this.witness, this.budget, token);
-    if (!taken) return false;
-    this.history.push(this.states);
-    this.witnesses.push(this.witness);
-    this.states = taken.states;
-    this.witness = taken.witness;
-    this.budget -= 1;
-    return true;
+    return this.take(this.admit(this.states, this.witness, this.budget, token));
   }
 
   /**
@@ -575,30 +568,32 @@ export class GrammarMatcher {
   tryAcceptQuick(token: number): boolean {
     if (this.stopped) return false;
     if (this.stopSet.has(token)) return this.tryAccept(token);
-    const next = this.advance(this.states, token);
-    if (!next) return false;
-    let witness: Witness | null;
-    if (minOfStates(next) <= this.budget - 1) witness = null;
-    else if (this.witness && this.witness.token === token) witness = this.witness.rest;
-    else return false;
+    return this.take(this.admit(this.states, this.witness, this.budget, token, false));
+  }
+
+  /** Moves to `taken` (a non-stop token `admit` let in) and returns true; false for null. */
+  private take(taken: { states: Stack[]; witness: Witness | null } | null): boolean {
+    if (!taken) return false;
     this.history.push(this.states);
     this.witnesses.push(this.witness);
-    this.states = next;
-    this.witness = witness;
+    this.states = taken.states;
+    this.witness = taken.witness;
     this.budget -= 1;
     return true;
   }
 
   /**
    * The states and witness after `token` from `states` with `budget` tokens left, or null when the
-   * grammar refuses it or nothing completes within `budget - 1` tokens after it.
+   * grammar refuses it or nothing completes within `budget - 1` tokens after it. `search: false`:
+   * also null where only a fresh witness search could tell (the two rules before it are the mask's too).
    */
-  private admit(states: Stack[], witness: Witness | null, budget: number, token: number): { states: Stack[]; witness: Witness | null } | null {
+  private admit(states: Stack[], witness: Witness | null, budget: number, token: number, search = true): { states: Stack[]; witness: Witness | null } | null {
     const next = this.advance(states, token);
     if (!next) return null;
     if (minOfStates(next) <= budget - 1) return { states: next, witness: null };
     // The rest of a witness is a witness of the state its first token reaches.
     if (witness && witness.token === token) return { states: next, witness: witness.rest };
+    if (!search) return null;
     // A fresh search from the mask's witnesses: a string token the mask let in on the witness below
     // its string reaches that witness again, through the string's close.
     const mine = states === this.foundFor;
@@ -628,7 +623,7 @@ export class GrammarMatcher {
       let onlyStates: Stack[] = [];
       const o = cur.length === 1 ? cur[0]!.top.nextBytes() : null;
       for (let b = 0; b < 256; b++) {
-        if (o && (o[b >>> 5]! & (1 << (b & 31))) === 0) continue;
+        if (o && !inByteSet(o, b)) continue;
         const next = stepAll(cur, b);
         if (next.length === 0) continue;
         if (only >= 0) return { bytes: Uint8Array.from(out), after: cur };

@@ -95,6 +95,11 @@ export function byteSet(...bytes: number[]): Uint32Array {
   return out;
 }
 
+/** Is byte `b` in the 256-bit set `set`? */
+export function inByteSet(set: Uint32Array, b: number): boolean {
+  return (set[b >>> 5]! & (1 << (b & 31))) !== 0;
+}
+
 /** Steps a stack by one byte. */
 export function stepStack(s: Stack, b: number): Next {
   return s.top.step(b, s);
@@ -246,7 +251,8 @@ export class LiteralTrie {
     else if (!terminal && hi - lo === 1) out = this.terminalsBelow(this.edgeChild[lo]!);
     else {
       const pairs: number[] = terminal ? [this.payload[n]!, this.depthOf(n)] : [];
-      for (let k = lo; k < hi; k++) pairs.push(...this.terminalsBelow(this.edgeChild[k]!));
+      // A loop, not a spread: the root of a large key trie lists thousands of terminals.
+      for (let k = lo; k < hi; k++) for (const x of this.terminalsBelow(this.edgeChild[k]!)) pairs.push(x);
       out = Int32Array.from(pairs);
     }
     this.below[n] = out;
