@@ -6,7 +6,7 @@ import { unescapeBytes } from './unescape-bytes.ts';
 import { ESCAPED, JSON_VALUE, OBJECT_KEY, type BoundStringCache, type BoundStringEntry, type KeyExitInfo } from './bound-string-cache.ts';
 import { BudgetExceededError, TokenRejectedError } from './errors.ts';
 import { inByteSet, isComplete, MaskPath, Stack } from './frames/stack.ts';
-import { minOfStates, stepAll } from './state-set.ts';
+import { minOfStates, stepAll, stepSortedRuns } from './state-set.ts';
 import { tokenWitness, WitnessSearch, type Witness } from './token-witness.ts';
 import { KeyFrame } from './frames/object.ts';
 import { pendingBytes } from './frames/string-bytes.ts';
@@ -88,21 +88,13 @@ const REFUSED = -1;
 function restMins(closed: Stack, info: KeyExitInfo): Float64Array {
   const { rests, order, lcp } = info;
   const mins = new Float64Array(rests.length);
-  const levels: Stack[][] = [[closed]];
-  // levels[0..valid] hold the states after that many bytes of the previous run.
-  let valid = 0;
-  for (let o = 0; o < order.length; o++) {
-    const r = order[o]!;
-    const rest = rests[r]!;
-    let d = Math.min(lcp[o]!, valid);
-    let cur = levels[d]!;
-    while (cur.length && d < rest.length) {
-      cur = stepAll(cur, rest[d]!);
-      levels[++d] = cur;
-    }
-    valid = d;
-    mins[r] = cur.length && d === rest.length ? minOfStates(cur) : REFUSED;
-  }
+  stepSortedRuns(
+    [closed],
+    order.length,
+    (o) => rests[order[o]!]!,
+    (o) => lcp[o]!,
+    (o, states) => (mins[order[o]!] = states.length ? minOfStates(states) : REFUSED),
+  );
   return mins;
 }
 
@@ -341,26 +333,18 @@ export class GrammarMatcher {
       }
     }
     if (e.closing && base <= limit) admitExits(mask, e.closing, need, room);
-    // The groups of a first byte are sorted by their bytes: a prefix shared with the group before is stepped once.
-    const levels = this.levels;
-    levels[0] = [below];
-    for (const [first, groups] of e.byFirst) {
-      const after = stepAll(levels[0], first);
-      if (after.length === 0) continue;
-      levels[1] = after;
-      let valid = 1;
-      for (const g of groups) {
-        let d = Math.max(1, Math.min(g.shared, valid));
-        let cur = levels[d]!;
-        while (cur.length && d < g.rem.length) {
-          cur = stepAll(cur, g.rem[d]!);
-          levels[++d] = cur;
-        }
-        valid = d;
-        if (cur.length && d === g.rem.length && minOfStates(cur) <= limit) admitExits(mask, g, need, room);
-      }
-    }
-    levels.length = 0;
+    // The groups are sorted by their bytes: a prefix shared with the group before is stepped once.
+    const { exits } = e;
+    stepSortedRuns(
+      [below],
+      exits.length,
+      (k) => exits[k]!.rem,
+      (k) => exits[k]!.shared,
+      (k, states) => {
+        if (states.length && minOfStates(states) <= limit) admitExits(mask, exits[k]!, need, room);
+      },
+      this.levels,
+    );
   }
 
   /** Mask inside a pattern string or an object key from the cache: same result as the walk. */

@@ -3,6 +3,36 @@ import { collect, stepStack, type Stack } from './frames/stack.ts';
 
 export const NONE: Stack[] = [];
 
+/**
+ * Steps `count` byte runs, given in byte order, from `start`: each from the states after the bytes
+ * it shares with the run before (`sharedOf(k)`), so a common prefix is stepped once. Calls
+ * `done(k, states)` with the states after all of run k (NONE where it died). `levels`: scratch.
+ */
+export function stepSortedRuns(
+  start: Stack[],
+  count: number,
+  bytesOf: (k: number) => Uint8Array,
+  sharedOf: (k: number) => number,
+  done: (k: number, states: readonly Stack[]) => void,
+  levels: Stack[][] = [],
+): void {
+  // levels[0..valid] hold the states after that many bytes of the run before.
+  levels[0] = start;
+  let valid = 0;
+  for (let k = 0; k < count; k++) {
+    const run = bytesOf(k);
+    let d = Math.min(sharedOf(k), valid);
+    let cur = levels[d]!;
+    while (cur.length && d < run.length) {
+      cur = stepAll(cur, run[d]!);
+      levels[++d] = cur;
+    }
+    valid = d;
+    done(k, cur.length && d === run.length ? cur : NONE);
+  }
+  levels.length = 0;
+}
+
 /** Steps every stack of a state set by one byte. */
 export function stepAll(states: readonly Stack[], b: number): Stack[] {
   // Most bytes are rejected from a single state: answer those without allocating (the mask walk tries every byte).

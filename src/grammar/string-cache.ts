@@ -25,7 +25,7 @@ export interface ExitGroup {
   readonly ids: Int32Array;
   /** Characters before the quote, per token. */
   readonly chars: Uint16Array;
-  /** Bytes of `rem` shared with the group before it in its `byFirst` list (sorted by `rem`): stepped once for both. */
+  /** Bytes of `rem` shared with the group before it in `exits` (sorted by `rem`): stepped once for both. */
   readonly shared: number;
 }
 
@@ -38,8 +38,8 @@ export interface FreeStringEntry {
   readonly maxPending: number;
   /** Exit groups with an empty remainder (the token ends with the quote). */
   readonly closing: ExitGroup | null;
-  /** Exit groups by the first byte after the quote. */
-  readonly byFirst: ReadonlyMap<number, readonly ExitGroup[]>;
+  /** The other exit groups, sorted by the bytes after the quote. */
+  readonly exits: readonly ExitGroup[];
 }
 
 export class FreeStringCache {
@@ -155,17 +155,13 @@ export class FreeStringCache {
       }
     }
     let closing: ExitGroup | null = null;
-    const byFirst = new Map<number, ExitGroup[]>();
+    const others: ExitGroup[] = [];
     const sorted = [...exits.values()].sort((a, b) => compareBytes(a.rem, b.rem));
     for (let k = 0; k < sorted.length; k++) {
       const g = sorted[k]!;
       const group: ExitGroup = { rem: g.rem, ids: Int32Array.from(g.ids), chars: Uint16Array.from(g.chars), shared: k > 0 ? commonPrefix(sorted[k - 1]!.rem, g.rem) : 0 };
       if (g.rem.length === 0) closing = group;
-      else {
-        const list = byFirst.get(g.rem[0]!) ?? [];
-        list.push(group);
-        byFirst.set(g.rem[0]!, list);
-      }
+      else others.push(group);
     }
     return {
       insideMask,
@@ -175,7 +171,7 @@ export class FreeStringCache {
       maxChars,
       maxPending,
       closing,
-      byFirst,
+      exits: others,
     };
   }
 }
